@@ -1,0 +1,30 @@
+/**
+ * Domain errors. Every failure a client may see is an `AppError` with a stable `code`;
+ * `graphql/errors.ts` turns them into GraphQL errors at one boundary and masks anything else.
+ */
+
+/** The `extensions.code` values this service answers with, besides Apollo's own. */
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'POSTAL_CODE_NOT_FOUND'
+  | 'GEOCODER_UNAVAILABLE'
+  | 'GEOCODER_TIMEOUT'
+  | 'GEOCODER_RATE_LIMITED';
+
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Type guard, so callers need not import the class to test for it. */
+export const isAppError = (value: unknown): value is AppError => value instanceof AppError;
+
+/** Shows at most `max` characters of user input in a message, so a 10,000-character input is not echoed back. */
+export function quoteInput(input: string, max = 24): string {
+  return JSON.stringify(input.length > max ? `${input.slice(0, max)}…` : input);
+}

@@ -1,0 +1,40 @@
+/**
+ * The contract every geocoder provider implements: a batch of keys in, one result per key out,
+ * in the same order. Providers never throw for a single key; they answer it with an error result,
+ * so one bad code or one failed upstream call never takes its neighbours down.
+ */
+import type { AppError } from '../errors.js';
+import type { PostalKey } from './postal-code.js';
+
+/** A postal code resolved to a point and its place: the model behind the GraphQL `Location`. */
+export interface Place extends PostalKey {
+  readonly latitude: number;
+  readonly longitude: number;
+  readonly placeName: string | null;
+  readonly adminName: string | null;
+  readonly adminCode: string | null;
+}
+
+export type GeocodeResult =
+  | { readonly kind: 'found'; readonly place: Place }
+  /** The provider answered and has no such code. `reason` says why when it knows (e.g. a country it lacks). */
+  | { readonly kind: 'notFound'; readonly reason?: string }
+  /** The provider could not answer (down, timed out, rate limited): never cached, the next request tries again. */
+  | { readonly kind: 'error'; readonly error: AppError };
+
+export interface Geocoder {
+  /** Short name used in configuration (`GEOCODER`), logs and metrics. */
+  readonly name: string;
+  /** The most keys one `geocode` call may carry; the loader splits larger batches. */
+  readonly maxBatchSize: number;
+  /** Resolves when the provider can answer (e.g. its dataset is loaded). */
+  ready(): Promise<void>;
+  /** One result per key, in the order of `keys`. Must not reject. */
+  geocode(keys: readonly PostalKey[], signal?: AbortSignal): Promise<readonly GeocodeResult[]>;
+  /** Releases sockets and timers. */
+  close?(): Promise<void>;
+}
+
+export const found = (place: Place): GeocodeResult => ({ kind: 'found', place });
+export const notFound = (reason?: string): GeocodeResult =>
+  reason === undefined ? { kind: 'notFound' } : { kind: 'notFound', reason };

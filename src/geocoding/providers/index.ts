@@ -1,0 +1,26 @@
+/**
+ * The provider registry: `GEOCODER` names map to factories here. Adding a provider is one new
+ * file in this folder and one line in `FACTORIES`.
+ */
+import type { Config } from '../../config.js';
+import type { Logger } from '../../logger.js';
+import type { Geocoder } from '../geocoder.js';
+import { defaultUsDataFile, EmbeddedGeocoder } from './embedded.js';
+
+export interface ProviderDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+}
+
+const FACTORIES = {
+  embedded: ({ config, logger }: ProviderDeps): Geocoder =>
+    new EmbeddedGeocoder({ files: [defaultUsDataFile(), ...config.geonamesFiles], logger: logger.child({ geocoder: 'embedded' }) }),
+} satisfies Record<string, (deps: ProviderDeps) => Geocoder>;
+
+export type GeocoderName = keyof typeof FACTORIES;
+export const GEOCODER_NAMES = Object.keys(FACTORIES) as readonly GeocoderName[];
+
+/** Builds the providers named in `config.geocoders`, in order. */
+export function createProviders(deps: ProviderDeps): Geocoder[] {
+  return deps.config.geocoders.map((name) => FACTORIES[name as GeocoderName](deps));
+}

@@ -1,0 +1,44 @@
+/**
+ * The error boundary: every error leaving the service passes through `formatError`.
+ * Domain errors keep their message and stable code; Apollo's own client errors (parse,
+ * validation, bad variables) keep theirs; anything else is masked, in every mode, so no
+ * stack trace, path or internal message reaches a client. The logging plugin records the
+ * details under the request id.
+ */
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import { isAppError } from '../errors.js';
+
+/** Codes Apollo Server and graphql-js raise for mistakes in the request itself. */
+const CLIENT_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+/**
+ * Whether an error is one we meant to show: a domain error, or a request-level client error
+ * (parse, validation, CSRF, variables). `unwrapResolverError` returns the error itself for those;
+ * for anything a resolver threw it returns what was thrown, which we never show unless it is an
+ * `AppError`. (No `instanceof GraphQLError`: graphql ships ESM and CJS builds, and the CJS
+ * @apollo/subgraph loads the other one's class.)
+ */
+export function isExpectedError(formatted: GraphQLFormattedError, error: unknown): boolean {
+  const original = unwrapResolverError(error);
+  if (isAppError(original)) return true;
+  const code = formatted.extensions?.code;
+  return typeof code === 'string' && CLIENT_ERROR_CODES.has(code) && original === error;
+}
+
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const { locations, path } = formatted;
+  const where = { ...(locations && { locations }), ...(path && { path }) };
+  const original = unwrapResolverError(error);
+  if (isAppError(original)) return { message: original.message, ...where, extensions: { code: original.code } };
+  if (isExpectedError(formatted, error)) return { message: formatted.message, ...where, extensions: { code: formatted.extensions?.code } };
+  return { message: 'Internal server error', ...where, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}

@@ -1,0 +1,28 @@
+/**
+ * The `DistanceMatrix` and `DistanceMatrixRow` types: fully computed by `Query.distanceMatrix`,
+ * served by the default resolvers. A failed lookup stays in place as its `AppError`, which
+ * GraphQL reports at exactly that index.
+ */
+import type { AppError } from '../../errors.js';
+import type { Place } from '../../geocoding/geocoder.js';
+import type { DistanceMethod } from '../../geodesy/distance.js';
+import { distanceBetween, type DistanceModel } from './distance.js';
+
+export interface DistanceMatrixRowModel {
+  readonly origin: Place | AppError;
+  readonly distances: readonly (DistanceModel | AppError)[];
+}
+
+export interface DistanceMatrixModel {
+  readonly origins: readonly (Place | AppError)[];
+  readonly destinations: readonly (Place | AppError)[];
+  readonly rows: readonly DistanceMatrixRowModel[];
+}
+
+export function buildMatrix(origins: readonly (Place | AppError)[], destinations: readonly (Place | AppError)[], method: DistanceMethod): DistanceMatrixModel {
+  return {
+    origins,
+    destinations,
+    rows: origins.map((origin) => ({ origin, distances: destinations.map((destination) => distanceBetween(origin, destination, method)) })),
+  };
+}

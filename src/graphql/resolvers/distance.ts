@@ -1,0 +1,38 @@
+/**
+ * The `Distance` type. Its model carries every field precomputed, so the default resolvers
+ * serve it and no per-field resolver runs.
+ */
+import { AppError } from '../../errors.js';
+import type { Place } from '../../geocoding/geocoder.js';
+import { measure, METERS_PER_MILE, METERS_PER_NAUTICAL_MILE, type DistanceMethod } from '../../geodesy/distance.js';
+
+export interface DistanceModel {
+  readonly from: Place;
+  readonly to: Place;
+  readonly meters: number;
+  readonly kilometers: number;
+  readonly miles: number;
+  readonly nauticalMiles: number;
+  readonly initialBearing: number;
+  readonly method: DistanceMethod;
+}
+
+/**
+ * The distance between two lookups, or the error of the first that failed,
+ * so a caller can hand either straight to GraphQL.
+ */
+export function distanceBetween(from: Place | AppError, to: Place | AppError, method: DistanceMethod): DistanceModel | AppError {
+  if (from instanceof AppError) return from;
+  if (to instanceof AppError) return to;
+  const { meters, initialBearing } = measure(method, from, to);
+  return {
+    from,
+    to,
+    meters,
+    kilometers: meters / 1000,
+    miles: meters / METERS_PER_MILE,
+    nauticalMiles: meters / METERS_PER_NAUTICAL_MILE,
+    initialBearing,
+    method,
+  };
+}

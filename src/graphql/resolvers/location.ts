@@ -1,0 +1,22 @@
+/** The `Location` entity: resolved by key for routers, and measured from with `distanceTo`. */
+import { AppError } from '../../errors.js';
+import type { LocationResolvers } from '../../generated/resolvers-types.js';
+import { distanceBetween } from './distance.js';
+
+export const Location: LocationResolvers = {
+  /**
+   * A router's `_entities` call resolves every representation here in the same tick,
+   * so the locator's DataLoader turns hundreds of them into one geocoder batch.
+   */
+  __resolveReference: (reference, { locator }) => {
+    // `_Any` is not validated by @apollo/subgraph: a representation may lack either key field.
+    const { postalCode, countryCode } = reference as { postalCode?: unknown; countryCode?: unknown };
+    if (typeof postalCode !== 'string' || typeof countryCode !== 'string') {
+      return new AppError('BAD_USER_INPUT', 'A Location representation needs string fields postalCode and countryCode.');
+    }
+    return locator.locate(postalCode, countryCode);
+  },
+
+  distanceTo: async (from, { postalCode, countryCode, method }, { locator }) =>
+    distanceBetween(from, await locator.locate(postalCode, countryCode ?? from.countryCode), method),
+};

@@ -1,0 +1,49 @@
+/** Root queries. Each validates its list sizes first, then looks every code up at once so they batch. */
+import { AppError } from '../../errors.js';
+import type { QueryResolvers } from '../../generated/resolvers-types.js';
+import { distanceBetween } from './distance.js';
+import { buildMatrix } from './distance-matrix.js';
+
+/** The country a code belongs to when the caller names none (also the schema's default). */
+const DEFAULT_COUNTRY = 'US';
+
+export const Query: QueryResolvers = {
+  // An explicit `null` overrides a schema default, hence the `??` below despite the generated types.
+  location: (_, { postalCode, countryCode }, { locator }) => locator.locate(postalCode, countryCode ?? DEFAULT_COUNTRY),
+
+  distance: async (_, { from, to, fromCountry, toCountry, method }, { locator }) => {
+    const fromCc = fromCountry ?? DEFAULT_COUNTRY;
+    const [a, b] = await Promise.all([locator.locate(from, fromCc), locator.locate(to, toCountry ?? fromCc)]);
+    return distanceBetween(a, b, method);
+  },
+
+  distances: async (_, { pairs, method }, { locator, limits }) => {
+    if (pairs.length > limits.maxDistancePairs) {
+      throw new AppError('BAD_USER_INPUT', `Too many pairs: ${pairs.length} given, at most ${limits.maxDistancePairs} per call. Split the list.`);
+    }
+    return Promise.all(
+      pairs.map(async ({ from, to, fromCountry, toCountry }) => {
+        const fromCc = fromCountry ?? DEFAULT_COUNTRY;
+        const [a, b] = await Promise.all([locator.locate(from, fromCc), locator.locate(to, toCountry ?? fromCc)]);
+        return distanceBetween(a, b, method);
+      }),
+    );
+  },
+
+  distanceMatrix: async (_, { origins, destinations, originCountry, destinationCountry, method }, { locator, limits }) => {
+    const cells = origins.length * destinations.length;
+    if (cells > limits.maxMatrixCells) {
+      throw new AppError(
+        'BAD_USER_INPUT',
+        `Matrix too large: ${origins.length} × ${destinations.length} = ${cells} cells, at most ${limits.maxMatrixCells} per call. Split it.`,
+      );
+    }
+    const originCc = originCountry ?? DEFAULT_COUNTRY;
+    const destinationCc = destinationCountry ?? originCc;
+    const [from, to] = await Promise.all([
+      Promise.all(origins.map((code) => locator.locate(code, originCc))),
+      Promise.all(destinations.map((code) => locator.locate(code, destinationCc))),
+    ]);
+    return buildMatrix(from, to, method);
+  },
+};

@@ -1,0 +1,46 @@
+/** Starts the real service on an ephemeral port and talks HTTP to it. */
+import { loadConfig } from '../../src/config.js';
+import type { Geocoder } from '../../src/geocoding/geocoder.js';
+import { createLogger } from '../../src/logger.js';
+import { startApp, type App } from '../../src/server/app.js';
+
+/** Test-side view of a response. `any` on purpose: assertions walk arbitrary response shapes and fail loudly if wrong. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Data = Record<string, any>;
+
+export interface GraphQLResponse {
+  status: number;
+  headers: Headers;
+  body: {
+    data?: Data | null;
+    errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; [k: string]: unknown } }[];
+    extensions?: Record<string, unknown>;
+  };
+}
+
+export interface TestServer {
+  readonly app: App;
+  readonly url: string;
+  /** POSTs a GraphQL operation to /graphql. */
+  graphql(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse>;
+  stop(): Promise<void>;
+}
+
+export async function startTestServer(env: Record<string, string> = {}, geocoder?: Geocoder): Promise<TestServer> {
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
+  const app = await startApp({ config, logger: createLogger(config), ...(geocoder && { geocoder }) });
+  await app.ready;
+  return {
+    app,
+    url: app.url,
+    async graphql(query, variables, headers = {}) {
+      const res = await fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: res.status, headers: res.headers, body: (await res.json()) as GraphQLResponse['body'] };
+    },
+    stop: () => app.stop(),
+  };
+}

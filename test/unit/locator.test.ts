@@ -1,0 +1,125 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../src/errors.js';
+import { found, notFound, type GeocodeResult, type Place } from '../../src/geocoding/geocoder.js';
+import { Locator, type LocatorOptions } from '../../src/geocoding/locator.js';
+import type { PostalKey } from '../../src/geocoding/postal-code.js';
+import { CountingGeocoder, ScriptedGeocoder } from '../support/counting-geocoder.js';
+
+const silent = pino({ level: 'silent' });
+const place = (key: PostalKey): Place => ({ ...key, latitude: 1, longitude: 2, placeName: 'P', adminName: null, adminCode: null });
+
+/** Codes starting with 0 are unknown; everything else is found. */
+const byPrefix = (key: PostalKey): GeocodeResult => (key.postalCode.startsWith('0') ? notFound() : found(place(key)));
+
+function setup(answer = byPrefix, options: Partial<LocatorOptions> = {}) {
+  let now = 1_000_000; // lru-cache reads a start time of 0 as "no TTL"
+  const geocoder = new CountingGeocoder(new ScriptedGeocoder(answer));
+  const locator = new Locator(
+    geocoder,
+    { maxEntries: 1000, ttlMs: 10_000, notFoundTtlMs: 1_000, batchWindowMs: 0, perf: { now: () => now }, ...options },
+    silent,
+  );
+  return { geocoder, locator, advance: (ms: number) => void (now += ms) };
+}
+
+describe('Locator', () => {
+  it('batches the lookups of one tick into one geocoder call, each unique code once', async () => {
+    const { geocoder, locator } = setup();
+    const codes = ['10001', '90210', '10001', '60601', '90210-1234'];
+    const results = await Promise.all(codes.map((code) => locator.locate(code, 'US')));
+    expect(results.every((r) => !(r instanceof AppError))).toBe(true);
+    expect(geocoder.batches).toEqual([['US10001', 'US90210', 'US60601']]);
+  });
+
+  it('answers repeated codes from the cache across calls', async () => {
+    const { geocoder, locator } = setup();
+    await locator.locate('10001', 'US');
+    await locator.locate('10001', 'US');
+    await locator.locate('00000', 'US');
+    await locator.locate('00000', 'US');
+    expect(geocoder.batches).toEqual([['US10001'], ['US00000']]);
+  });
+
+  it('shares one in-flight lookup between calls made in different ticks', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const geocoder = new CountingGeocoder({
+      name: 'slow',
+      maxBatchSize: Infinity,
+      ready: async () => {},
+      geocode: async (keys) => {
+        await gate;
+        return keys.map((k) => found(place(k)));
+      },
+    });
+    const locator = new Locator(geocoder, { maxEntries: 10, ttlMs: 1000, notFoundTtlMs: 1000, batchWindowMs: 0 }, silent);
+    const first = locator.locate('10001', 'US');
+    await new Promise((resolve) => setImmediate(resolve)); // the first batch is now in flight
+    const second = locator.locate('10001', 'US');
+    release();
+    expect(await first).toEqual(await second);
+    expect(geocoder.batches).toEqual([['US10001']]);
+  });
+
+  it('keeps not-found answers for the shorter TTL and found ones for the longer', async () => {
+    const { geocoder, locator, advance } = setup();
+    await Promise.all([locator.locate('10001', 'US'), locator.locate('00000', 'US')]);
+    advance(1_001);
+    await Promise.all([locator.locate('10001', 'US'), locator.locate('00000', 'US')]);
+    advance(9_000);
+    await Promise.all([locator.locate('10001', 'US'), locator.locate('00000', 'US')]);
+    // At 1,001 ms only the not-found answer has lapsed; at 10,001 ms the found one has too (and the not-found again).
+    expect(geocoder.batches).toEqual([['US10001', 'US00000'], ['US00000'], ['US10001', 'US00000']]);
+  });
+
+  it('reports unknown codes as POSTAL_CODE_NOT_FOUND, with the provider reason', async () => {
+    const { locator } = setup(() => notFound('no embedded data for country FR is loaded'));
+    const result = await locator.locate('75013', 'FR');
+    expect(result).toBeInstanceOf(AppError);
+    expect((result as AppError).code).toBe('POSTAL_CODE_NOT_FOUND');
+    expect((result as AppError).message).toBe('Postal code "75013" was not found in FR: no embedded data for country FR is loaded.');
+  });
+
+  it('rejects malformed input before asking the geocoder', async () => {
+    const { geocoder, locator } = setup();
+    const results = await Promise.all([locator.locate('abc', 'US'), locator.locate('10001', 'XX'), locator.locate('', 'US')]);
+    expect(results.map((r) => (r as AppError).code)).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT']);
+    expect(geocoder.batches).toEqual([]);
+  });
+
+  it('never caches a failure: the next call asks again', async () => {
+    let fail = true;
+    const { geocoder, locator } = setup((key) =>
+      fail ? { kind: 'error', error: new AppError('GEOCODER_UNAVAILABLE', 'down') } : found(place(key)),
+    );
+    expect(((await locator.locate('10001', 'US')) as AppError).code).toBe('GEOCODER_UNAVAILABLE');
+    fail = false;
+    expect(await locator.locate('10001', 'US')).toMatchObject({ postalCode: '10001' });
+    expect(geocoder.batches).toEqual([['US10001'], ['US10001']]);
+  });
+
+  it('turns a geocoder that throws or answers the wrong number of results into GEOCODER_UNAVAILABLE for that batch', async () => {
+    const broken = (answer: () => Promise<readonly GeocodeResult[]>) =>
+      new Locator({ name: 'broken', maxBatchSize: Infinity, ready: async () => {}, geocode: answer }, { maxEntries: 10, ttlMs: 1, notFoundTtlMs: 1, batchWindowMs: 0 }, silent);
+    const throwing = broken(async () => {
+      throw new Error('socket hang up');
+    });
+    const short = broken(async () => []);
+    for (const locator of [throwing, short]) {
+      const result = await locator.locate('10001', 'US');
+      expect(result).toBeInstanceOf(AppError);
+      expect((result as AppError).code).toBe('GEOCODER_UNAVAILABLE');
+      expect((result as AppError).message).not.toMatch(/socket|hang|results for/);
+    }
+  });
+
+  it('waits for the batch window so lookups from separate operations share one batch', async () => {
+    const { geocoder, locator } = setup(byPrefix, { batchWindowMs: 20 });
+    const first = locator.locate('10001', 'US');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = locator.locate('90210', 'US');
+    await Promise.all([first, second]);
+    expect(geocoder.batches).toEqual([['US10001', 'US90210']]);
+  });
+});
