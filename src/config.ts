@@ -42,6 +42,13 @@ function envSchema(production: boolean) {
     MAX_DISTANCE_PAIRS: int(1, 100_000, 1_000),
     MAX_MATRIX_CELLS: int(1, 1_000_000, 2_500),
     MAX_BODY_BYTES: int(1_024, 100_000_000, 1_000_000),
+    MAX_ENTITIES: int(1, 100_000, 1_000),
+    MAX_DEPTH: int(1, 100, 6),
+    MAX_ALIASES: int(0, 1_000, 15),
+    MAX_DIRECTIVES: int(0, 1_000, 50),
+    MAX_COST: int(1, 1_000_000, 5_000),
+    MAX_TOKENS: int(100, 1_000_000, 15_000),
+    FIELD_SUGGESTIONS: bool(!production),
     INTROSPECTION: bool(!production),
     LANDING_PAGE: bool(!production),
     CORS_ORIGINS: list,
@@ -77,7 +84,21 @@ export interface Config {
     readonly maxMatrixCells: number;
     /** Largest request body, in bytes; larger ones get 413. Default 1,000,000. */
     readonly maxBodyBytes: number;
+    /** Most representations in one `_entities` call. Default 1,000. */
+    readonly maxEntities: number;
+    /** Deepest field nesting (GraphQL Armor). Default 6. */
+    readonly maxDepth: number;
+    /** Most aliases per operation (GraphQL Armor). Default 15. */
+    readonly maxAliases: number;
+    /** Most directives per operation (GraphQL Armor). Default 50. */
+    readonly maxDirectives: number;
+    /** Highest static cost (GraphQL Armor's cost model). Default 5,000. */
+    readonly maxCost: number;
+    /** Most lexical tokens in a document (graphql-js parser). Default 15,000, as Apollo Router's parser. */
+    readonly maxTokens: number;
   };
+  /** "Did you mean …" suggestions in validation errors. Default on, except in production. */
+  readonly fieldSuggestions: boolean;
   /** Schema introspection. Default on, except in production. */
   readonly introspection: boolean;
   /** Apollo Sandbox landing page on GET /graphql. Default on, except in production. */
@@ -119,7 +140,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxDistancePairs: e.MAX_DISTANCE_PAIRS,
       maxMatrixCells: e.MAX_MATRIX_CELLS,
       maxBodyBytes: e.MAX_BODY_BYTES,
+      maxEntities: e.MAX_ENTITIES,
+      maxDepth: e.MAX_DEPTH,
+      maxAliases: e.MAX_ALIASES,
+      maxDirectives: e.MAX_DIRECTIVES,
+      maxCost: e.MAX_COST,
+      maxTokens: e.MAX_TOKENS,
     }),
+    fieldSuggestions: e.FIELD_SUGGESTIONS,
     introspection: e.INTROSPECTION,
     landingPage: e.LANDING_PAGE,
     corsOrigins: Object.freeze(e.CORS_ORIGINS.length > 0 ? e.CORS_ORIGINS : production ? [] : ['*']),

@@ -6,6 +6,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config.js';
 import type { Context } from '../graphql/context.js';
 import { formatError, isExpectedError } from '../graphql/errors.js';
+import { operationLimits } from '../graphql/limits.js';
 import type { Logger } from '../logger.js';
 
 /** Preloaded in Apollo Sandbox in development. */
@@ -22,9 +23,12 @@ query Example {
 `;
 
 export function createApolloServer(schema: GraphQLSchema, config: Config, logger: Logger): ApolloServer<Context> {
+  const limits = operationLimits(config.limits, !config.fieldSuggestions);
   return new ApolloServer<Context>({
     schema,
     logger,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     formatError,
     // Apollo includes stack traces unless NODE_ENV is production or test; never, here.
     includeStacktraceInErrorResponses: false,
@@ -36,6 +40,7 @@ export function createApolloServer(schema: GraphQLSchema, config: Config, logger
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, document: EXAMPLE_OPERATION })
         : ApolloServerPluginLandingPageDisabled(),
       errorLoggingPlugin,
+      ...limits.plugins,
     ],
   });
 }
