@@ -16,6 +16,10 @@ export class GeocoderChain implements Geocoder {
     this.name = providers.map((p) => p.name).join(',');
   }
 
+  get size(): number {
+    return this.providers.reduce((sum, p) => sum + (p.size ?? 0), 0);
+  }
+
   async ready(): Promise<void> {
     await Promise.all(this.providers.map((p) => p.ready()));
   }

@@ -27,6 +27,8 @@ export interface Geocoder {
   readonly name: string;
   /** The most keys one `geocode` call may carry; the loader splits larger batches. */
   readonly maxBatchSize: number;
+  /** Postal codes held in memory, for providers with a local dataset (reported as a metric). */
+  readonly size?: number;
   /** Resolves when the provider can answer (e.g. its dataset is loaded). */
   ready(): Promise<void>;
   /** One result per key, in the order of `keys`. Must not reject. */

@@ -1,13 +1,15 @@
-/** The Apollo Server instance: schema, error boundary, landing page and request logging. */
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+/** The Apollo Server instance: schema, error boundary, limits, landing page, request observability. */
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config.js';
 import type { Context } from '../graphql/context.js';
-import { formatError, isExpectedError } from '../graphql/errors.js';
+import { formatError } from '../graphql/errors.js';
 import { operationLimits } from '../graphql/limits.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { requestPlugin } from '../observability/request-plugin.js';
 
 /** Preloaded in Apollo Sandbox in development. */
 export const EXAMPLE_OPERATION = `# Distance between Beverly Hills and Manhattan
@@ -22,7 +24,7 @@ query Example {
 }
 `;
 
-export function createApolloServer(schema: GraphQLSchema, config: Config, logger: Logger): ApolloServer<Context> {
+export function createApolloServer(schema: GraphQLSchema, config: Config, logger: Logger, metrics: Metrics): ApolloServer<Context> {
   const limits = operationLimits(config.limits, !config.fieldSuggestions);
   return new ApolloServer<Context>({
     schema,
@@ -39,25 +41,8 @@ export function createApolloServer(schema: GraphQLSchema, config: Config, logger
       config.landingPage
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, document: EXAMPLE_OPERATION })
         : ApolloServerPluginLandingPageDisabled(),
-      errorLoggingPlugin,
+      requestPlugin(metrics),
       ...limits.plugins,
     ],
   });
 }
-
-/** One log line per failed request, with the request id, operation name and, for unexpected errors, the stack. */
-const errorLoggingPlugin: ApolloServerPlugin<Context> = {
-  async requestDidStart() {
-    return {
-      async didEncounterErrors({ errors, contextValue, operationName }) {
-        const details = errors.map((error) => {
-          const formatted = formatError(error.toJSON(), error);
-          const expected = isExpectedError(error, error);
-          return { message: error.message, code: formatted.extensions?.code, path: error.path, ...(!expected && { err: error.originalError ?? error }) };
-        });
-        const unexpected = details.some((d) => 'err' in d);
-        contextValue.logger[unexpected ? 'error' : 'info']({ operationName, errors: details }, 'request had errors');
-      },
-    };
-  },
-};

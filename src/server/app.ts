@@ -11,6 +11,7 @@ import { Locator } from '../geocoding/locator.js';
 import { createProviders } from '../geocoding/providers/index.js';
 import { createSchema } from '../graphql/schema.js';
 import type { Logger } from '../logger.js';
+import { Metrics } from '../observability/metrics.js';
 import { createApolloServer } from './apollo.js';
 import { createHttpServer } from './http.js';
 
@@ -26,6 +27,7 @@ export interface App {
   readonly url: string;
   readonly port: number;
   readonly locator: Locator;
+  readonly metrics: Metrics;
   /** Resolves when every geocoder can answer; rejects if one cannot start (e.g. a dataset fails to load). */
   readonly ready: Promise<void>;
   /** Stops accepting, lets in-flight requests finish (up to `shutdownTimeoutMs`), then releases everything. */
@@ -36,19 +38,22 @@ export async function startApp({ config, logger, geocoder: injected }: AppOption
   const geocoder = injected ?? new GeocoderChain(createProviders({ config, logger }));
   const locator = new Locator(geocoder, { ...config.cache, batchWindowMs: config.batchWindowMs }, logger.child({ component: 'locator' }));
 
+  const metrics = new Metrics();
   let readyAt: number | null = null;
   const ready = geocoder.ready().then(() => {
     readyAt = performance.now();
+    metrics.datasetCodes.set(geocoder.size ?? 0);
   });
   ready.catch(() => undefined); // the caller decides what a failed start means; see main.ts
 
-  const apollo = createApolloServer(createSchema(), config, logger.child({ component: 'apollo' }));
+  const apollo = createApolloServer(createSchema(), config, logger.child({ component: 'apollo' }), metrics);
   const httpServer = createHttpServer({
     apollo,
     config,
     logger,
     context: (requestId) => ({ locator, limits: config.limits, requestId, logger: logger.child({ requestId }) }),
-    readiness: () => (readyAt === null ? null : { geocoder: geocoder.name, uptimeMs: Math.round(performance.now()) }),
+    metrics,
+    readiness: () => (readyAt === null ? null : { geocoder: geocoder.name, postalCodes: geocoder.size ?? 0, uptimeMs: Math.round(performance.now()) }),
   });
   // Added before start, as Apollo's standalone server does: on stop it closes the listener and waits for in-flight requests.
   apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs }));
@@ -68,6 +73,7 @@ export async function startApp({ config, logger, geocoder: injected }: AppOption
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     locator,
+    metrics,
     ready,
     async stop() {
       await apollo.stop(); // the drain plugin closes the HTTP server first

@@ -3,7 +3,7 @@
  * (`executeHTTPGraphQLRequest`), the same pairing Apollo's standalone server uses, plus our
  * operational routes. Measured against Express 5, which halves throughput (see README).
  *
- * Routes: `/graphql` (GET, POST; Sandbox on GET from a browser), `/healthz`, `/readyz`.
+ * Routes: `/graphql` (GET, POST; Sandbox on GET from a browser), `/healthz`, `/readyz`, `/metrics`.
  */
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -13,6 +13,7 @@ import cors from 'cors';
 import type { Config } from '../config.js';
 import type { Context } from '../graphql/context.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../observability/metrics.js';
 
 export interface HttpDeps {
   readonly apollo: ApolloServer<Context>;
@@ -22,6 +23,7 @@ export interface HttpDeps {
   readonly context: (requestId: string) => Context;
   /** What `/readyz` reports: `null` until ready. */
   readonly readiness: () => Record<string, unknown> | null;
+  readonly metrics: Metrics;
 }
 
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
@@ -44,6 +46,17 @@ export function createHttpServer(deps: HttpDeps): http.Server {
         return graphql(req, res, q === -1 ? '' : url.slice(q));
       case '/healthz':
         return sendJson(res, 200, { status: 'ok' });
+      case '/metrics':
+        return void deps.metrics.registry.metrics().then(
+          (text) => {
+            res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
+            res.end(text);
+          },
+          (error: unknown) => {
+            logger.error({ err: error }, 'metrics collection failed');
+            sendJson(res, 500, { error: 'metrics collection failed' });
+          },
+        );
       case '/readyz': {
         const ready = deps.readiness();
         return ready ? sendJson(res, 200, { status: 'ready', ...ready }) : sendJson(res, 503, { status: 'starting' });
