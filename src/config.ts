@@ -53,6 +53,11 @@ function envSchema(production: boolean) {
     LANDING_PAGE: bool(!production),
     CORS_ORIGINS: list,
     SHUTDOWN_TIMEOUT_MS: int(0, 600_000, 10_000),
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    REDIS_KEY_PREFIX: z.string().min(1).default('postal-distance:v1:'),
+    REDIS_TIMEOUT_MS: int(1, 60_000, 100),
+    REDIS_LEASE_MS: int(1, 600_000, 10_000),
+    REDIS_POLL_MS: int(1, 10_000, 25),
   });
 }
 
@@ -107,6 +112,20 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   /** How long shutdown waits for in-flight requests, in ms. Default 10 s. */
   readonly shutdownTimeoutMs: number;
+  /** The shared second-level cache; absent unless `REDIS_URL` is set. */
+  readonly redis:
+    | {
+        readonly url: string;
+        /** Prefix of every key. Default `postal-distance:v1:`. */
+        readonly keyPrefix: string;
+        /** Longest wait for one Redis command, in ms, before falling back. Default 100. */
+        readonly timeoutMs: number;
+        /** How long one replica may hold a code while fetching it, in ms. Default 10,000. */
+        readonly leaseMs: number;
+        /** How often a replica waiting on another's fetch looks for the answer, in ms. Default 25. */
+        readonly pollMs: number;
+      }
+    | undefined;
 }
 
 export class ConfigError extends Error {
@@ -152,5 +171,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     landingPage: e.LANDING_PAGE,
     corsOrigins: Object.freeze(e.CORS_ORIGINS.length > 0 ? e.CORS_ORIGINS : production ? [] : ['*']),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    redis: e.REDIS_URL
+      ? Object.freeze({ url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, timeoutMs: e.REDIS_TIMEOUT_MS, leaseMs: e.REDIS_LEASE_MS, pollMs: e.REDIS_POLL_MS })
+      : undefined,
   });
 }

@@ -39,6 +39,25 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly sharedCacheLookups = new Counter({
+    name: 'shared_cache_lookups_total',
+    help: 'Codes looked up in the shared Redis cache: hit, miss (this replica fetches), wait (another replica is fetching).',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
+  readonly sharedCacheErrors = new Counter({
+    name: 'shared_cache_errors_total',
+    help: 'Failed or timed-out shared-cache (Redis) commands; each fell back to the geocoder.',
+    registers: [this.registry],
+  });
+
+  readonly sharedCacheUp = new Gauge({
+    name: 'shared_cache_up',
+    help: '1 while the shared cache (Redis) is reachable, 0 otherwise.',
+    registers: [this.registry],
+  });
+
   private readonly operationNames = new Set<string>();
 
   constructor() {

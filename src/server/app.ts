@@ -8,6 +8,7 @@ import type { Config } from '../config.js';
 import { GeocoderChain } from '../geocoding/chain.js';
 import type { Geocoder } from '../geocoding/geocoder.js';
 import { Locator } from '../geocoding/locator.js';
+import { SharedCacheGeocoder } from '../geocoding/shared-cache.js';
 import { createProviders } from '../geocoding/providers/index.js';
 import { createSchema } from '../graphql/schema.js';
 import type { Logger } from '../logger.js';
@@ -18,7 +19,7 @@ import { createHttpServer } from './http.js';
 export interface AppOptions {
   readonly config: Config;
   readonly logger: Logger;
-  /** Replaces the configured chain (tests pass a counting geocoder). */
+  /** Replaces the configured provider chain (tests pass a counting geocoder); the shared cache still wraps it. */
   readonly geocoder?: Geocoder;
 }
 
@@ -35,10 +36,14 @@ export interface App {
 }
 
 export async function startApp({ config, logger, geocoder: injected }: AppOptions): Promise<App> {
-  const geocoder = injected ?? new GeocoderChain(createProviders({ config, logger }));
+  const metrics = new Metrics();
+  const providers = injected ?? new GeocoderChain(createProviders({ config, logger }));
+  // With Redis, replicas share answers below their own LRU; see shared-cache.ts.
+  const geocoder = config.redis
+    ? new SharedCacheGeocoder(providers, { ...config.redis, ttlMs: config.cache.ttlMs, notFoundTtlMs: config.cache.notFoundTtlMs }, logger.child({ component: 'shared-cache' }), metrics)
+    : providers;
   const locator = new Locator(geocoder, { ...config.cache, batchWindowMs: config.batchWindowMs }, logger.child({ component: 'locator' }));
 
-  const metrics = new Metrics();
   let readyAt: number | null = null;
   const ready = geocoder.ready().then(() => {
     readyAt = performance.now();

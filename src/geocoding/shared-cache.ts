@@ -1,0 +1,218 @@
+/**
+ * A second-level cache shared by every replica: a `Geocoder` decorator that keeps settled answers
+ * in Redis, so a fleet behind a router asks the external geocoder once per code, not once per
+ * replica. It sits below each replica's in-process LRU (see locator.ts), so Redis is asked only
+ * for codes a replica does not already hold, one `MGET` per batch.
+ *
+ * Concurrent misses across replicas: the first replica to miss a code takes a short lease on it
+ * (`SET NX PX`) and asks the geocoder; the others poll for its answer until the lease ends.
+ *
+ * Redis is an optimisation, never a dependency: every Redis failure or timeout falls through to
+ * the wrapped geocoder, is counted, and is logged once per outage.
+ */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { GeocodeResult, Geocoder } from './geocoder.js';
+import { keyId, type PostalKey } from './postal-code.js';
+
+export interface SharedCacheOptions {
+  readonly url: string;
+  /** Key prefix; bump its version when the stored shape changes. */
+  readonly keyPrefix: string;
+  /** How long a found place is kept, in ms. */
+  readonly ttlMs: number;
+  /** How long a not-found answer is kept, in ms. */
+  readonly notFoundTtlMs: number;
+  /** Longest wait for one Redis command, in ms; past it the command counts as failed. */
+  readonly timeoutMs: number;
+  /** How long a replica may hold a code while it asks the geocoder, in ms; others wait at most this long. */
+  readonly leaseMs: number;
+  /** How often a waiting replica looks for the leaseholder's answer, in ms. */
+  readonly pollMs: number;
+}
+
+type Settled = Extract<GeocodeResult, { kind: 'found' | 'notFound' }>;
+
+export class SharedCacheGeocoder implements Geocoder {
+  readonly name: string;
+  readonly maxBatchSize: number;
+  private readonly redis: Redis;
+  private readonly owner = randomUUID();
+  /** Whether Redis is connected; false until its first `ready`, so nothing waits on a connection in progress. */
+  private up = false;
+  private connectedOnce = false;
+
+  constructor(
+    private readonly inner: Geocoder,
+    private readonly options: SharedCacheOptions,
+    private readonly logger: Logger,
+    private readonly metrics: Metrics,
+  ) {
+    this.name = inner.name;
+    this.maxBatchSize = inner.maxBatchSize;
+    this.redis = new Redis(options.url, {
+      // Fail fast instead of queueing while disconnected: a query must never wait on the cache.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: options.timeoutMs,
+      connectTimeout: Math.max(options.timeoutMs, 1_000),
+      retryStrategy: (attempt) => Math.min(attempt * 200, 5_000), // keep reconnecting, gently
+      lazyConnect: false,
+    });
+    // Connection state follows connection events only; a slow command is a fallback, not an outage.
+    this.redis.on('ready', () => this.markUp());
+    this.redis.on('close', () => this.markDown());
+    this.redis.on('error', (error: Error) => {
+      if (this.up) this.logger.warn({ err: error }, 'shared cache (Redis) error');
+      else this.logger.debug({ err: error }, 'shared cache (Redis) still unavailable');
+    });
+    metrics.sharedCacheUp.set(0);
+  }
+
+  get size(): number | undefined {
+    return this.inner.size;
+  }
+
+  ready(): Promise<void> {
+    return this.inner.ready();
+  }
+
+  async geocode(keys: readonly PostalKey[], signal?: AbortSignal): Promise<readonly GeocodeResult[]> {
+    const results = new Array<GeocodeResult | undefined>(keys.length);
+    const stored = await this.read(keys);
+    let misses: number[] = [];
+    stored.forEach((value, i) => (value ? (results[i] = value) : misses.push(i)));
+    this.metrics.sharedCacheLookups.inc({ result: 'hit' }, keys.length - misses.length);
+    if (misses.length === 0) return results as GeocodeResult[];
+
+    // Take the lease on each missed code; codes another replica holds are waited for, not fetched.
+    const owned = await this.lease(misses.map((i) => keys[i] as PostalKey));
+    const mine = misses.filter((_, j) => owned[j]);
+    const theirs = misses.filter((_, j) => !owned[j]);
+    this.metrics.sharedCacheLookups.inc({ result: 'miss' }, mine.length);
+    this.metrics.sharedCacheLookups.inc({ result: 'wait' }, theirs.length);
+
+    const [fetched, awaited] = await Promise.all([this.fetch(keys, mine, signal), this.await(keys, theirs)]);
+    mine.forEach((i, j) => (results[i] = fetched[j]));
+    // Whatever the leaseholder did not answer in time (it failed, or died) we ask for ourselves.
+    misses = [];
+    theirs.forEach((i, j) => (awaited[j] ? (results[i] = awaited[j]) : misses.push(i)));
+    if (misses.length > 0) {
+      const late = await this.fetch(keys, misses, signal);
+      misses.forEach((i, j) => (results[i] = late[j]));
+    }
+    return results as GeocodeResult[];
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+    await this.inner.close?.();
+  }
+
+  // Private: asks the wrapped geocoder for keys[indexes], stores what settles, releases the leases.
+  private async fetch(keys: readonly PostalKey[], indexes: readonly number[], signal?: AbortSignal): Promise<readonly GeocodeResult[]> {
+    if (indexes.length === 0) return [];
+    const batch = indexes.map((i) => keys[i] as PostalKey);
+    const answers = await this.inner.geocode(batch, signal);
+    if (!this.up) return answers;
+    const pipeline = this.redis.pipeline();
+    batch.forEach((key, j) => {
+      const answer = answers[j];
+      const id = this.options.keyPrefix + keyId(key);
+      if (answer && answer.kind !== 'error') {
+        pipeline.set(id, JSON.stringify(answer), 'PX', answer.kind === 'found' ? this.options.ttlMs : this.options.notFoundTtlMs);
+      }
+      pipeline.del(`${id}:lease`); // failures are not stored: a waiting replica then asks for itself
+    });
+    // Writing back is best effort and off the response path.
+    pipeline.exec().catch((error: unknown) => this.failed(error));
+    return answers;
+  }
+
+  // Private: one MGET; on any failure, nothing is cached as far as the caller knows.
+  private async read(keys: readonly PostalKey[]): Promise<(Settled | undefined)[]> {
+    if (!this.up) return keys.map(() => undefined);
+    try {
+      const values = await this.redis.mget(keys.map((k) => this.options.keyPrefix + keyId(k)));
+      return values.map(decode);
+    } catch (error) {
+      this.failed(error);
+      return keys.map(() => undefined);
+    }
+  }
+
+  // Private: true for each key whose lease we now hold (or when Redis cannot arbitrate: then we fetch).
+  private async lease(keys: readonly PostalKey[]): Promise<boolean[]> {
+    if (!this.up) return keys.map(() => true);
+    try {
+      const pipeline = this.redis.pipeline();
+      for (const key of keys) pipeline.set(`${this.options.keyPrefix + keyId(key)}:lease`, this.owner, 'PX', this.options.leaseMs, 'NX');
+      const replies = (await pipeline.exec()) ?? [];
+      return keys.map((_, i) => replies[i]?.[1] === 'OK' || replies[i]?.[0] != null);
+    } catch (error) {
+      this.failed(error);
+      return keys.map(() => true);
+    }
+  }
+
+  // Private: polls for answers another replica is fetching, until each arrives or its lease ends.
+  private async await(keys: readonly PostalKey[], indexes: readonly number[]): Promise<(Settled | undefined)[]> {
+    const answers = new Array<Settled | undefined>(indexes.length);
+    let pending = indexes.map((_, j) => j);
+    const deadline = performance.now() + this.options.leaseMs;
+    while (pending.length > 0 && performance.now() < deadline && this.up) {
+      await new Promise((resolve) => setTimeout(resolve, this.options.pollMs));
+      const ids = pending.map((j) => this.options.keyPrefix + keyId(keys[indexes[j] as number] as PostalKey));
+      let replies: (string | null)[];
+      try {
+        const pipeline = this.redis.pipeline().mget(ids);
+        for (const id of ids) pipeline.exists(`${id}:lease`);
+        const out = (await pipeline.exec()) ?? [];
+        replies = (out[0]?.[1] as (string | null)[] | undefined) ?? [];
+        // A code with neither an answer nor a lease was given up by its holder: stop waiting for it.
+        pending = pending.filter((j, n) => {
+          answers[j] = decode(replies[n] ?? null);
+          return !answers[j] && out[n + 1]?.[1] === 1;
+        });
+      } catch (error) {
+        this.failed(error);
+        break;
+      }
+    }
+    return answers;
+  }
+
+  // Private: a failed or timed-out command; the caller has already fallen back to the geocoder.
+  private failed(error: unknown): void {
+    this.metrics.sharedCacheErrors.inc();
+    this.logger.debug({ err: error }, 'shared cache (Redis) command failed; fell back to the geocoder');
+  }
+
+  private markDown(): void {
+    if (this.up) this.logger.warn('shared cache (Redis) unavailable: serving from the in-process cache and the geocoder');
+    this.up = false;
+    this.metrics.sharedCacheUp.set(0);
+  }
+
+  private markUp(): void {
+    this.logger.info(this.connectedOnce ? 'shared cache (Redis) available again' : 'shared cache (Redis) connected');
+    this.connectedOnce = true;
+    this.up = true;
+    this.metrics.sharedCacheUp.set(1);
+  }
+}
+
+/** Parses a stored answer; anything unexpected is treated as absent, never trusted. */
+function decode(raw: string | null): Settled | undefined {
+  if (!raw) return undefined;
+  try {
+    const value = JSON.parse(raw) as Settled;
+    if (value.kind === 'found' && Number.isFinite(value.place?.latitude) && Number.isFinite(value.place?.longitude)) return value;
+    if (value.kind === 'notFound') return value;
+  } catch {
+    // fall through
+  }
+  return undefined;
+}
