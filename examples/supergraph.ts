@@ -93,12 +93,12 @@ export async function startApolloGateway({ supergraphSdl, port, host = '127.0.0.
     plugins: traces ? [captureTraces] : [],
   });
   const { url } = await startStandaloneServer(server, { listen: { port, host } });
-  return { url: new URL('graphql', url).href.replace('localhost', host), stop: () => server.stop() };
+  return { url: new URL('graphql', url).href, stop: () => server.stop() };
 }
 
 /** Hive Gateway's runtime (`@graphql-hive/gateway-runtime`), an independent router implementation, on node:http. */
 export async function startHiveGateway({ supergraphSdl, port, host = '127.0.0.1' }: RouterOptions): Promise<RunningRouter> {
-  const runtime = createGatewayRuntime({ supergraph: supergraphSdl, logging: false, landingPage: false, maskedErrors: false });
+  const runtime = createGatewayRuntime({ supergraph: supergraphSdl, logging: false, landingPage: false });
   const server = http.createServer(runtime);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -53,7 +53,5 @@ export async function startStoresSubgraph({ port, host, quiet = false }: { port:
     stopOnTerminationSignals: false,
   });
   const { url } = await startStandaloneServer(server, { listen: { port, ...(host && { host }) } });
-  const endpoint = new URL('graphql', url);
-  if (host) endpoint.hostname = host;
-  return { url: endpoint.href, stop: () => server.stop() };
+  return { url: new URL('graphql', url).href, stop: () => server.stop() };
 }
