@@ -43,7 +43,7 @@ function envSchema(production: boolean) {
     MAX_MATRIX_CELLS: int(1, 1_000_000, 2_500),
     MAX_BODY_BYTES: int(1_024, 100_000_000, 1_000_000),
     MAX_ENTITIES: int(1, 100_000, 1_000),
-    MAX_DEPTH: int(1, 100, 6),
+    MAX_DEPTH: int(1, 100, 10),
     MAX_ALIASES: int(0, 1_000, 15),
     MAX_DIRECTIVES: int(0, 1_000, 50),
     MAX_COST: int(1, 1_000_000, 5_000),
@@ -91,7 +91,7 @@ export interface Config {
     readonly maxBodyBytes: number;
     /** Most representations in one `_entities` call. Default 1,000. */
     readonly maxEntities: number;
-    /** Deepest field nesting (GraphQL Armor). Default 6. */
+    /** Deepest field nesting (GraphQL Armor). Default 10: routers wrap entity fields in an inline fragment that counts as a level, so two `distanceTo` hops through a router arrive 7 deep. */
     readonly maxDepth: number;
     /** Most aliases per operation (GraphQL Armor). Default 15. */
     readonly maxAliases: number;

@@ -1,5 +1,10 @@
+import { Trace } from '@apollo/usage-reporting-protobuf';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, visit } from 'graphql';
 import { pino } from 'pino';
+import { composeSupergraph } from '../../examples/supergraph.js';
+import { STORES_SCHEMA_FILE } from '../../examples/stores/server.js';
 import { EmbeddedGeocoder, defaultUsDataFile } from '../../src/geocoding/providers/embedded.js';
 import { CountingGeocoder } from '../support/counting-geocoder.js';
 import { usRows } from '../support/geonames.js';
@@ -49,8 +54,54 @@ describe('as a federation subgraph', () => {
   it('prints its SDL with the federation link and the Location key', async () => {
     const { body } = await server.graphql('{ _service { sdl } }');
     const sdl: string = body.data!._service.sdl;
-    expect(sdl).toMatch(/@link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.\d+"/);
-    expect(sdl).toMatch(/type Location\s+@key\(fields: "postalCode countryCode"\)/);
+    expect(sdl).toMatch(/@link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.7", import: \["@key"\]\)/);
+    expect(sdl).toMatch(/type Location\s+@key\(fields: "postalCode countryCode"\)\s+@cacheControl\(maxAge: 86400\)/);
     expect(sdl).toMatch(/distanceMatrix\(/);
+    // The directives it applies: nothing is shared with another subgraph, so no @shareable.
+    const applied = new Set<string>();
+    visit(parse(sdl), { Directive: (node) => void applied.add(node.name.value) });
+    expect([...applied].sort()).toEqual(['cacheControl', 'key', 'link']);
+  });
+
+  it('prints SDL that composition accepts as it is, beside the example stores subgraph, with no hints', async () => {
+    const { body } = await server.graphql('{ _service { sdl } }');
+    const { supergraphSdl, hints } = composeSupergraph([
+      { name: 'locations', url: 'http://127.0.0.1:4001/graphql', sdl: body.data!._service.sdl },
+      { name: 'stores', url: 'http://127.0.0.1:4002/graphql', sdl: readFileSync(STORES_SCHEMA_FILE, 'utf8') },
+    ]);
+    expect(hints.map((h) => h.definition.code)).toEqual([]);
+    expect(supergraphSdl).toMatch(/LOCATIONS @join__graph\(name: "locations"/);
+    expect(supergraphSdl).toMatch(/@join__type\(graph: LOCATIONS, key: "postalCode countryCode"\)/);
+    // The cache hints stay in the subgraph: routers learn them from the Cache-Control header.
+    expect(supergraphSdl).not.toMatch(/cacheControl/);
+  });
+});
+
+/** The field names of a trace's tree, nested as the response is: `['location', ['placeName', 'latitude']]`. */
+type FieldTree = (string | FieldTree)[];
+function fieldTree(node: Trace.INode): FieldTree {
+  return (node.child ?? []).flatMap((child) => {
+    const name = child.responseName ?? `[${child.index}]`;
+    return child.child?.length ? [name, fieldTree(child)] : [name];
+  });
+}
+
+describe('inline tracing (ftv1)', () => {
+  const QUERY = '{ location(postalCode: "90210") { postalCode latitude distanceTo(postalCode: "10001") { miles } } }';
+
+  it('returns a trace of every resolved field when the router asks for one', async () => {
+    const { body } = await server.graphql(QUERY, undefined, { 'apollo-federation-include-trace': 'ftv1' });
+    expect(body.errors).toBeUndefined();
+    const encoded = body.extensions?.ftv1;
+    expect(typeof encoded).toBe('string');
+    const trace = Trace.decode(Buffer.from(encoded as string, 'base64'));
+    expect(fieldTree(trace.root!)).toEqual(['location', ['postalCode', 'latitude', 'distanceTo', ['miles']]]);
+    expect(Number(trace.durationNs)).toBeGreaterThan(0);
+  });
+
+  it('adds no trace when the router does not ask', async () => {
+    const { body } = await server.graphql(QUERY);
+    expect(body.errors).toBeUndefined();
+    expect(body.extensions).toBeUndefined();
   });
 });

@@ -18,11 +18,11 @@ const nested = (levels: number): string =>
   levels === 0 ? 'postalCode' : `distanceTo(postalCode: "10001") { from { ${nested(levels - 1)} } }`;
 
 describe('limits applied before execution', () => {
-  it('rejects an operation deeper than MAX_DEPTH (6) with 400, and runs nothing', async () => {
-    const ok = await server.graphql(`{ location(postalCode: "90210") { ${nested(2)} } }`); // depth 6
+  it('rejects an operation deeper than MAX_DEPTH (10) with 400, and runs nothing', async () => {
+    const ok = await server.graphql(`{ location(postalCode: "90210") { ${nested(4)} } }`); // depth 10
     expect(ok.body.errors).toBeUndefined();
     const before = geocoder.batches.length;
-    const deep = await server.graphql(`{ location(postalCode: "90210") { ${nested(3)} } }`); // depth 8
+    const deep = await server.graphql(`{ location(postalCode: "90210") { ${nested(5)} } }`); // depth 12
     expect(deep.status).toBe(400);
     expect(deep.body.errors![0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
     expect(deep.body.errors![0]!.message).toMatch(/depth limit/i);

@@ -1,0 +1,28 @@
+/**
+ * `npm run example:gateway`: the whole supergraph on your machine without rover. Asks both
+ * running subgraphs for their SDL (as `rover dev` does), composes it with `@apollo/composition`,
+ * and serves a router on http://localhost:4000/graphql.
+ *
+ *   LOCATIONS_URL  the postal-distance subgraph (default http://localhost:4001/graphql, `npm start`)
+ *   STORES_URL     the example stores subgraph (default http://localhost:4002/graphql, `npm run example:stores`)
+ *   PORT           where the router listens (default 4000)
+ *   ROUTER         `apollo` (@apollo/gateway, the default) or `hive` (Hive Gateway's runtime)
+ */
+import { composeSupergraph, fetchSubgraphSdl, startApolloGateway, startHiveGateway } from './supergraph.js';
+
+const locationsUrl = process.env.LOCATIONS_URL ?? 'http://localhost:4001/graphql';
+const storesUrl = process.env.STORES_URL ?? 'http://localhost:4002/graphql';
+const port = Number(process.env.PORT ?? 4000);
+const router = process.env.ROUTER ?? 'apollo';
+if (router !== 'apollo' && router !== 'hive') throw new Error(`ROUTER must be apollo or hive, not ${JSON.stringify(router)}`);
+
+const { supergraphSdl, hints } = composeSupergraph([
+  { name: 'locations', url: locationsUrl, sdl: await fetchSubgraphSdl(locationsUrl) },
+  { name: 'stores', url: storesUrl, sdl: await fetchSubgraphSdl(storesUrl) },
+]);
+for (const hint of hints) console.warn(`composition hint ${hint.definition.code}: ${hint.message}`);
+
+const start = router === 'hive' ? startHiveGateway : startApolloGateway;
+const running = await start({ supergraphSdl, port, host: '127.0.0.1' });
+console.log(`${router} router listening on ${running.url} (locations: ${locationsUrl}, stores: ${storesUrl})`);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void running.stop());

@@ -1,0 +1,118 @@
+/**
+ * Composition and in-process routers for the example supergraph, shared by `examples/gateway.ts`,
+ * the federation tests and `bench/federation.ts`. In production a router (Apollo Router, Hive
+ * Gateway) composes with rover or a registry; these are the same libraries, run locally.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { composeServices } from '@apollo/composition';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
+import { parse } from 'graphql';
+
+export interface SubgraphSource {
+  /** The subgraph's name in the supergraph (`locations`, `stores`). */
+  readonly name: string;
+  /** Where routers send its operations, e.g. `http://localhost:4001/graphql`. */
+  readonly url: string;
+  /** Its SDL, as `_service { sdl }` prints it or as its schema file holds it. */
+  readonly sdl: string;
+}
+
+/** `@apollo/composition` does not export its hint class from the package root; this is its shape. */
+export type CompositionHint = Extract<ReturnType<typeof composeServices>, { hints: unknown }>['hints'][number];
+
+export interface Supergraph {
+  readonly supergraphSdl: string;
+  /** What composition noticed but accepted; each one deserves a look. */
+  readonly hints: readonly CompositionHint[];
+}
+
+export class CompositionError extends Error {
+  constructor(readonly messages: readonly string[]) {
+    super(`Composition failed:\n${messages.map((m) => `  - ${m}`).join('\n')}`);
+    this.name = 'CompositionError';
+  }
+}
+
+/** Composes subgraphs with `@apollo/composition`, as `rover supergraph compose` does; throws on errors. */
+export function composeSupergraph(subgraphs: readonly SubgraphSource[]): Supergraph {
+  const result = composeServices(subgraphs.map(({ name, url, sdl }) => ({ name, url, typeDefs: parse(sdl) })));
+  if (result.errors) throw new CompositionError(result.errors.map((e) => e.message));
+  return { supergraphSdl: result.supergraphSdl, hints: result.hints };
+}
+
+/** Asks a running subgraph for its SDL, as `rover dev` and registries do. */
+export async function fetchSubgraphSdl(url: string): Promise<string> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ _service { sdl } }' }),
+  });
+  const body = (await res.json()) as { data?: { _service?: { sdl?: string } }; errors?: { message: string }[] };
+  const sdl = body.data?._service?.sdl;
+  if (typeof sdl !== 'string') throw new Error(`${url} did not answer _service { sdl } (HTTP ${res.status}): ${JSON.stringify(body.errors ?? body)}`);
+  return sdl;
+}
+
+export interface RunningRouter {
+  /** The router's GraphQL endpoint. */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+export interface RouterOptions {
+  readonly supergraphSdl: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** Default `127.0.0.1`. */
+  readonly host?: string;
+}
+
+/** A quiet logger for libraries that log their start-up at info level. */
+const quiet = { debug() {}, info() {}, warn: console.warn, error: console.error };
+
+/**
+ * `@apollo/gateway` served by Apollo Server. With `traces`, it asks every subgraph for inline
+ * traces (`ftv1`) as it does when usage reporting to GraphOS is on; that plugin needs an API key,
+ * so this sets the same per-request switch directly.
+ */
+export async function startApolloGateway({ supergraphSdl, port, host = '127.0.0.1', traces = false }: RouterOptions & { traces?: boolean }): Promise<RunningRouter> {
+  const captureTraces: ApolloServerPlugin = {
+    async requestDidStart({ metrics }) {
+      metrics.captureTraces = true;
+    },
+  };
+  const server = new ApolloServer({
+    gateway: new ApolloGateway({ supergraphSdl, logger: quiet }),
+    logger: quiet,
+    includeStacktraceInErrorResponses: false,
+    stopOnTerminationSignals: false,
+    plugins: traces ? [captureTraces] : [],
+  });
+  const { url } = await startStandaloneServer(server, { listen: { port, host } });
+  return { url: new URL('graphql', url).href, stop: () => server.stop() };
+}
+
+/** Hive Gateway's runtime (`@graphql-hive/gateway-runtime`), an independent router implementation, on node:http. */
+export async function startHiveGateway({ supergraphSdl, port, host = '127.0.0.1' }: RouterOptions): Promise<RunningRouter> {
+  const runtime = createGatewayRuntime({ supergraph: supergraphSdl, logging: false, landingPage: false });
+  const server = http.createServer(runtime);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${address.port}/graphql`,
+    async stop() {
+      await new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      });
+      await runtime[Symbol.asyncDispose]();
+    },
+  };
+}
