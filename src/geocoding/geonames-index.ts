@@ -34,10 +34,11 @@ const COLUMNS_NEEDED = COL.longitude + 1;
 
 export interface LoadStats {
   readonly file: string;
+  /** Non-empty lines read; every one is indexed, a duplicate, or malformed. */
   readonly rows: number;
   /** Rows whose key an earlier row already holds (the first one wins). */
   readonly duplicates: number;
-  /** Rows skipped because a column was missing or a coordinate was not a number. */
+  /** Rows skipped: a column missing, a coordinate blank, not a number or out of range, or a code that is not one. */
   readonly malformed: number;
 }
 
@@ -96,6 +97,7 @@ export class GeoNamesIndex {
     const addLine = (buf: Buffer, start: number, end: number): void => {
       if (end > start && buf[end - 1] === CARRIAGE_RETURN) end--;
       if (end <= start) return;
+      rows++;
       // fields[i] is where column i starts; column i ends one byte before fields[i + 1].
       let column = 0;
       fields[0] = start;
@@ -125,8 +127,8 @@ export class GeoNamesIndex {
         lastCountry.remember(buf, countryStart, countryEnd, decode(buf, countryStart, countryEnd).toUpperCase());
       }
       const country = lastCountry.value;
-      if (!Number.isFinite(latitude) || !Number.isFinite(longitude) || country.length !== 2) return void malformed++;
-      rows++;
+      // NaN (blank, not a number) fails these comparisons too.
+      if (!(Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180) || country.length !== 2) return void malformed++;
       let postalCode: string;
       try {
         // The same normalization as user input, so both sides of a lookup always agree.
@@ -230,7 +232,8 @@ const POWERS_OF_TEN = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e1
  * `Number(text)` of a column, without making the string for the usual plain decimal (`-118.4065`).
  * Such a number with at most 15 digits is an exact integer divided by an exact power of ten, and
  * IEEE division rounds that quotient correctly, exactly as `Number` rounds the decimal: the same
- * double. Anything else (exponents, spaces, an empty column, more digits) goes to `Number` itself.
+ * double. Anything else (exponents, spaces, more digits) goes to `Number` itself, except that a
+ * blank column is NaN, not the 0 that `Number('')` makes of it.
  */
 export function parseNumber(buf: Buffer, start: number, end: number): number {
   let i = start;
@@ -248,13 +251,16 @@ export function parseNumber(buf: Buffer, start: number, end: number): number {
     } else if (b === DOT && decimals < 0) {
       decimals = 0;
     } else {
-      return Number(buf.toString('utf8', start, end));
+      return numberOrNaN(buf.toString('utf8', start, end));
     }
   }
-  if (digits === 0 || digits > 15) return Number(buf.toString('utf8', start, end));
+  if (digits === 0) return Number.NaN; // empty, or a lone sign or point
+  if (digits > 15) return Number(buf.toString('utf8', start, end));
   const value = decimals > 0 ? mantissa / (POWERS_OF_TEN[decimals] ?? Number.NaN) : mantissa;
   return sign === MINUS ? -value : value;
 }
+
+const numberOrNaN = (text: string): number => (text.trim() === '' ? Number.NaN : Number(text));
 
 /** A fresh string from UTF-8 bytes (never a slice of a larger string, which would keep that alive). */
 const decode = (buf: Buffer, start: number, end: number): string => buf.toString('utf8', start, end);

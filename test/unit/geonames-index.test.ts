@@ -45,7 +45,7 @@ describe('GeoNamesIndex', () => {
       '\r\n',
     );
     const stats = await index.loadFile(file);
-    expect(stats).toMatchObject({ rows: 3, duplicates: 1, malformed: 2 });
+    expect(stats).toMatchObject({ rows: 5, duplicates: 1, malformed: 2 });
     expect(index.get('CA', 'K1A')?.placeName).toBe('Ottawa');
     expect(index.get('CA', 'H0H')).toMatchObject({ placeName: 'Réservé', adminName: 'Québec', latitude: 45.5, longitude: -73.6 });
     expect(index.size).toBe(2);
@@ -59,6 +59,25 @@ describe('GeoNamesIndex', () => {
     const stats = await index.loadFile(writeFile(lines), 97); // a prime chunk size splits rows and characters everywhere
     expect(stats).toMatchObject({ rows: 70_000, duplicates: 0, malformed: 0 });
     expect(index.get('DE', '79999')).toMatchObject({ placeName: 'Ørt 69999 – München', latitude: 47.69999, longitude: 11.69999 });
+  });
+
+  it('rejects blank, whitespace, non-numeric and out-of-range coordinates instead of indexing them at 0', async () => {
+    const index = new GeoNamesIndex();
+    const stats = await index.loadFile(
+      writeFile([
+        row('FR', '75001', 'Blank latitude', 'IDF', '11', '', '2.34'),
+        row('FR', '75002', 'Blank longitude', 'IDF', '11', '48.86', ''),
+        row('FR', '75003', 'Spaces', 'IDF', '11', '  ', '2.34'),
+        row('FR', '75004', 'Lone sign', 'IDF', '11', '-', '2.34'),
+        row('FR', '75005', 'North of the pole', 'IDF', '11', '91', '2.34'),
+        row('FR', '75006', 'Past the antimeridian', 'IDF', '11', '48.8', '180.5'),
+        row('FR', '75007', 'Valid', 'IDF', '11', '-0', '180'),
+      ]),
+    );
+    expect(stats).toMatchObject({ rows: 7, duplicates: 0, malformed: 6 });
+    expect(index.size).toBe(1);
+    expect(index.get('FR', '75001')).toBeUndefined();
+    expect(index.get('FR', '75007')).toMatchObject({ latitude: -0, longitude: 180 });
   });
 
   it('normalizes data codes as it does user input, so a full Canadian code is found by its prefix', async () => {
@@ -96,16 +115,17 @@ describe('GeoNamesIndex', () => {
     expect(place('AT', '10243')).toEqual(['Wien', 'Wien', 'W']);
   });
 
-  it('parses coordinates from bytes exactly as Number() parses the text', () => {
+  it('parses coordinates from bytes exactly as Number() parses the text, except that a blank is NaN', () => {
     const samples = [
-      '34.0901', '-118.4065', '+1.5', '-0', '0', '-0.0', '1.', '.5', '.', '-', '+', '', '1e3', '1E-2', ' 1.5', '1.5 ',
+      '34.0901', '-118.4065', '+1.5', '-0', '0', '-0.0', '1.', '.5', '.', '-', '+', '', '  ', '1e3', '1E-2', ' 1.5', '1.5 ',
       'Infinity', 'NaN', '0x10', '1,5', '007.25', '123456789012345', '1234567890123456', '0.000000000000001',
       '-90.00000000000001', '179.99999999999999', '89.9999',
     ];
     const random = Array.from({ length: 20_000 }, (_, i) => ((Math.sin(i) * 1e4) % 180).toFixed(i % 12));
     for (const text of [...samples, ...random]) {
       const buf = Buffer.from(`\t${text}\t`);
-      expect(Object.is(parseNumber(buf, 1, buf.length - 1), Number(text)), JSON.stringify(text)).toBe(true);
+      const expected = text.trim() === '' ? Number.NaN : Number(text); // Number('') and Number(' ') are 0
+      expect(Object.is(parseNumber(buf, 1, buf.length - 1), expected), JSON.stringify(text)).toBe(true);
     }
   });
 });
