@@ -6,32 +6,49 @@
  * the place-name string. Parsing works on raw bytes so every string is a fresh copy: slices of a
  * decoded chunk would keep the whole chunk alive and, with it, the whole file.
  *
+ * Loading speed (measured with `npm run bench:startup`): turning bytes into strings is a call into
+ * C++ that costs more than the rest of a row's work, so the loader makes only the strings it keeps
+ * (the postal code and, unless it repeats the previous row's, the place name). Coordinates are
+ * parsed from the bytes; the country, admin pair and place name are compared with the previous
+ * row's bytes first, because GeoNames files are sorted by country and grouped by admin area.
+ *
  * File format: UTF-8, tab-separated, no header; columns: country code, postal code, place name,
  * admin name1, admin code1, admin name2, admin code2, admin name3, admin code3, latitude,
  * longitude, accuracy.
  */
 import { createReadStream } from 'node:fs';
 import type { Place } from './geocoder.js';
-import { keyId, normalizePostalCode } from './postal-code.js';
+import { normalizeDataPostalCode } from './postal-code.js';
 
 const TAB = 0x09;
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
+const PLUS = 0x2b;
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
 /** Columns we read, by index. */
 const COL = { country: 0, postalCode: 1, placeName: 2, adminName: 3, adminCode: 4, latitude: 9, longitude: 10 } as const;
 const COLUMNS_NEEDED = COL.longitude + 1;
 
 export interface LoadStats {
   readonly file: string;
+  /** Non-empty lines read; every one is indexed, a duplicate, or malformed. */
   readonly rows: number;
   /** Rows whose key an earlier row already holds (the first one wins). */
   readonly duplicates: number;
-  /** Rows skipped because a column was missing or a coordinate was not a number. */
+  /** Rows skipped: a column missing, a coordinate blank, not a number or out of range, or a code that is not one. */
   readonly malformed: number;
 }
 
 export class GeoNamesIndex {
-  private readonly rowByKey = new Map<string, number>();
+  /**
+   * Row of each canonical postal code, one map per country. Not one map keyed by country + code:
+   * that key is a concatenation V8 must flatten before hashing, and one map of 1.5 million
+   * entries makes every insert a cache miss, where a country's map stays small while it loads.
+   */
+  private readonly rowsByCountry = new Map<string, Map<string, number>>();
   private latitudes = new Float64Array(1 << 16);
   private longitudes = new Float64Array(1 << 16);
   private adminRefs = new Uint32Array(1 << 16);
@@ -39,7 +56,6 @@ export class GeoNamesIndex {
   /** Interned `[adminName, adminCode]` pairs; a country has a few dozen, the world a few thousand. */
   private readonly admins: (readonly [string | null, string | null])[] = [];
   private readonly adminIds = new Map<string, number>();
-  private readonly countries = new Set<string>();
 
   /** Number of postal codes indexed. */
   get size(): number {
@@ -48,11 +64,11 @@ export class GeoNamesIndex {
 
   /** Whether any row of this country was loaded. */
   hasCountry(countryCode: string): boolean {
-    return this.countries.has(countryCode);
+    return this.rowsByCountry.has(countryCode);
   }
 
   get(countryCode: string, postalCode: string): Place | undefined {
-    const row = this.rowByKey.get(countryCode + postalCode);
+    const row = this.rowsByCountry.get(countryCode)?.get(postalCode);
     if (row === undefined) return undefined;
     const [adminName, adminCode] = this.admins[this.adminRefs[row] ?? 0] ?? [null, null];
     return {
@@ -73,10 +89,15 @@ export class GeoNamesIndex {
     let malformed = 0;
     let carry: Buffer | null = null;
     const fields: number[] = new Array<number>(COLUMNS_NEEDED + 1).fill(0);
+    // Column values of the previous row, by their bytes (see the module comment).
+    const lastCountry = new RepeatCache<string>('');
+    const lastAdmin = new RepeatCache<number>(0);
+    const lastPlace = new RepeatCache<string | null>(null);
 
     const addLine = (buf: Buffer, start: number, end: number): void => {
       if (end > start && buf[end - 1] === CARRIAGE_RETURN) end--;
       if (end <= start) return;
+      rows++;
       // fields[i] is where column i starts; column i ends one byte before fields[i + 1].
       let column = 0;
       fields[0] = start;
@@ -88,22 +109,46 @@ export class GeoNamesIndex {
         if (column === COLUMNS_NEEDED - 1) fields[COLUMNS_NEEDED] = end + 1;
         else return void malformed++;
       }
-      const text = (col: number): string => buf.toString('utf8', fields[col] ?? 0, (fields[col + 1] ?? 1) - 1);
-      const latitude = Number(text(COL.latitude));
-      const longitude = Number(text(COL.longitude));
-      const country = text(COL.country).toUpperCase();
-      if (!Number.isFinite(latitude) || !Number.isFinite(longitude) || country.length !== 2) return void malformed++;
-      rows++;
+      // Where each column we read starts and ends (plain locals: no closures allocated per row).
+      const countryStart = fields[COL.country] ?? 0;
+      const countryEnd = (fields[COL.country + 1] ?? 0) - 1;
+      const codeStart = fields[COL.postalCode] ?? 0;
+      const codeEnd = (fields[COL.postalCode + 1] ?? 0) - 1;
+      const placeStart = fields[COL.placeName] ?? 0;
+      const placeEnd = (fields[COL.placeName + 1] ?? 0) - 1;
+      const adminNameStart = fields[COL.adminName] ?? 0;
+      const adminNameEnd = (fields[COL.adminName + 1] ?? 0) - 1;
+      const adminCodeStart = fields[COL.adminCode] ?? 0;
+      const adminCodeEnd = (fields[COL.adminCode + 1] ?? 0) - 1;
+
+      const latitude = parseNumber(buf, fields[COL.latitude] ?? 0, (fields[COL.latitude + 1] ?? 0) - 1);
+      const longitude = parseNumber(buf, fields[COL.longitude] ?? 0, (fields[COL.longitude + 1] ?? 0) - 1);
+      if (!lastCountry.matches(buf, countryStart, countryEnd)) {
+        lastCountry.remember(buf, countryStart, countryEnd, decode(buf, countryStart, countryEnd).toUpperCase());
+      }
+      const country = lastCountry.value;
+      // NaN (blank, not a number) fails these comparisons too.
+      if (!(Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180) || country.length !== 2) return void malformed++;
       let postalCode: string;
       try {
         // The same normalization as user input, so both sides of a lookup always agree.
-        postalCode = normalizePostalCode(country, text(COL.postalCode));
+        postalCode = normalizeDataPostalCode(country, decode(buf, codeStart, codeEnd));
       } catch {
         return void malformed++;
       }
-      const id = keyId({ countryCode: country, postalCode });
-      if (this.rowByKey.has(id)) return void duplicates++;
-      this.append(id, country, latitude, longitude, orNull(text(COL.placeName)), orNull(text(COL.adminName)), orNull(text(COL.adminCode)));
+      let codes = this.rowsByCountry.get(country);
+      if (codes === undefined) this.rowsByCountry.set(country, (codes = new Map()));
+      if (codes.has(postalCode)) return void duplicates++;
+
+      // Admin name and code are adjacent columns: their bytes, with the tab between them, identify the pair.
+      if (!lastAdmin.matches(buf, adminNameStart, adminCodeEnd)) {
+        const ref = this.internAdmin(orNull(decode(buf, adminNameStart, adminNameEnd)), orNull(decode(buf, adminCodeStart, adminCodeEnd)));
+        lastAdmin.remember(buf, adminNameStart, adminCodeEnd, ref);
+      }
+      if (!lastPlace.matches(buf, placeStart, placeEnd)) {
+        lastPlace.remember(buf, placeStart, placeEnd, orNull(decode(buf, placeStart, placeEnd)));
+      }
+      this.append(codes, postalCode, latitude, longitude, lastPlace.value, lastAdmin.value);
     };
 
     for await (const chunk of createReadStream(file, { highWaterMark: chunkBytes }) as AsyncIterable<Buffer>) {
@@ -121,13 +166,12 @@ export class GeoNamesIndex {
 
   // Private: adds one row, growing the typed arrays by doubling.
   private append(
-    id: string,
-    country: string,
+    codes: Map<string, number>,
+    postalCode: string,
     latitude: number,
     longitude: number,
     placeName: string | null,
-    adminName: string | null,
-    adminCode: string | null,
+    adminRef: number,
   ): void {
     const row = this.placeNames.length;
     if (row === this.latitudes.length) {
@@ -135,12 +179,11 @@ export class GeoNamesIndex {
       this.longitudes = grow(this.longitudes, new Float64Array(row * 2));
       this.adminRefs = grow(this.adminRefs, new Uint32Array(row * 2));
     }
-    this.rowByKey.set(id, row);
+    codes.set(postalCode, row);
     this.latitudes[row] = latitude;
     this.longitudes[row] = longitude;
-    this.adminRefs[row] = this.internAdmin(adminName, adminCode);
+    this.adminRefs[row] = adminRef;
     this.placeNames.push(placeName);
-    this.countries.add(country);
   }
 
   // Private: returns the id of an admin pair, adding it on first sight.
@@ -154,6 +197,73 @@ export class GeoNamesIndex {
     return ref;
   }
 }
+
+/**
+ * The value last decoded from a column, with the bytes it came from. Equal bytes decode to equal
+ * strings, so a row whose bytes match may reuse the value without decoding (and shares the string).
+ */
+class RepeatCache<T> {
+  private bytes = Buffer.alloc(64);
+  private length = -1;
+
+  constructor(public value: T) {}
+
+  matches(buf: Buffer, start: number, end: number): boolean {
+    const length = end - start;
+    if (length !== this.length) return false;
+    // A loop, not Buffer.compare: these are a few bytes, and a call into C++ costs more.
+    for (let i = 0; i < length; i++) if (buf[start + i] !== this.bytes[i]) return false;
+    return true;
+  }
+
+  remember(buf: Buffer, start: number, end: number, value: T): void {
+    const length = end - start;
+    if (length > this.bytes.length) this.bytes = Buffer.alloc(2 * length);
+    for (let i = 0; i < length; i++) this.bytes[i] = buf[start + i] ?? 0; // a few bytes: cheaper than Buffer#copy's call into C++
+    this.length = length;
+    this.value = value;
+  }
+}
+
+/** 10^0 … 10^15, written out: each is an exact double (as is any power of ten up to 10^22). */
+const POWERS_OF_TEN = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15] as const;
+
+/**
+ * `Number(text)` of a column, without making the string for the usual plain decimal (`-118.4065`).
+ * Such a number with at most 15 digits is an exact integer divided by an exact power of ten, and
+ * IEEE division rounds that quotient correctly, exactly as `Number` rounds the decimal: the same
+ * double. Anything else (exponents, spaces, more digits) goes to `Number` itself, except that a
+ * blank column is NaN, not the 0 that `Number('')` makes of it.
+ */
+export function parseNumber(buf: Buffer, start: number, end: number): number {
+  let i = start;
+  const sign = start < end ? buf[start] : undefined;
+  if (sign === MINUS || sign === PLUS) i++;
+  let mantissa = 0;
+  let digits = 0;
+  let decimals = -1; // -1 until the decimal point
+  for (; i < end; i++) {
+    const b = buf[i] ?? 0;
+    if (b >= DIGIT_0 && b <= DIGIT_9) {
+      mantissa = mantissa * 10 + (b - DIGIT_0);
+      digits++;
+      if (decimals >= 0) decimals++;
+    } else if (b === DOT && decimals < 0) {
+      decimals = 0;
+    } else {
+      return numberOrNaN(buf.toString('utf8', start, end));
+    }
+  }
+  if (digits === 0) return Number.NaN; // empty, or a lone sign or point
+  if (digits > 15) return Number(buf.toString('utf8', start, end));
+  const value = decimals > 0 ? mantissa / (POWERS_OF_TEN[decimals] ?? Number.NaN) : mantissa;
+  return sign === MINUS ? -value : value;
+}
+
+const numberOrNaN = (text: string): number => (text.trim() === '' ? Number.NaN : Number(text));
+
+/** A fresh string from UTF-8 bytes (never a slice of a larger string, which would keep that alive). */
+const decode = (buf: Buffer, start: number, end: number): string => buf.toString('utf8', start, end);
 
 function grow<T extends Float64Array | Uint32Array>(from: T, to: T): T {
   to.set(from);

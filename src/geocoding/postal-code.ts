@@ -87,6 +87,32 @@ export function normalizePostalCode(countryCode: string, input: string): string 
   return collapsed;
 }
 
+/**
+ * {@link normalizePostalCode} for data files, whose codes are nearly always canonical already:
+ * the same result (and the same errors), but a country without a rule of its own skips the
+ * regular expressions when the code is already in its generic canonical form (1 to 20 of A–Z
+ * and 0–9, with single spaces or hyphens only between them). Loading 1.5 million GeoNames rows
+ * spends about 0.3 s in those expressions otherwise.
+ */
+export function normalizeDataPostalCode(countryCode: string, input: string): string {
+  return COUNTRY_RULES[countryCode] === undefined && isGenericCanonical(input) ? input : normalizePostalCode(countryCode, input);
+}
+
+// Private: whether the generic rule returns `code` unchanged (trim, upper-case, collapse spaces, GENERIC_PATTERN).
+function isGenericCanonical(code: string): boolean {
+  const last = code.length - 1;
+  if (last < 0 || last >= MAX_POSTAL_CODE_LENGTH) return false;
+  for (let i = 0; i <= last; i++) {
+    const c = code.charCodeAt(i);
+    if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a)) continue; // 0-9, A-Z
+    // A space or hyphen only inside, and never two spaces in a row (those would be collapsed).
+    if (i === 0 || i === last) return false;
+    if (c === 0x2d || (c === 0x20 && code.charCodeAt(i - 1) !== 0x20)) continue;
+    return false;
+  }
+  return true;
+}
+
 /** Normalizes a code and its country together into a key. Throws `BAD_USER_INPUT`. */
 export function toPostalKey(postalCode: string, countryCode: string): PostalKey {
   const country = normalizeCountryCode(countryCode);

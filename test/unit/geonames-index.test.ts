@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GeoNamesIndex } from '../../src/geocoding/geonames-index.js';
+import { GeoNamesIndex, parseNumber } from '../../src/geocoding/geonames-index.js';
 
 function writeFile(lines: string[], eol = '\n'): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'geonames-')), 'test.txt');
@@ -45,7 +45,7 @@ describe('GeoNamesIndex', () => {
       '\r\n',
     );
     const stats = await index.loadFile(file);
-    expect(stats).toMatchObject({ rows: 3, duplicates: 1, malformed: 2 });
+    expect(stats).toMatchObject({ rows: 5, duplicates: 1, malformed: 2 });
     expect(index.get('CA', 'K1A')?.placeName).toBe('Ottawa');
     expect(index.get('CA', 'H0H')).toMatchObject({ placeName: 'Réservé', adminName: 'Québec', latitude: 45.5, longitude: -73.6 });
     expect(index.size).toBe(2);
@@ -61,9 +61,72 @@ describe('GeoNamesIndex', () => {
     expect(index.get('DE', '79999')).toMatchObject({ placeName: 'Ørt 69999 – München', latitude: 47.69999, longitude: 11.69999 });
   });
 
+  it('rejects blank, whitespace, non-numeric and out-of-range coordinates instead of indexing them at 0', async () => {
+    const index = new GeoNamesIndex();
+    const stats = await index.loadFile(
+      writeFile([
+        row('FR', '75001', 'Blank latitude', 'IDF', '11', '', '2.34'),
+        row('FR', '75002', 'Blank longitude', 'IDF', '11', '48.86', ''),
+        row('FR', '75003', 'Spaces', 'IDF', '11', '  ', '2.34'),
+        row('FR', '75004', 'Lone sign', 'IDF', '11', '-', '2.34'),
+        row('FR', '75005', 'North of the pole', 'IDF', '11', '91', '2.34'),
+        row('FR', '75006', 'Past the antimeridian', 'IDF', '11', '48.8', '180.5'),
+        row('FR', '75007', 'Valid', 'IDF', '11', '-0', '180'),
+      ]),
+    );
+    expect(stats).toMatchObject({ rows: 7, duplicates: 0, malformed: 6 });
+    expect(index.size).toBe(1);
+    expect(index.get('FR', '75001')).toBeUndefined();
+    expect(index.get('FR', '75007')).toMatchObject({ latitude: -0, longitude: 180 });
+  });
+
   it('normalizes data codes as it does user input, so a full Canadian code is found by its prefix', async () => {
     const index = new GeoNamesIndex();
     await index.loadFile(writeFile([row('CA', 'k1a 0b1', 'Ottawa', 'Ontario', 'ON', '45.4', '-75.7')]));
     expect(index.get('CA', 'K1A')?.placeName).toBe('Ottawa');
   });
+
+  it('tells apart consecutive rows that differ in one byte of the country, admin pair or place name', async () => {
+    // The loader reuses the previous row's values when the bytes repeat; any difference must be seen.
+    const index = new GeoNamesIndex();
+    const stats = await index.loadFile(
+      writeFile([
+        row('de', '10115', 'Berlin', 'Berlin', 'BE', '52.5', '13.4'),
+        row('DE', '10117', 'Berlin', 'Berlin', 'BE', '52.5', '13.4'),
+        row('DE', '10119', 'Berlim', 'Berlin', 'BB', '52.5', '13.4'),
+        row('DE', '10178', 'Berlim', 'Berlim', 'BB', '52.5', '13.4'),
+        row('DE', '10179', 'Berlim', 'Berli', 'mBB', '52.5', '13.4'), // the same characters as the row before, split elsewhere
+        row('DE', '10243', '', '', '', '52.5', '13.4'),
+        row('AT', '10243', 'Wien', 'Wien', 'W', '48.2', '16.4'),
+      ]),
+      7, // tiny chunks: the remembered bytes must survive the buffer they came from
+    );
+    expect(stats).toMatchObject({ rows: 7, duplicates: 0, malformed: 0 });
+    const place = (cc: string, code: string) => {
+      const p = index.get(cc, code);
+      return [p?.placeName, p?.adminName, p?.adminCode];
+    };
+    expect(place('DE', '10115')).toEqual(['Berlin', 'Berlin', 'BE']);
+    expect(place('DE', '10117')).toEqual(['Berlin', 'Berlin', 'BE']);
+    expect(place('DE', '10119')).toEqual(['Berlim', 'Berlin', 'BB']);
+    expect(place('DE', '10178')).toEqual(['Berlim', 'Berlim', 'BB']);
+    expect(place('DE', '10179')).toEqual(['Berlim', 'Berli', 'mBB']);
+    expect(place('DE', '10243')).toEqual([null, null, null]);
+    expect(place('AT', '10243')).toEqual(['Wien', 'Wien', 'W']);
+  });
+
+  it('parses coordinates from bytes exactly as Number() parses the text, except that a blank is NaN', () => {
+    const samples = [
+      '34.0901', '-118.4065', '+1.5', '-0', '0', '-0.0', '1.', '.5', '.', '-', '+', '', '  ', '1e3', '1E-2', ' 1.5', '1.5 ',
+      'Infinity', 'NaN', '0x10', '1,5', '007.25', '123456789012345', '1234567890123456', '0.000000000000001',
+      '-90.00000000000001', '179.99999999999999', '89.9999',
+    ];
+    const random = Array.from({ length: 20_000 }, (_, i) => ((Math.sin(i) * 1e4) % 180).toFixed(i % 12));
+    for (const text of [...samples, ...random]) {
+      const buf = Buffer.from(`\t${text}\t`);
+      const expected = text.trim() === '' ? Number.NaN : Number(text); // Number('') and Number(' ') are 0
+      expect(Object.is(parseNumber(buf, 1, buf.length - 1), expected), JSON.stringify(text)).toBe(true);
+    }
+  });
 });
+

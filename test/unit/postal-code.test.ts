@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
-import { normalizeCountryCode, normalizePostalCode, toPostalKey } from '../../src/geocoding/postal-code.js';
+import { normalizeCountryCode, normalizeDataPostalCode, normalizePostalCode, toPostalKey } from '../../src/geocoding/postal-code.js';
 
 const codeOf = (fn: () => unknown): string | undefined => {
   try {
@@ -73,5 +73,32 @@ describe('postal codes', () => {
 
   it('normalizes a code and its country together', () => {
     expect(toPostalKey('k1a 0b1', 'ca')).toEqual({ countryCode: 'CA', postalCode: 'K1A' });
+  });
+});
+
+describe('normalizeDataPostalCode (the GeoNames loader\'s fast path)', () => {
+  /** The value, or the error code, of one normalization. */
+  const outcome = (fn: () => string): string => {
+    try {
+      return `value ${fn()}`;
+    } catch (error) {
+      return `error ${error instanceof AppError ? error.code : 'not an AppError'}`;
+    }
+  };
+  const inputs = [
+    '90210', '90210-1234', ' 90210', 'k1a 0b1', 'K1A', 'SW1A', 'sw1a 1aa', 'D02', 'VLT', '1012', '1012 AB', '10115',
+    '100-0001', '1000-001', '00-001', '100 00', '100  00', 'LV-1001', 'AZ 1000', 'A', '1', 'AB-', '-AB', ' AB', 'AB ',
+    'A--B', 'A -B', 'ab12', 'Äb12', 'AB\u00a012', 'AB\t12', '', ' ', '-', '12345678901234567890', '123456789012345678901',
+  ];
+  const countries = ['US', 'CA', 'GB', 'IE', 'MT', 'NL', 'DE', 'FR', 'JP', 'PT', 'PL', 'CZ', 'LV', 'BR'];
+
+  it('gives exactly what normalizePostalCode gives, value or error, for rule and no-rule countries', () => {
+    for (const country of countries) {
+      for (const input of inputs) {
+        expect(outcome(() => normalizeDataPostalCode(country, input)), `${country} ${JSON.stringify(input)}`).toBe(
+          outcome(() => normalizePostalCode(country, input)),
+        );
+      }
+    }
   });
 });
