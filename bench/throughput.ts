@@ -195,10 +195,11 @@ export function formatThroughput(result: ThroughputResult): string {
         r.map((x) => int(x.rps)).join(' / '),
         ratio(ratioOfRuns(r, runs.get(bare)!)),
         ratio(ratioOfRuns(r, runs.get(raw)!)),
+        ratio(ratioOfRuns(runs.get(service)!, r)),
         String(r.reduce((n, x) => n + x.failures, 0)),
       ];
     });
-    out.push(table(['target', 'req/s', 'p50 ms', 'p99 ms', 'req/s per round', '÷ bare', '÷ raw', 'failures'], rows));
+    out.push(table(['target', 'req/s', 'p50 ms', 'p99 ms', 'req/s per round', '÷ bare', '÷ raw', 'service ÷ it', 'failures'], rows));
     out.push('');
   }
   out.push(`RSS after the load: ${result.targets.map((t) => `${t.name} ${mb(result.rssAfter.get(t) ?? null)}`).join(', ')}`);
