@@ -8,7 +8,8 @@
  *
  *   SHAPE    distance | distances | entities | matrix (default distances)
  *   SECONDS  measured load (default 10)
- *   PROFILE_MAIN  another build's main.js to profile (default dist/main.js)
+ *   PROFILE_MAIN  another build's main.js to profile (default dist/main.js), or a `.ts` server run
+ *                 under tsx that prints `{"url": ...}` (e.g. bench/baselines/bare-apollo.ts)
  */
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -43,12 +44,14 @@ mkdirSync(dir, { recursive: true });
 const child = await spawnServer({
   name: 'service',
   command: process.execPath,
-  args: ['--cpu-prof', `--cpu-prof-dir=${dir}`, main],
+  args: ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...(main.endsWith('.ts') ? ['--import', 'tsx'] : []), main],
   env: { NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
-  urlFrom: (line) => (line.includes('"phase":"listen"') ? new URL(String((JSON.parse(line) as { url: string }).url)).origin : null),
+  urlFrom: (line) =>
+    line.includes('"phase":"listen"') || line.startsWith('{"url"') ? new URL(String((JSON.parse(line) as { url: string }).url)).origin : null,
 });
-await waitFor200(`${child.url}/readyz`);
-const url = `${child.url}/graphql`;
+const isService = !main.endsWith('.ts');
+if (isService) await waitFor200(`${child.url}/readyz`);
+const url = isService ? `${child.url}/graphql` : `${child.url}/`;
 await load({ url, body: shape.body, connections: 32, durationS: 2 });
 const result = await load({ url, body: shape.body, connections: 32, durationS: seconds });
 await child.stop();

@@ -7,7 +7,8 @@
  * Knobs (environment): BENCH_ROUNDS (3), BENCH_DURATION seconds per measured run (5),
  * BENCH_WARMUP seconds before each (1; twice that on a target's first visit), BENCH_CONNECTIONS (32),
  * BENCH_SHAPES (comma-separated ids: distance,distances,entities,matrix), BENCH_SECTIONS
- * (throughput,geodesy), BENCH_COMPARE (label=path/to/main.js,...: extra service builds).
+ * (throughput,geodesy), BENCH_COMPARE (label=path/to/main.js,...: extra service builds),
+ * BENCH_BASELINES=0 (no bare Apollo, no raw node:http), BENCH_DISTINCT=0 (no distinct-request runs).
  */
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -31,6 +32,8 @@ const warmupS = env('BENCH_WARMUP', 1);
 const connections = env('BENCH_CONNECTIONS', 32);
 const sections = new Set(list('BENCH_SECTIONS') ?? ['throughput', 'geodesy']);
 const compare = new Map((list('BENCH_COMPARE') ?? []).map((entry) => entry.split('=', 2) as [string, string]));
+const baselines = process.env.BENCH_BASELINES !== '0';
+const distinct = process.env.BENCH_DISTINCT !== '0';
 
 if (!existsSync(fileURLToPath(new URL('../dist/main.js', import.meta.url)))) {
   console.error('bench: dist/main.js is missing; run `npm run build` first (`npm run bench` does).');
@@ -40,7 +43,7 @@ if (!existsSync(fileURLToPath(new URL('../dist/main.js', import.meta.url)))) {
 const allShapes = buildShapes(readGeoNames(defaultUsDataFile()));
 const wanted = list('BENCH_SHAPES');
 const shapes = wanted ? allShapes.filter((s) => wanted.includes(s.id)) : allShapes;
-const targets = 3 + compare.size;
+const targets = (distinct ? 2 : 1) * (1 + compare.size) + (baselines ? 2 : 0);
 const estimateS = rounds * shapes.length * targets * (durationS + warmupS) + shapes.length * targets * warmupS + 30;
 // Bounded: a hung server or load run ends the bench (and its children) rather than the machine's patience.
 deadline(Math.max(120, 3 * estimateS) * 1000);
@@ -57,7 +60,7 @@ if (sections.has('throughput')) {
   console.log(
     `## Warm throughput: ${connections} connections, ${durationS} s per measured run after ${warmupS} s of warm-up, ${rounds} interleaved rounds (about ${Math.round(estimateS / 60)} min)`,
   );
-  const result = await runThroughput({ shapes, rounds, connections, durationS, warmupS, compare, progress: (line) => console.error(line) });
+  const result = await runThroughput({ shapes, rounds, connections, durationS, warmupS, compare, baselines, distinct, progress: (line) => console.error(line) });
   console.log('');
   console.log(formatThroughput(result));
   console.log('');

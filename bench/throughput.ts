@@ -6,8 +6,12 @@
  *  - the service, as a user starts it: `node dist/main.js`, NODE_ENV=production, PORT=0;
  *  - bare Apollo (`baselines/bare-apollo.ts`): the framework's floor;
  *  - raw node:http (`baselines/raw-http.ts`) answering our service's own response bodies: the ceiling.
+ * The service is driven twice: with the same request over and over (what a router sends for a
+ * page many users load), and with every request distinct (a unique `extensions.nonce` in each
+ * body, which GraphQL ignores), so no response cache can answer it: the executor's own speed.
  * `BENCH_COMPARE=label=path/to/main.js,...` adds other builds of the service (e.g. a copy of an
- * older `dist/` kept as `dist-before/`) as extra targets, for before/after figures from one run.
+ * older `dist/` kept as `dist-before/`) as extra targets, for before/after figures from one run;
+ * `BENCH_BASELINES=0` leaves the two baselines out of such a comparison.
  *
  * Each round visits every shape and, within it, every target (in an order rotated per round),
  * with a short unmeasured warm-up before each measured run. Caches are warm: each target answers
@@ -33,6 +37,10 @@ export interface ThroughputOptions {
   readonly warmupS: number;
   /** Extra service builds to measure beside `dist/main.js`: label → path of their main.js. */
   readonly compare: ReadonlyMap<string, string>;
+  /** Whether to run the bare Apollo and raw node:http baselines (default true). */
+  readonly baselines: boolean;
+  /** Whether to add the service driven with distinct requests (default true). */
+  readonly distinct: boolean;
   /** Printed as each measured run ends. */
   readonly progress: (line: string) => void;
 }
@@ -42,9 +50,14 @@ export interface Target {
   /** The URL to POST a shape to. */
   readonly urlFor: (shape: Shape) => string;
   readonly child: Child;
-  /** The service itself, or one of its builds (compared with the baselines), as opposed to a baseline. */
-  readonly kind: 'service' | 'bare' | 'raw' | 'compare';
+  /** The service itself (driven with one request over and over, or with distinct ones), another build of it, or a baseline. */
+  readonly kind: 'service' | 'distinct' | 'bare' | 'raw' | 'compare';
+  /** Requests differ one from the next (autocannon replaces `[<id>]` in the body with a unique id). */
+  readonly distinct?: boolean;
 }
+
+/** The shape's body with a unique nonce per request: GraphQL ignores unknown `extensions`, caches keyed by the body miss. */
+const distinctBody = (body: string): string => `${body.slice(0, -1)},"extensions":{"nonce":"[<id>]"}}`;
 
 export interface ShapeResult {
   readonly shape: Shape;
@@ -114,14 +127,22 @@ export async function runThroughput(options: ThroughputOptions): Promise<Through
     const service = await startService('service', path.join(ROOT, 'dist', 'main.js'));
     children.push(service);
     const targets: Target[] = [{ name: 'service', kind: 'service', child: service, urlFor: () => `${service.url}/graphql` }];
+    if (options.distinct) {
+      targets.push({ name: 'service, distinct requests', kind: 'distinct', child: service, urlFor: () => `${service.url}/graphql`, distinct: true });
+    }
     for (const [label, main] of options.compare) {
       const child = await startService(`service@${label}`, path.resolve(ROOT, main));
       children.push(child);
       targets.push({ name: `service@${label}`, kind: 'compare', child, urlFor: () => `${child.url}/graphql` });
+      if (options.distinct) {
+        targets.push({ name: `service@${label}, distinct`, kind: 'compare', child, urlFor: () => `${child.url}/graphql`, distinct: true });
+      }
     }
-    const bare = await startScript('bare Apollo', 'bench/baselines/bare-apollo.ts');
-    children.push(bare);
-    targets.push({ name: 'bare Apollo subgraph', kind: 'bare', child: bare, urlFor: () => `${bare.url}/` });
+    if (options.baselines) {
+      const bare = await startScript('bare Apollo', 'bench/baselines/bare-apollo.ts');
+      children.push(bare);
+      targets.push({ name: 'bare Apollo subgraph', kind: 'bare', child: bare, urlFor: () => `${bare.url}/` });
+    }
 
     // The ceiling answers exactly what our service answers: capture it (this also warms the service's caches).
     const bodies: Record<string, { body: string; headers: Record<string, string> }> = {};
@@ -135,13 +156,20 @@ export async function runThroughput(options: ThroughputOptions): Promise<Through
       }
       bodies[`/${shape.id}`] = { body: answer.text, headers };
     }
-    const bodiesFile = path.join(tmp, 'bodies.json');
-    writeFileSync(bodiesFile, JSON.stringify(bodies));
-    const raw = await startScript('raw node:http', 'bench/baselines/raw-http.ts', [bodiesFile]);
-    children.push(raw);
-    targets.push({ name: 'raw node:http', kind: 'raw', child: raw, urlFor: (shape) => `${raw.url}/${shape.id}` });
+    if (options.baselines) {
+      const bodiesFile = path.join(tmp, 'bodies.json');
+      writeFileSync(bodiesFile, JSON.stringify(bodies));
+      const raw = await startScript('raw node:http', 'bench/baselines/raw-http.ts', [bodiesFile]);
+      children.push(raw);
+      targets.push({ name: 'raw node:http', kind: 'raw', child: raw, urlFor: (shape) => `${raw.url}/${shape.id}` });
+    }
 
-    for (const target of targets) for (const shape of shapes) check(target.name, shape, await post(target.urlFor(shape), shape.body));
+    for (const target of targets) {
+      for (const shape of shapes) {
+        const body = target.distinct ? distinctBody(shape.body).replace('[<id>]', 'check') : shape.body;
+        check(target.name, shape, await post(target.urlFor(shape), body));
+      }
+    }
 
     const runs = new Map<Shape, Map<Target, LoadResult[]>>(shapes.map((s) => [s, new Map(targets.map((t) => [t, []]))]));
     const visited = new Set<string>();
@@ -151,13 +179,18 @@ export async function runThroughput(options: ThroughputOptions): Promise<Through
         const order = targets.map((_, i) => targets[(i + round) % targets.length]!);
         for (const target of order) {
           const key = `${target.name}/${shape.id}`;
-          const base = { url: target.urlFor(shape), body: shape.body, connections: options.connections };
+          const base = {
+            url: target.urlFor(shape),
+            body: target.distinct ? distinctBody(shape.body) : shape.body,
+            idReplacement: target.distinct === true,
+            connections: options.connections,
+          };
           await load({ ...base, durationS: visited.has(key) ? options.warmupS : 2 * options.warmupS });
           visited.add(key);
           const result = await load({ ...base, durationS: options.durationS });
           runs.get(shape)!.get(target)!.push(result);
           options.progress(
-            `  round ${round + 1}/${options.rounds}  ${shape.id.padEnd(9)}  ${target.name.padEnd(22)} ${int(result.rps).padStart(7)} req/s  p50 ${ms(result.p50)} ms  p99 ${ms(result.p99)} ms${result.failures ? `  FAILURES ${result.failures}` : ''}`,
+            `  round ${round + 1}/${options.rounds}  ${shape.id.padEnd(9)}  ${target.name.padEnd(28)} ${int(result.rps).padStart(7)} req/s  p50 ${ms(result.p50)} ms  p99 ${ms(result.p99)} ms${result.failures ? `  FAILURES ${result.failures}` : ''}`,
           );
         }
       }
@@ -181,8 +214,9 @@ function ratioOfRuns(a: readonly LoadResult[], b: readonly LoadResult[]): number
 export function formatThroughput(result: ThroughputResult): string {
   const out: string[] = [];
   const service = result.targets.find((t) => t.kind === 'service')!;
-  const bare = result.targets.find((t) => t.kind === 'bare')!;
-  const raw = result.targets.find((t) => t.kind === 'raw')!;
+  const distinct = result.targets.find((t) => t.kind === 'distinct');
+  const bare = result.targets.find((t) => t.kind === 'bare');
+  const raw = result.targets.find((t) => t.kind === 'raw');
   for (const { shape, runs, responseBytes } of result.shapes) {
     out.push(`${shape.title}  (request ${int(Buffer.byteLength(shape.body))} B, response ${int(responseBytes)} B)`);
     const rows = result.targets.map((target) => {
@@ -193,27 +227,29 @@ export function formatThroughput(result: ThroughputResult): string {
         ms(median(r.map((x) => x.p50))),
         ms(median(r.map((x) => x.p99))),
         r.map((x) => int(x.rps)).join(' / '),
-        ratio(ratioOfRuns(r, runs.get(bare)!)),
-        ratio(ratioOfRuns(r, runs.get(raw)!)),
+        ...(bare ? [ratio(ratioOfRuns(r, runs.get(bare)!))] : []),
+        ...(raw ? [ratio(ratioOfRuns(r, runs.get(raw)!))] : []),
         ratio(ratioOfRuns(runs.get(service)!, r)),
         String(r.reduce((n, x) => n + x.failures, 0)),
       ];
     });
-    out.push(table(['target', 'req/s', 'p50 ms', 'p99 ms', 'req/s per round', '÷ bare', '÷ raw', 'service ÷ it', 'failures'], rows));
+    const header = ['target', 'req/s', 'p50 ms', 'p99 ms', 'req/s per round', ...(bare ? ['÷ bare'] : []), ...(raw ? ['÷ raw'] : []), 'service ÷ it', 'failures'];
+    out.push(table(header, rows));
     out.push('');
   }
-  out.push(`RSS after the load: ${result.targets.map((t) => `${t.name} ${mb(result.rssAfter.get(t) ?? null)}`).join(', ')}`);
+  const rss = new Map(result.targets.map((t) => [t.child, `${t.name.split(',')[0]} ${mb(result.rssAfter.get(t) ?? null)}`]));
+  out.push(`RSS after the load: ${[...rss.values()].join(', ')}`);
+  if (!bare) return out.join('\n');
   out.push('');
-  out.push('Summary: the service against the bare Apollo subgraph (targets: ratio ≥ 1.00 and p99 no worse on every shape; stretch 2× on 100 pairs and _entities)');
-  out.push(
-    table(
-      ['shape', 'service ÷ bare', 'service ÷ raw', 'p99 service', 'p99 bare', 'p99 ok'],
-      result.shapes.map(({ shape, runs }) => {
-        const p99s = median(runs.get(service)!.map((x) => x.p99));
-        const p99b = median(runs.get(bare)!.map((x) => x.p99));
-        return [shape.title, ratio(ratioOfRuns(runs.get(service)!, runs.get(bare)!)), ratio(ratioOfRuns(runs.get(service)!, runs.get(raw)!)), ms(p99s), ms(p99b), p99s <= p99b ? 'yes' : 'no'];
-      }),
-    ),
-  );
+  out.push('Summary against the bare Apollo subgraph (targets: ratio ≥ 1.00 and p99 no worse on every shape; stretch: 2× on 100 pairs and _entities)');
+  const against = (target: Target | undefined, name: string) =>
+    target
+      ? result.shapes.map(({ shape, runs }) => {
+          const p99 = median(runs.get(target)!.map((x) => x.p99));
+          const p99b = median(runs.get(bare)!.map((x) => x.p99));
+          return [`${shape.title}: ${name}`, ratio(ratioOfRuns(runs.get(target)!, runs.get(bare)!)), raw ? ratio(ratioOfRuns(runs.get(target)!, runs.get(raw)!)) : '', ms(p99), ms(p99b), p99 <= p99b ? 'yes' : 'no'];
+        })
+      : [];
+  out.push(table(['shape: target', '÷ bare', '÷ raw', 'p99 ms', 'bare p99 ms', 'p99 ok'], [...against(service, 'service'), ...against(distinct, 'distinct requests')]));
   return out.join('\n');
 }

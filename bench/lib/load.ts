@@ -12,6 +12,8 @@ export interface LoadOptions {
   readonly connections: number;
   readonly durationS: number;
   readonly headers?: Record<string, string>;
+  /** Replace `[<id>]` in the body with a unique id on every request. */
+  readonly idReplacement?: boolean;
 }
 
 export interface LoadResult {
@@ -42,6 +44,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     connections: options.connections,
     duration: options.durationS,
     pipelining: 1,
+    idReplacement: options.idReplacement ?? false,
     timeout: 10,
   };
   const instance = autocannon(autocannonOptions, (error: unknown, result) => (error ? fail(error) : finish(result)));
