@@ -47,6 +47,7 @@ function envSchema(production: boolean) {
     CACHE_MAX_ENTRIES: int(1, 100_000_000, 100_000),
     CACHE_TTL_MS: int(1, 365 * 86_400_000, 86_400_000),
     CACHE_NOT_FOUND_TTL_MS: int(1, 365 * 86_400_000, 3_600_000),
+    CACHE_STALE_MAX_MS: int(0, 365 * 86_400_000, 7 * 86_400_000),
     BATCH_WINDOW_MS: int(0, 1_000, 0),
     UPSTREAM_TIMEOUT_MS: int(10, 300_000, 5_000),
     UPSTREAM_RETRIES: int(0, 10, 2),
@@ -121,6 +122,11 @@ export interface Config {
     readonly ttlMs: number;
     /** How long a not-found answer is kept, in ms. Default 1 hour. */
     readonly notFoundTtlMs: number;
+    /**
+     * How long past its TTL an answer may still be served while the geocoder is failing, in ms,
+     * with a `STALE_LOCATION` warning. 0 never serves stale answers. Default 7 days.
+     */
+    readonly staleMaxMs: number;
   };
   /** How long lookups from concurrent operations wait to share one geocoder batch, in ms. 0 = one tick. */
   readonly batchWindowMs: number;
@@ -216,7 +222,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     geocoders: Object.freeze(e.GEOCODER),
     geonamesFiles: Object.freeze(e.GEONAMES_FILES),
-    cache: Object.freeze({ maxEntries: e.CACHE_MAX_ENTRIES, ttlMs: e.CACHE_TTL_MS, notFoundTtlMs: e.CACHE_NOT_FOUND_TTL_MS }),
+    cache: Object.freeze({
+      maxEntries: e.CACHE_MAX_ENTRIES,
+      ttlMs: e.CACHE_TTL_MS,
+      notFoundTtlMs: e.CACHE_NOT_FOUND_TTL_MS,
+      staleMaxMs: e.CACHE_STALE_MAX_MS,
+    }),
     batchWindowMs: e.BATCH_WINDOW_MS,
     upstream: Object.freeze({
       timeoutMs: e.UPSTREAM_TIMEOUT_MS,

@@ -36,6 +36,7 @@ export function createApolloServer(schema: GraphQLSchema, config: Config, logger
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, document: EXAMPLE_OPERATION })
         : ApolloServerPluginLandingPageDisabled(),
       errorLoggingPlugin,
+      warningsPlugin,
     ],
   });
 }
@@ -52,6 +53,20 @@ const errorLoggingPlugin: ApolloServerPlugin<Context> = {
         });
         const unexpected = details.some((d) => 'err' in d);
         contextValue.logger[unexpected ? 'error' : 'info']({ operationName, errors: details }, 'request had errors');
+      },
+    };
+  },
+};
+
+/** Adds the request's warnings (e.g. a stale location) to the response's top-level `extensions.warnings`. */
+const warningsPlugin: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response, contextValue }) {
+        const warnings = contextValue.warnings.list();
+        if (warnings.length === 0 || response.body.kind !== 'single') return;
+        const result = response.body.singleResult;
+        result.extensions = { ...result.extensions, warnings };
       },
     };
   },

@@ -10,6 +10,7 @@ import type { Geocoder } from '../geocoding/geocoder.js';
 import { Locator } from '../geocoding/locator.js';
 import { createProviders } from '../geocoding/providers/index.js';
 import { createSchema } from '../graphql/schema.js';
+import { ResponseWarnings } from '../graphql/warnings.js';
 import type { Logger } from '../logger.js';
 import { createApolloServer } from './apollo.js';
 import { createHttpServer } from './http.js';
@@ -47,7 +48,10 @@ export async function startApp({ config, logger, geocoder: injected }: AppOption
     apollo,
     config,
     logger,
-    context: (requestId) => ({ locator, limits: config.limits, requestId, logger: logger.child({ requestId }) }),
+    context: (requestId) => {
+      const warnings = new ResponseWarnings();
+      return { locator: locator.forRequest(warnings), limits: config.limits, requestId, logger: logger.child({ requestId }), warnings };
+    },
     readiness: () => (readyAt === null ? null : { geocoder: geocoder.name, uptimeMs: Math.round(performance.now()) }),
   });
   // Added before start, as Apollo's standalone server does: on stop it closes the listener and waits for in-flight requests.

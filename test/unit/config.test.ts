@@ -37,6 +37,7 @@ describe('configuration', () => {
     expect(config.zippopotam).toEqual({ url: 'https://api.zippopotam.us', concurrency: 8 });
     expect(config.geocodio).toMatchObject({ url: 'https://api.geocod.io', apiVersion: 'v1.11', batchSize: 10_000, apiKey: undefined });
     expect(config.nominatim).toMatchObject({ url: 'https://nominatim.openstreetmap.org', minIntervalMs: 1_000, acceptLanguage: 'en' });
+    expect(config.cache.staleMaxMs).toBe(7 * 86_400_000);
   });
 
   it('accepts a chain of providers, each once, and base URLs without a trailing slash', () => {
