@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
@@ -65,5 +66,12 @@ describe('configuration', () => {
 
   it('refuses a longest retry delay shorter than the first', () => {
     expect(() => loadConfig({ UPSTREAM_RETRY_BASE_DELAY_MS: '500', UPSTREAM_RETRY_MAX_DELAY_MS: '100' })).toThrow(/UPSTREAM_RETRY_MAX_DELAY_MS="100": must be at least UPSTREAM_RETRY_BASE_DELAY_MS/);
+  });
+
+  it('.env.example states the defaults: loading it changes nothing', () => {
+    const lines = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8').split('\n');
+    const env = Object.fromEntries(lines.filter((l) => /^[A-Z_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    expect(Object.keys(env)).toEqual(expect.arrayContaining(['GEOCODER', 'UPSTREAM_TIMEOUT_MS', 'GEOCODIO_API_KEY', 'NOMINATIM_MIN_INTERVAL_MS', 'CACHE_STALE_MAX_MS']));
+    expect(loadConfig(env)).toEqual(loadConfig({}));
   });
 });
