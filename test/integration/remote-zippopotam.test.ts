@@ -76,14 +76,14 @@ describe('failures stay with their item', () => {
   const QUERY = '{ a: location(postalCode: "90210") { placeName } b: location(postalCode: "60601") { placeName } c: location(postalCode: "10001") { placeName } }';
 
   it.each([
-    ['a provider that keeps failing (5xx)', { kind: 'status', status: 500 } as const, {}, 'GEOCODER_UNAVAILABLE', 3],
-    ['a dropped connection, every time', { kind: 'reset' } as const, {}, 'GEOCODER_UNAVAILABLE', 3],
-    ['a malformed body', { kind: 'malformed' } as const, {}, 'GEOCODER_UNAVAILABLE', 1],
-    ['an answer for another code', { kind: 'wrongCode' } as const, {}, 'GEOCODER_UNAVAILABLE', 1],
-    ['a slow answer', { kind: 'latency', ms: 3_000 } as const, { UPSTREAM_TIMEOUT_MS: '200' }, 'GEOCODER_TIMEOUT', 1],
-    ['a slow trickle', { kind: 'trickle', tickMs: 25 } as const, { UPSTREAM_TIMEOUT_MS: '200' }, 'GEOCODER_TIMEOUT', 1],
-    ['a 429 asking for two minutes', { kind: 'rateLimit', retryAfter: '120' } as const, {}, 'GEOCODER_RATE_LIMITED', 1],
-  ])('%s: that item gets %s, after %i request(s); the others resolve', async (_, fault, env, code, attempts) => {
+    ['a provider that keeps failing (5xx)', 'GEOCODER_UNAVAILABLE', 3, { kind: 'status', status: 500 } as const, {}],
+    ['a dropped connection, every time', 'GEOCODER_UNAVAILABLE', 3, { kind: 'reset' } as const, {}],
+    ['a malformed body', 'GEOCODER_UNAVAILABLE', 1, { kind: 'malformed' } as const, {}],
+    ['an answer for another code', 'GEOCODER_UNAVAILABLE', 1, { kind: 'wrongCode' } as const, {}],
+    ['a slow answer', 'GEOCODER_TIMEOUT', 1, { kind: 'latency', ms: 3_000 } as const, { UPSTREAM_TIMEOUT_MS: '200' }],
+    ['a slow trickle', 'GEOCODER_TIMEOUT', 1, { kind: 'trickle', tickMs: 25 } as const, { UPSTREAM_TIMEOUT_MS: '200' }],
+    ['a 429 asking for two minutes', 'GEOCODER_RATE_LIMITED', 1, { kind: 'rateLimit', retryAfter: '120' } as const, {}],
+  ])('%s: that item gets %s after %i request(s); the others resolve', async (_, code, attempts, fault, env) => {
     const server = await start(env);
     fake.failCode('60601', fault);
     const { status, body } = await server.graphql(QUERY);
