@@ -10,6 +10,7 @@ import { operationLimits } from '../graphql/limits.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { requestPlugin } from '../observability/request-plugin.js';
+import { warningsPlugin } from '../graphql/warnings.js';
 
 /** Preloaded in Apollo Sandbox in development. */
 export const EXAMPLE_OPERATION = `# Distance between Beverly Hills and Manhattan
@@ -43,6 +44,7 @@ export function createApolloServer(schema: GraphQLSchema, config: Config, logger
         : ApolloServerPluginLandingPageDisabled(),
       requestPlugin(metrics),
       ...limits.plugins,
+      warningsPlugin,
     ],
   });
 }
