@@ -75,6 +75,7 @@ function envSchema(production: boolean) {
     MAX_MATRIX_CELLS: int(1, 1_000_000, 2_500),
     MAX_BODY_BYTES: int(1_024, 100_000_000, 1_000_000),
     MAX_ENTITIES: int(1, 100_000, 1_000),
+    MAX_POSTAL_CODES: int(1, 1_000_000, 3_000),
     MAX_DEPTH: int(1, 100, 10),
     MAX_ALIASES: int(0, 1_000, 15),
     MAX_DIRECTIVES: int(0, 1_000, 50),
@@ -185,6 +186,11 @@ export interface Config {
     readonly maxBodyBytes: number;
     /** Most representations in one `_entities` call. Default 1,000. */
     readonly maxEntities: number;
+    /**
+     * Most distinct postal codes one operation may look up. Default 3,000: above the most any one
+     * field accepts (2,000 for 1,000 pairs; 2,501 for a 1 × 2,500 matrix), far below an alias flood.
+     */
+    readonly maxPostalCodes: number;
     /** Deepest field nesting (GraphQL Armor). Default 10: routers wrap entity fields in an inline fragment that counts as a level, so two `distanceTo` hops through a router arrive 7 deep. */
     readonly maxDepth: number;
     /** Most aliases per operation (GraphQL Armor). Default 15. */
@@ -298,6 +304,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxMatrixCells: e.MAX_MATRIX_CELLS,
       maxBodyBytes: e.MAX_BODY_BYTES,
       maxEntities: e.MAX_ENTITIES,
+      maxPostalCodes: e.MAX_POSTAL_CODES,
       maxDepth: e.MAX_DEPTH,
       maxAliases: e.MAX_ALIASES,
       maxDirectives: e.MAX_DIRECTIVES,

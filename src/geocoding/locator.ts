@@ -25,6 +25,7 @@ import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
 import { AppError, isAppError, quoteInput } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { GeocodeResult, Geocoder, Place } from './geocoder.js';
 import { keyId, toPostalKey, type PostalKey } from './postal-code.js';
 
@@ -41,6 +42,8 @@ export interface LocatorOptions {
   readonly staleMaxMs?: number;
   /** Clock for TTLs, in ms; tests inject one. Default `performance`. */
   readonly perf?: { now(): number };
+  /** Where cache and batch figures go; none in unit tests. */
+  readonly metrics?: Metrics;
 }
 
 /** Told when a lookup is answered with an expired answer because the geocoder failed. */
@@ -66,6 +69,7 @@ export class Locator {
   private readonly cache: LRUCache<string, Entry, PostalKey>;
   private readonly batcher: DataLoader<PostalKey, GeocodeResult>;
   private readonly clock: { now(): number };
+  private readonly metrics: Metrics | undefined;
 
   constructor(
     readonly geocoder: Geocoder,
@@ -80,6 +84,7 @@ export class Locator {
       }),
     });
     this.clock = options.perf ?? performance;
+    this.metrics = options.metrics;
     const staleMaxMs = options.staleMaxMs ?? 0;
     this.cache = new LRUCache<string, Entry, PostalKey>({
       max: options.maxEntries,
@@ -88,6 +93,11 @@ export class Locator {
       ...(options.perf && { perf: options.perf, ttlResolution: 0 }),
       // Expired entries stay until evicted or refetched: they are what stale-on-error serves.
       noDeleteOnStaleGet: true,
+      ...(options.metrics && {
+        dispose: (_value: Entry, _id: string, reason: LRUCache.DisposeReason) => {
+          if (reason === 'evict') options.metrics?.locationCache.inc({ event: 'eviction' });
+        },
+      }),
       fetchMethod: async (_id, stale, { options: fetch, context: key }) => {
         // Decided per fetch: a failure falls back to the expired entry only while it is young enough.
         // Without one, the failure must reject (rather than resolve to undefined) so every caller sees it.
@@ -105,11 +115,30 @@ export class Locator {
     });
   }
 
-  /** The lookups of one request, reporting expired answers to `listener`. Cheap: two closures. */
-  forRequest(listener: StaleListener): LocationLookup {
+  /**
+   * The lookups of one request: expired answers are reported to `listener`, and at most
+   * `maxCodes` distinct codes are looked up (a code asked again does not count twice), so an
+   * operation flooding aliases or lists cannot turn into a bill from a paid geocoder. Lookups past
+   * the cap fail one by one with `TOO_MANY_POSTAL_CODES`; the first `maxCodes` resolve.
+   */
+  forRequest(listener: StaleListener, maxCodes = Number.POSITIVE_INFINITY): LocationLookup {
+    const codes = new Set<string>();
+    const locateKey = async (key: PostalKey): Promise<Place | AppError> => {
+      const id = keyId(key);
+      if (!codes.has(id)) {
+        if (codes.size >= maxCodes) {
+          return new AppError('TOO_MANY_POSTAL_CODES', `This operation asks for more than ${maxCodes} distinct postal codes; split it into smaller operations.`);
+        }
+        codes.add(id);
+      }
+      return this.locateKey(key, listener);
+    };
     return {
-      locate: (postalCode, countryCode) => this.locate(postalCode, countryCode, listener),
-      locateKey: (key) => this.locateKey(key, listener),
+      locate: async (postalCode, countryCode) => {
+        const key = parseKey(postalCode, countryCode);
+        return isAppError(key) ? key : locateKey(key);
+      },
+      locateKey,
     };
   }
 
@@ -118,21 +147,17 @@ export class Locator {
    * `AppError` to show for it, so one bad code fails only the field that asked for it.
    */
   async locate(postalCode: string, countryCode: string, listener?: StaleListener): Promise<Place | AppError> {
-    let key: PostalKey;
-    try {
-      key = toPostalKey(postalCode, countryCode);
-    } catch (error) {
-      if (isAppError(error)) return error;
-      throw error;
-    }
-    return this.locateKey(key, listener);
+    const key = parseKey(postalCode, countryCode);
+    return isAppError(key) ? key : this.locateKey(key, listener);
   }
 
   /** Resolves a key that is already normalized. Never rejects. */
   async locateKey(key: PostalKey, listener?: StaleListener): Promise<Place | AppError> {
     const id = keyId(key);
     let entry = this.cache.get(id);
-    if (!entry) {
+    if (entry) this.metrics?.locationCache.inc({ event: 'hit' });
+    else {
+      this.metrics?.locationCache.inc({ event: 'miss' });
       try {
         entry = await this.cache.fetch(id, { context: key });
       } catch (error) {
@@ -140,7 +165,10 @@ export class Locator {
       }
       if (!entry) return this.unexpected(new Error('the cache fetch resolved to nothing'), key);
       // Only a fetch can hand back an expired entry (the geocoder failed); a hit never does.
-      if (entry.freshUntil <= this.clock.now()) listener?.staleLocation(key);
+      if (entry.freshUntil <= this.clock.now()) {
+        this.metrics?.locationCache.inc({ event: 'stale' });
+        listener?.staleLocation(key);
+      }
     }
     const settled = entry.result;
     if (settled.kind === 'found') return settled.place;
@@ -150,6 +178,8 @@ export class Locator {
 
   // Private: one call of the geocoder for a batch; a geocoder that breaks its contract fails the batch, not the process.
   private async geocodeBatch(keys: readonly PostalKey[]): Promise<GeocodeResult[]> {
+    this.metrics?.geocoderBatchSize.observe(keys.length);
+    this.metrics?.locationCacheEntries.set(this.cache.size);
     try {
       const results = await this.geocoder.geocode(keys);
       if (results.length !== keys.length) throw new Error(`geocoder ${this.geocoder.name} answered ${results.length} results for ${keys.length} keys`);
@@ -164,5 +194,15 @@ export class Locator {
   private unexpected(error: unknown, key: PostalKey | undefined): AppError {
     this.logger.error({ err: error, key }, 'geocoder failed unexpectedly');
     return new AppError('GEOCODER_UNAVAILABLE', 'The geocoding service failed; try again later.');
+  }
+}
+
+/** A normalized key, or the `BAD_USER_INPUT` error that says why the input is not one. */
+function parseKey(postalCode: string, countryCode: string): PostalKey | AppError {
+  try {
+    return toPostalKey(postalCode, countryCode);
+  } catch (error) {
+    if (isAppError(error)) return error;
+    throw error;
   }
 }

@@ -55,12 +55,12 @@ export interface Service {
 /** Assembles the service without an HTTP layer (the HTTP-layer benchmark serves it through others). */
 export function createService({ config, logger, geocoder: injected }: AppOptions): Service {
   const metrics = new Metrics();
-  const providers = injected ?? new GeocoderChain(createProviders({ config, logger }));
+  const providers = injected ?? new GeocoderChain(createProviders({ config, logger, metrics }), metrics);
   // With Redis, replicas share answers below their own LRU; see shared-cache.ts.
   const geocoder = config.redis
     ? new SharedCacheGeocoder(providers, { ...config.redis, ttlMs: config.cache.ttlMs, notFoundTtlMs: config.cache.notFoundTtlMs }, logger.child({ component: 'shared-cache' }), metrics)
     : providers;
-  const locator = new Locator(geocoder, { ...config.cache, batchWindowMs: config.batchWindowMs }, logger.child({ component: 'locator' }));
+  const locator = new Locator(geocoder, { ...config.cache, batchWindowMs: config.batchWindowMs, metrics }, logger.child({ component: 'locator' }));
 
   let readyAt: number | null = null;
   const ready = geocoder.ready().then(() => {
@@ -76,7 +76,7 @@ export function createService({ config, logger, geocoder: injected }: AppOptions
     metrics,
     context(requestId) {
       const warnings = new ResponseWarnings();
-      return { locator: locator.forRequest(warnings), limits: config.limits, requestId, logger: logger.child({ requestId }), warnings };
+      return { locator: locator.forRequest(warnings, config.limits.maxPostalCodes), limits: config.limits, requestId, logger: logger.child({ requestId }), warnings };
     },
     ready,
     readiness: () => (readyAt === null ? null : { geocoder: geocoder.name, postalCodes: geocoder.size ?? 0, uptimeMs: Math.round(performance.now()) }),

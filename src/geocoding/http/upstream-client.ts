@@ -10,6 +10,7 @@
  */
 import { isBrokenCircuitError, type CircuitState } from 'cockatiel';
 import type { Logger } from '../../logger.js';
+import type { Metrics } from '../../observability/metrics.js';
 import { parseRetryAfter } from './retry-after.js';
 import { createResilience, type Resilience, type ResilienceOptions } from './resilience.js';
 import { isUpstreamError, UpstreamError } from './upstream-error.js';
@@ -28,6 +29,8 @@ export interface UpstreamClientOptions {
    * (e.g. 403 from Geocodio: check the API key and quota).
    */
   readonly statusHints?: Readonly<Partial<Record<number, string>>>;
+  /** Where request outcomes and the circuit's state go; none in unit tests. */
+  readonly metrics?: Metrics;
 }
 
 export interface UpstreamRequest {
@@ -56,6 +59,11 @@ export class UpstreamClient {
 
   constructor(private readonly options: UpstreamClientOptions) {
     this.resilience = createResilience(options.resilience, options.logger);
+    const { metrics, provider } = options;
+    if (metrics) {
+      metrics.circuitState.set({ provider }, this.resilience.breaker.state);
+      this.resilience.breaker.onStateChange((state) => metrics.circuitState.set({ provider }, state));
+    }
   }
 
   /** The circuit's state, for readiness reports and tests. */
@@ -82,8 +90,22 @@ export class UpstreamClient {
     this.closing.abort();
   }
 
-  // Private: one attempt, from sending the request to the last byte of the body, under the timeout's signal.
+  // Private: one attempt, counted by its outcome (the HTTP status, or how it failed).
   private async attempt(request: UpstreamRequest, signal: AbortSignal): Promise<UpstreamResponse> {
+    const { metrics, provider } = this.options;
+    try {
+      const response = await this.send(request, signal);
+      metrics?.externalRequests.inc({ provider, outcome: String(response.status) });
+      return response;
+    } catch (error) {
+      const outcome = isUpstreamError(error) ? (error.status === undefined ? error.failure : String(error.status)) : 'network';
+      metrics?.externalRequests.inc({ provider, outcome });
+      throw error;
+    }
+  }
+
+  // Private: from sending the request to the last byte of the body, under the timeout's signal.
+  private async send(request: UpstreamRequest, signal: AbortSignal): Promise<UpstreamResponse> {
     const headers: Record<string, string> = { accept: 'application/json', ...this.options.headers };
     if (request.json !== undefined) headers['content-type'] = 'application/json';
     let response: Response;

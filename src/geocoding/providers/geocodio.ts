@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import type { UpstreamConfig } from '../../config.js';
 import type { Logger } from '../../logger.js';
+import type { Metrics } from '../../observability/metrics.js';
 import { toLatitude, toLongitude } from '../coordinates.js';
 import { found, notFound, type GeocodeResult, type Geocoder } from '../geocoder.js';
 import { failed, malformed, SERVICE_USER_AGENT, UpstreamClient } from '../http/index.js';
@@ -30,6 +31,8 @@ export interface GeocodioOptions {
   readonly timeoutMs: number;
   readonly upstream: UpstreamConfig;
   readonly logger: Logger;
+  /** Request outcomes and circuit state, for /metrics. */
+  readonly metrics?: Metrics | undefined;
 }
 
 /** Countries Geocodio covers, with the name appended to a query so the code is read as that country's. */
@@ -121,6 +124,7 @@ export class GeocodioGeocoder implements Geocoder {
     this.client = new UpstreamClient({
       provider: this.name,
       logger: options.logger,
+      metrics: options.metrics,
       resilience: { ...options.upstream, timeoutMs: options.timeoutMs, concurrency: options.concurrency },
       headers: { 'user-agent': SERVICE_USER_AGENT },
       // A full batch of 10,000 answers runs to megabytes; allow ample room, but not without bound.

@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import type { UpstreamConfig } from '../../config.js';
 import type { Logger } from '../../logger.js';
+import type { Metrics } from '../../observability/metrics.js';
 import { toLatitude, toLongitude } from '../coordinates.js';
 import { found, notFound, type GeocodeResult, type Geocoder } from '../geocoder.js';
 import { failed, malformed, UpstreamClient, type UpstreamResponse } from '../http/index.js';
@@ -38,6 +39,8 @@ export interface NominatimOptions {
   readonly minIntervalMs: number;
   readonly upstream: UpstreamConfig;
   readonly logger: Logger;
+  /** Request outcomes and circuit state, for /metrics. */
+  readonly metrics?: Metrics | undefined;
 }
 
 const NominatimPlace = z.object({
@@ -119,6 +122,7 @@ export class NominatimGeocoder implements Geocoder {
     this.client = new UpstreamClient({
       provider: this.name,
       logger: options.logger,
+      metrics: options.metrics,
       resilience: { ...options.upstream, concurrency: 1, minIntervalMs: options.minIntervalMs },
       headers: { 'user-agent': options.userAgent, 'accept-language': options.acceptLanguage },
       maxResponseBytes: 1_000_000,

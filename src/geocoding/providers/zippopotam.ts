@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import type { UpstreamConfig } from '../../config.js';
 import type { Logger } from '../../logger.js';
+import type { Metrics } from '../../observability/metrics.js';
 import { toLatitude, toLongitude } from '../coordinates.js';
 import { found, notFound, type GeocodeResult, type Geocoder } from '../geocoder.js';
 import { failed, malformed, SERVICE_USER_AGENT, UpstreamClient, type UpstreamResponse } from '../http/index.js';
@@ -22,6 +23,8 @@ export interface ZippopotamOptions {
   readonly concurrency: number;
   readonly upstream: UpstreamConfig;
   readonly logger: Logger;
+  /** Request outcomes and circuit state, for /metrics. */
+  readonly metrics?: Metrics | undefined;
 }
 
 const ZippopotamPlace = z.object({
@@ -82,6 +85,7 @@ export class ZippopotamGeocoder implements Geocoder {
     this.client = new UpstreamClient({
       provider: this.name,
       logger: options.logger,
+      metrics: options.metrics,
       resilience: { ...options.upstream, concurrency: options.concurrency },
       headers: { 'user-agent': SERVICE_USER_AGENT },
       maxResponseBytes: 1_000_000,
