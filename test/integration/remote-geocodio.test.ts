@@ -2,26 +2,12 @@
  * The service with GEOCODER=geocodio (and embedded,geocodio) against a fake Geocodio that counts
  * every batch: N uncached codes cost ceil(N / batch size) requests, exactly.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeGeocodio, placeOf } from '../support/fake-providers/index.js';
-import { DISTANCES, FAST_UPSTREAM, pairsOver, usCodes } from '../support/remote.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { DISTANCES, pairsOver, serveWithFake, usCodes } from '../support/remote.js';
 
 const fake = new FakeGeocodio();
-const servers: TestServer[] = [];
-
-async function start(env: Record<string, string> = {}): Promise<TestServer> {
-  const server = await startTestServer({ GEOCODER: 'geocodio', ...FAST_UPSTREAM, ...fake.env(), ...env });
-  servers.push(server);
-  return server;
-}
-
-beforeAll(() => fake.start());
-afterAll(() => fake.close());
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.stop()));
-  fake.heal().forget().latencyMs = 0;
-});
+const start = serveWithFake(fake, { GEOCODER: 'geocodio' });
 
 const sorted = (codes: readonly string[]) => [...codes].sort();
 

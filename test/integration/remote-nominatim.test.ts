@@ -3,10 +3,9 @@
  * refuses requests that come too fast or without an identifying User-Agent. Spacing is measured
  * by the server, on arrival.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeNominatim, placeOf } from '../support/fake-providers/index.js';
-import { DISTANCES, FAST_UPSTREAM, pairsOver, usCodes } from '../support/remote.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { DISTANCES, pairsOver, serveWithFake, usCodes } from '../support/remote.js';
 
 const INTERVAL_MS = 100;
 /** Allowed scheduling jitter between the service starting a request and the fake seeing it arrive. */
@@ -14,27 +13,11 @@ const JITTER_MS = 10;
 const USER_AGENT = 'postal-distance-tests/1.0 (tests@example.com)';
 
 const fake = new FakeNominatim({ minIntervalMs: INTERVAL_MS - JITTER_MS });
-const servers: TestServer[] = [];
-
-async function start(env: Record<string, string> = {}): Promise<TestServer> {
-  const server = await startTestServer({
-    GEOCODER: 'nominatim',
-    ...FAST_UPSTREAM,
-    ...fake.env(),
-    NOMINATIM_MIN_INTERVAL_MS: String(INTERVAL_MS),
-    NOMINATIM_USER_AGENT: USER_AGENT,
-    NOMINATIM_EMAIL: 'tests@example.com',
-    ...env,
-  });
-  servers.push(server);
-  return server;
-}
-
-beforeAll(() => fake.start());
-afterAll(() => fake.close());
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.stop()));
-  fake.heal().forget();
+const start = serveWithFake(fake, {
+  GEOCODER: 'nominatim',
+  NOMINATIM_MIN_INTERVAL_MS: String(INTERVAL_MS),
+  NOMINATIM_USER_AGENT: USER_AGENT,
+  NOMINATIM_EMAIL: 'tests@example.com',
 });
 
 /** Gaps between consecutive request arrivals, in ms. */

@@ -1,5 +1,8 @@
 /** Helpers for tests that run the service against fake providers. */
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { FakeProvider } from './fake-providers/index.js';
 import { usRows } from './geonames.js';
+import { startTestServer, type TestServer } from './server.js';
 
 /**
  * Resilience settings small enough for tests: short timeout, millisecond backoff, a breaker that
@@ -38,3 +41,23 @@ export function pairsOver(codes: readonly string[], count: number): Pair[] {
 }
 
 export const DISTANCES = 'query($pairs: [DistancePairInput!]!) { distances(pairs: $pairs) { meters from { postalCode latitude longitude } to { postalCode } } }';
+
+/**
+ * Runs `fake` for the current test file and returns a starter for services that use it as their
+ * geocoder (`env` adds to and overrides FAST_UPSTREAM and the fake's URL). After each test, the
+ * services stop and the fake is healed, its records forgotten, its latency reset.
+ */
+export function serveWithFake(fake: FakeProvider & { env(): Record<string, string> }, baseEnv: Record<string, string>): (env?: Record<string, string>) => Promise<TestServer> {
+  const servers: TestServer[] = [];
+  beforeAll(() => fake.start());
+  afterAll(() => fake.close());
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.stop()));
+    fake.heal().forget().latencyMs = 0;
+  });
+  return async (env = {}) => {
+    const server = await startTestServer({ ...FAST_UPSTREAM, ...fake.env(), ...baseEnv, ...env });
+    servers.push(server);
+    return server;
+  };
+}

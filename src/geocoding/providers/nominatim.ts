@@ -14,8 +14,8 @@ import type { UpstreamConfig } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { toLatitude, toLongitude } from '../coordinates.js';
-import { found, notFound, type GeocodeResult, type Geocoder } from '../geocoder.js';
-import { failed, malformed, UpstreamClient, type UpstreamResponse } from '../http/index.js';
+import { found, notFound, type GeocodeResult } from '../geocoder.js';
+import { malformed, SingleLookupGeocoder, UpstreamClient, type UpstreamResponse } from '../http/index.js';
 import { isSamePostalCode, type PostalKey } from '../postal-code.js';
 
 /** The public instance, whose usage policy the configuration enforces. */
@@ -109,13 +109,13 @@ export function parseNominatimResponse(key: PostalKey, answer: UpstreamResponse)
   });
 }
 
-export class NominatimGeocoder implements Geocoder {
+export class NominatimGeocoder extends SingleLookupGeocoder {
   readonly name = 'nominatim';
-  // Every key is its own request through the one shared queue, so any number may be handed over.
-  readonly maxBatchSize = Number.POSITIVE_INFINITY;
-  private readonly client: UpstreamClient;
+  // Every key is its own request through the one shared queue (concurrency 1, paced).
+  protected readonly client: UpstreamClient;
 
   constructor(private readonly options: NominatimOptions) {
+    super();
     if (options.userAgent === DEFAULT_NOMINATIM_USER_AGENT) {
       options.logger.warn('NOMINATIM_USER_AGENT is the default: set it to identify this deployment with contact details (Nominatim usage policy)');
     }
@@ -133,25 +133,10 @@ export class NominatimGeocoder implements Geocoder {
     });
   }
 
-  async ready(): Promise<void> {}
-
-  geocode(keys: readonly PostalKey[]): Promise<readonly GeocodeResult[]> {
-    return Promise.all(keys.map((key) => this.lookup(key)));
-  }
-
-  async close(): Promise<void> {
-    this.client.close();
-  }
-
-  // Private: one key, one request through the shared queue; every failure becomes this key's error result.
-  private async lookup(key: PostalKey): Promise<GeocodeResult> {
-    try {
-      return await this.client.request(
-        { url: nominatimUrl(this.options, key), label: `${key.countryCode} ${key.postalCode}` },
-        (answer) => parseNominatimResponse(key, answer),
-      );
-    } catch (error) {
-      return failed(error, this.name);
-    }
+  protected lookupOf(key: PostalKey) {
+    return {
+      request: { url: nominatimUrl(this.options, key), label: `${key.countryCode} ${key.postalCode}` },
+      parse: (answer: UpstreamResponse) => parseNominatimResponse(key, answer),
+    };
   }
 }

@@ -12,8 +12,8 @@ import type { UpstreamConfig } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { toLatitude, toLongitude } from '../coordinates.js';
-import { found, notFound, type GeocodeResult, type Geocoder } from '../geocoder.js';
-import { failed, malformed, SERVICE_USER_AGENT, UpstreamClient, type UpstreamResponse } from '../http/index.js';
+import { found, notFound, type GeocodeResult } from '../geocoder.js';
+import { malformed, SERVICE_USER_AGENT, SingleLookupGeocoder, UpstreamClient, type UpstreamResponse } from '../http/index.js';
 import { isSamePostalCode, type PostalKey } from '../postal-code.js';
 
 export interface ZippopotamOptions {
@@ -74,14 +74,12 @@ export function parseZippopotamResponse(key: PostalKey, answer: UpstreamResponse
   });
 }
 
-export class ZippopotamGeocoder implements Geocoder {
+export class ZippopotamGeocoder extends SingleLookupGeocoder {
   readonly name = 'zippopotam';
-  // Not 1: the chain would then make one call per key and lose the concurrency cap's queue.
-  // Any number of keys per call; each becomes its own request under the cap.
-  readonly maxBatchSize = Number.POSITIVE_INFINITY;
-  private readonly client: UpstreamClient;
+  protected readonly client: UpstreamClient;
 
   constructor(private readonly options: ZippopotamOptions) {
+    super();
     this.client = new UpstreamClient({
       provider: this.name,
       logger: options.logger,
@@ -92,25 +90,10 @@ export class ZippopotamGeocoder implements Geocoder {
     });
   }
 
-  async ready(): Promise<void> {}
-
-  geocode(keys: readonly PostalKey[]): Promise<readonly GeocodeResult[]> {
-    return Promise.all(keys.map((key) => this.lookup(key)));
-  }
-
-  async close(): Promise<void> {
-    this.client.close();
-  }
-
-  // Private: one key, one request; every failure becomes this key's error result.
-  private async lookup(key: PostalKey): Promise<GeocodeResult> {
-    try {
-      return await this.client.request(
-        { url: zippopotamUrl(this.options.url, key), answers: [200, 404], label: `${key.countryCode} ${key.postalCode}` },
-        (answer) => parseZippopotamResponse(key, answer),
-      );
-    } catch (error) {
-      return failed(error, this.name);
-    }
+  protected lookupOf(key: PostalKey) {
+    return {
+      request: { url: zippopotamUrl(this.options.url, key), answers: [200, 404], label: `${key.countryCode} ${key.postalCode}` },
+      parse: (answer: UpstreamResponse) => parseZippopotamResponse(key, answer),
+    };
   }
 }
