@@ -19,12 +19,7 @@ import type { ApolloServer } from '@apollo/server';
 // The built service, loaded at run time from dist/ (npm run build first); typed by its sources.
 type ConfigModule = typeof import('../src/config.js');
 type LoggerModule = typeof import('../src/logger.js');
-type SchemaModule = typeof import('../src/graphql/schema.js');
-type ApolloModule = typeof import('../src/server/apollo.js');
-type ChainModule = typeof import('../src/geocoding/chain.js');
-type LocatorModule = typeof import('../src/geocoding/locator.js');
-type MetricsModule = typeof import('../src/observability/metrics.js');
-type ProvidersModule = typeof import('../src/geocoding/providers/index.js');
+type AppModule = typeof import('../src/server/app.js');
 type Context = import('../src/graphql/context.js').Context;
 
 const fromDist = async <T>(file: string): Promise<T> => (await import(new URL(`../../dist/${file}`, import.meta.url).href)) as T;
@@ -48,31 +43,19 @@ function onSigterm(stop: () => Promise<void>): void {
   });
 }
 
-/** The service's Apollo Server and per-request context, assembled as src/server/app.ts does, minus the HTTP layer. */
+/** The service's Apollo Server and per-request context, from src/server/app.ts's createService, minus the HTTP layer. */
 async function serviceApollo(): Promise<{ apollo: ApolloServer<Context>; context: () => Promise<Context>; close: () => Promise<void> }> {
-  const [{ loadConfig }, { createLogger }, { createSchema }, { createApolloServer }, { GeocoderChain }, { Locator }, { createProviders }, { Metrics }] = await Promise.all([
+  const [{ loadConfig }, { createLogger }, { createService }] = await Promise.all([
     fromDist<ConfigModule>('config.js'),
     fromDist<LoggerModule>('logger.js'),
-    fromDist<SchemaModule>('graphql/schema.js'),
-    fromDist<ApolloModule>('server/apollo.js'),
-    fromDist<ChainModule>('geocoding/chain.js'),
-    fromDist<LocatorModule>('geocoding/locator.js'),
-    fromDist<ProvidersModule>('geocoding/providers/index.js'),
-    fromDist<MetricsModule>('observability/metrics.js'),
+    fromDist<AppModule>('server/app.js'),
   ]);
   // The service's production configuration (the parent passes NODE_ENV=production, LOG_LEVEL=info).
   const config = loadConfig(process.env);
-  const logger = createLogger(config);
-  const geocoder = new GeocoderChain(createProviders({ config, logger }));
-  const locator = new Locator(geocoder, { ...config.cache, batchWindowMs: config.batchWindowMs }, logger.child({ component: 'locator' }));
-  await geocoder.ready();
-  const apollo = createApolloServer(createSchema(), config, logger.child({ component: 'apollo' }), new Metrics());
-  // The same context the service builds per request (src/server/app.ts); no x-request-id arrives here, so always a fresh id.
-  const context = async (): Promise<Context> => {
-    const requestId = randomUUID();
-    return { locator, limits: config.limits, requestId, logger: logger.child({ requestId }) };
-  };
-  return { apollo, context, close: async () => geocoder.close?.() };
+  const service = createService({ config, logger: createLogger(config) });
+  await service.ready;
+  // No x-request-id arrives here, so always a fresh id, as the service does.
+  return { apollo: service.apollo, context: async () => service.context(randomUUID()), close: async () => service.geocoder.close?.() };
 }
 
 async function standalone(): Promise<void> {

@@ -6,6 +6,7 @@
 import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
 import { GEOCODER_NAMES } from './geocoding/providers/index.js';
+import { DEFAULT_NOMINATIM_USER_AGENT, PUBLIC_NOMINATIM_URL } from './geocoding/providers/nominatim.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -15,6 +16,13 @@ const list = z
   .string()
   .default('')
   .transform((s) => s.split(',').map((item) => item.trim()).filter(Boolean));
+
+/** An absolute http(s) URL without a trailing slash, so paths can be appended. */
+const baseUrl = (fallback: string) =>
+  z
+    .url({ protocol: /^https?$/, message: 'an absolute http:// or https:// URL' })
+    .default(fallback)
+    .transform((url) => url.replace(/\/+$/, ''));
 
 const readableFile = (file: string): boolean => {
   try {
@@ -31,18 +39,43 @@ function envSchema(production: boolean) {
     PORT: int(0, 65535, 4001),
     HOST: z.string().min(1).optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-    GEOCODER: list.refine((names) => names.length > 0 && names.every((n) => (GEOCODER_NAMES as readonly string[]).includes(n)), {
-      message: `a comma-separated list of: ${GEOCODER_NAMES.join(', ')}`,
-    }),
+    GEOCODER: list.refine(
+      (names) => names.length > 0 && names.every((n) => (GEOCODER_NAMES as readonly string[]).includes(n)) && new Set(names).size === names.length,
+      { message: `a comma-separated list of: ${GEOCODER_NAMES.join(', ')} (each at most once)` },
+    ),
     GEONAMES_FILES: list.refine((files) => files.every(readableFile), { message: 'comma-separated paths of readable GeoNames files' }),
     CACHE_MAX_ENTRIES: int(1, 100_000_000, 100_000),
     CACHE_TTL_MS: int(1, 365 * 86_400_000, 86_400_000),
     CACHE_NOT_FOUND_TTL_MS: int(1, 365 * 86_400_000, 3_600_000),
+    CACHE_STALE_MAX_MS: int(0, 365 * 86_400_000, 7 * 86_400_000),
     BATCH_WINDOW_MS: int(0, 1_000, 0),
+    UPSTREAM_TIMEOUT_MS: int(10, 300_000, 5_000),
+    UPSTREAM_RETRIES: int(0, 10, 2),
+    UPSTREAM_RETRY_BASE_DELAY_MS: int(1, 60_000, 200),
+    UPSTREAM_RETRY_MAX_DELAY_MS: int(1, 600_000, 5_000),
+    UPSTREAM_BREAKER_THRESHOLD: int(1, 10_000, 5),
+    UPSTREAM_BREAKER_HALF_OPEN_MS: int(10, 3_600_000, 10_000),
+    ZIPPOPOTAM_URL: baseUrl('https://api.zippopotam.us'),
+    ZIPPOPOTAM_CONCURRENCY: int(1, 1_000, 8),
+    GEOCODIO_URL: baseUrl('https://api.geocod.io'),
+    GEOCODIO_API_KEY: z.string().min(1).optional(),
+    GEOCODIO_API_VERSION: z
+      .string()
+      .regex(/^v\d+(\.\d+)*$/, { message: 'a version path segment such as v1.11' })
+      .default('v1.11'),
+    GEOCODIO_BATCH_SIZE: int(1, 10_000, 10_000),
+    GEOCODIO_CONCURRENCY: int(1, 64, 2),
+    GEOCODIO_TIMEOUT_MS: int(10, 600_000, 30_000),
+    NOMINATIM_URL: baseUrl(PUBLIC_NOMINATIM_URL),
+    NOMINATIM_USER_AGENT: z.string().min(1).max(512).default(DEFAULT_NOMINATIM_USER_AGENT),
+    NOMINATIM_EMAIL: z.email().optional(),
+    NOMINATIM_ACCEPT_LANGUAGE: z.string().min(1).max(100).default('en'),
+    NOMINATIM_MIN_INTERVAL_MS: int(0, 600_000, 1_000),
     MAX_DISTANCE_PAIRS: int(1, 100_000, 1_000),
     MAX_MATRIX_CELLS: int(1, 1_000_000, 2_500),
     MAX_BODY_BYTES: int(1_024, 100_000_000, 1_000_000),
     MAX_ENTITIES: int(1, 100_000, 1_000),
+    MAX_POSTAL_CODES: int(1, 1_000_000, 3_000),
     MAX_DEPTH: int(1, 100, 10),
     MAX_ALIASES: int(0, 1_000, 15),
     MAX_DIRECTIVES: int(0, 1_000, 50),
@@ -58,7 +91,30 @@ function envSchema(production: boolean) {
     REDIS_TIMEOUT_MS: int(1, 60_000, 100),
     REDIS_LEASE_MS: int(1, 600_000, 10_000),
     REDIS_POLL_MS: int(1, 10_000, 25),
-  });
+  })
+    .superRefine((e, ctx) => {
+      // Requirements that span variables: a provider in the chain must be usable, and the public
+      // Nominatim instance's usage policy (1 request/s, an identifying User-Agent) is not optional.
+      const uses = (name: string) => e.GEOCODER.includes(name);
+      if (uses('geocodio') && !e.GEOCODIO_API_KEY) {
+        ctx.addIssue({ code: 'custom', path: ['GEOCODIO_API_KEY'], message: 'required when GEOCODER includes geocodio' });
+      }
+      if (e.UPSTREAM_RETRY_MAX_DELAY_MS < e.UPSTREAM_RETRY_BASE_DELAY_MS) {
+        ctx.addIssue({ code: 'custom', path: ['UPSTREAM_RETRY_MAX_DELAY_MS'], message: 'must be at least UPSTREAM_RETRY_BASE_DELAY_MS' });
+      }
+      if (uses('nominatim') && e.NOMINATIM_URL === PUBLIC_NOMINATIM_URL) {
+        if (e.NOMINATIM_MIN_INTERVAL_MS < 1_000) {
+          ctx.addIssue({ code: 'custom', path: ['NOMINATIM_MIN_INTERVAL_MS'], message: 'at least 1000 on the public instance (its usage policy: 1 request per second)' });
+        }
+        if (production && e.NOMINATIM_USER_AGENT === DEFAULT_NOMINATIM_USER_AGENT) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['NOMINATIM_USER_AGENT'],
+            message: 'set it to identify this deployment with contact details (the public instance usage policy), e.g. "acme-shipping/2.1 (ops@acme.example)"',
+          });
+        }
+      }
+    });
 }
 
 export interface Config {
@@ -79,9 +135,48 @@ export interface Config {
     readonly ttlMs: number;
     /** How long a not-found answer is kept, in ms. Default 1 hour. */
     readonly notFoundTtlMs: number;
+    /**
+     * How long past its TTL an answer may still be served while the geocoder is failing, in ms,
+     * with a `STALE_LOCATION` warning. 0 never serves stale answers. Default 7 days.
+     */
+    readonly staleMaxMs: number;
   };
   /** How long lookups from concurrent operations wait to share one geocoder batch, in ms. 0 = one tick. */
   readonly batchWindowMs: number;
+  /** Resilience of every call to a remote geocoder (see `geocoding/http/`). */
+  readonly upstream: UpstreamConfig;
+  readonly zippopotam: {
+    /** Base URL; requests go to `{url}/{country}/{code}`. Default `https://api.zippopotam.us`. */
+    readonly url: string;
+    /** Most lookups in flight at once (one request per code). Default 8. */
+    readonly concurrency: number;
+  };
+  readonly geocodio: {
+    /** Base URL; batches go to `{url}/{apiVersion}/geocode`. Default `https://api.geocod.io`. */
+    readonly url: string;
+    /** Required when the chain includes geocodio. Never logged. */
+    readonly apiKey: string | undefined;
+    /** The version path segment Geocodio requires. Default `v1.11`. */
+    readonly apiVersion: string;
+    /** Most lookups per batch request; Geocodio allows 10,000. Default 10,000. */
+    readonly batchSize: number;
+    /** Most batch requests in flight at once. Default 2. */
+    readonly concurrency: number;
+    /** Per-request timeout for a batch, in ms (large batches take longer than single lookups). Default 30 s. */
+    readonly timeoutMs: number;
+  };
+  readonly nominatim: {
+    /** Base URL; requests go to `{url}/search`. Default the public instance. */
+    readonly url: string;
+    /** Identifies this deployment to the operator of the instance, as its usage policy requires. */
+    readonly userAgent: string;
+    /** Sent as `email` so the instance's operator can reach you; optional. */
+    readonly email: string | undefined;
+    /** `Accept-Language` for place names. Default `en`. */
+    readonly acceptLanguage: string;
+    /** Least time between the starts of two requests, across the whole process, in ms. Default 1,000 (the policy's maximum rate). */
+    readonly minIntervalMs: number;
+  };
   readonly limits: {
     /** Most pairs in one `distances` call. Default 1,000. */
     readonly maxDistancePairs: number;
@@ -91,6 +186,11 @@ export interface Config {
     readonly maxBodyBytes: number;
     /** Most representations in one `_entities` call. Default 1,000. */
     readonly maxEntities: number;
+    /**
+     * Most distinct postal codes one operation may look up. Default 3,000: above the most any one
+     * field accepts (2,000 for 1,000 pairs; 2,501 for a 1 × 2,500 matrix), far below an alias flood.
+     */
+    readonly maxPostalCodes: number;
     /** Deepest field nesting (GraphQL Armor). Default 10: routers wrap entity fields in an inline fragment that counts as a level, so two `distanceTo` hops through a router arrive 7 deep. */
     readonly maxDepth: number;
     /** Most aliases per operation (GraphQL Armor). Default 15. */
@@ -128,6 +228,21 @@ export interface Config {
     | undefined;
 }
 
+export interface UpstreamConfig {
+  /** Per-attempt timeout of a remote call, body included, in ms. Default 5,000. */
+  readonly timeoutMs: number;
+  /** Retries after the first attempt, on 5xx, 429 and network errors only. Default 2. */
+  readonly retries: number;
+  /** First retry delay (exponential backoff with decorrelated jitter grows from it), in ms. Default 200. */
+  readonly retryBaseDelayMs: number;
+  /** Longest wait before one retry, in ms; a `Retry-After` asking for longer is not retried. Default 5,000. */
+  readonly retryMaxDelayMs: number;
+  /** Consecutive failed attempts (5xx, network, timeout, malformed body) that open the circuit. Default 5. */
+  readonly breakerThreshold: number;
+  /** How long an open circuit fails fast before one probe request is let through, in ms. Default 10,000. */
+  readonly breakerHalfOpenAfterMs: number;
+}
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
@@ -153,13 +268,43 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     geocoders: Object.freeze(e.GEOCODER),
     geonamesFiles: Object.freeze(e.GEONAMES_FILES),
-    cache: Object.freeze({ maxEntries: e.CACHE_MAX_ENTRIES, ttlMs: e.CACHE_TTL_MS, notFoundTtlMs: e.CACHE_NOT_FOUND_TTL_MS }),
+    cache: Object.freeze({
+      maxEntries: e.CACHE_MAX_ENTRIES,
+      ttlMs: e.CACHE_TTL_MS,
+      notFoundTtlMs: e.CACHE_NOT_FOUND_TTL_MS,
+      staleMaxMs: e.CACHE_STALE_MAX_MS,
+    }),
     batchWindowMs: e.BATCH_WINDOW_MS,
+    upstream: Object.freeze({
+      timeoutMs: e.UPSTREAM_TIMEOUT_MS,
+      retries: e.UPSTREAM_RETRIES,
+      retryBaseDelayMs: e.UPSTREAM_RETRY_BASE_DELAY_MS,
+      retryMaxDelayMs: e.UPSTREAM_RETRY_MAX_DELAY_MS,
+      breakerThreshold: e.UPSTREAM_BREAKER_THRESHOLD,
+      breakerHalfOpenAfterMs: e.UPSTREAM_BREAKER_HALF_OPEN_MS,
+    }),
+    zippopotam: Object.freeze({ url: e.ZIPPOPOTAM_URL, concurrency: e.ZIPPOPOTAM_CONCURRENCY }),
+    geocodio: Object.freeze({
+      url: e.GEOCODIO_URL,
+      apiKey: e.GEOCODIO_API_KEY,
+      apiVersion: e.GEOCODIO_API_VERSION,
+      batchSize: e.GEOCODIO_BATCH_SIZE,
+      concurrency: e.GEOCODIO_CONCURRENCY,
+      timeoutMs: e.GEOCODIO_TIMEOUT_MS,
+    }),
+    nominatim: Object.freeze({
+      url: e.NOMINATIM_URL,
+      userAgent: e.NOMINATIM_USER_AGENT,
+      email: e.NOMINATIM_EMAIL,
+      acceptLanguage: e.NOMINATIM_ACCEPT_LANGUAGE,
+      minIntervalMs: e.NOMINATIM_MIN_INTERVAL_MS,
+    }),
     limits: Object.freeze({
       maxDistancePairs: e.MAX_DISTANCE_PAIRS,
       maxMatrixCells: e.MAX_MATRIX_CELLS,
       maxBodyBytes: e.MAX_BODY_BYTES,
       maxEntities: e.MAX_ENTITIES,
+      maxPostalCodes: e.MAX_POSTAL_CODES,
       maxDepth: e.MAX_DEPTH,
       maxAliases: e.MAX_ALIASES,
       maxDirectives: e.MAX_DIRECTIVES,

@@ -4,6 +4,7 @@
  * most its own `maxBatchSize`.
  */
 import type { GeocodeResult, Geocoder } from './geocoder.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { PostalKey } from './postal-code.js';
 
 export class GeocoderChain implements Geocoder {
@@ -11,7 +12,10 @@ export class GeocoderChain implements Geocoder {
   // The chain splits per provider itself, so callers may hand it any number of keys.
   readonly maxBatchSize = Number.POSITIVE_INFINITY;
 
-  constructor(readonly providers: readonly Geocoder[]) {
+  constructor(
+    readonly providers: readonly Geocoder[],
+    private readonly metrics?: Metrics,
+  ) {
     if (providers.length === 0) throw new Error('GeocoderChain needs at least one provider');
     this.name = providers.map((p) => p.name).join(',');
   }
@@ -33,6 +37,7 @@ export class GeocoderChain implements Geocoder {
       const next: number[] = [];
       pending.forEach((keyIndex, j) => {
         const answer = answers[j] as GeocodeResult;
+        this.metrics?.geocoderLookups.inc({ provider: provider.name, result: answer.kind });
         // An error from an earlier provider stands unless a later one finds the code.
         const earlier = results[keyIndex];
         results[keyIndex] = answer.kind === 'notFound' && earlier?.kind === 'error' ? earlier : answer;

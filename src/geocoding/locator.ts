@@ -13,11 +13,19 @@
  *     which splits it into each provider's largest allowed batches.
  * So each unique code reaches a provider at most once while it is cached or in flight, in as
  * few requests as the provider allows.
+ *
+ * Stale-on-error: an expired answer stays in the LRU (`noDeleteOnStaleGet`) until it is evicted
+ * or replaced. When the refetch fails with a provider error, the LRU hands back the expired answer
+ * (`allowStaleOnFetchRejection`, decided per fetch: only while it is at most `staleMaxMs` past its
+ * TTL) and keeps it, so the next request tries the provider again. Every caller that receives an
+ * expired answer, including those that joined the failed fetch, tells its `StaleListener`, which
+ * for a GraphQL request adds a warning to the response. A cache hit reads no clock for this.
  */
 import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
 import { AppError, isAppError, quoteInput } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { GeocodeResult, Geocoder, Place } from './geocoder.js';
 import { keyId, toPostalKey, type PostalKey } from './postal-code.js';
 
@@ -30,16 +38,38 @@ export interface LocatorOptions {
   readonly notFoundTtlMs: number;
   /** How long to wait for more keys before calling the geocoder, in ms; 0 batches one tick. */
   readonly batchWindowMs: number;
+  /** How long past its TTL an answer may be served while the geocoder fails, in ms; 0 never. Default 0. */
+  readonly staleMaxMs?: number;
   /** Clock for TTLs, in ms; tests inject one. Default `performance`. */
   readonly perf?: { now(): number };
+  /** Where cache and batch figures go; none in unit tests. */
+  readonly metrics?: Metrics;
 }
 
-/** What the LRU stores: only answers that settle the question. */
+/** Told when a lookup is answered with an expired answer because the geocoder failed. */
+export interface StaleListener {
+  staleLocation(key: PostalKey): void;
+}
+
+/** The lookups a request's resolvers make, bound to that request's `StaleListener`. */
+export interface LocationLookup {
+  locate(postalCode: string, countryCode: string): Promise<Place | AppError>;
+  locateKey(key: PostalKey): Promise<Place | AppError>;
+}
+
+/** What the LRU stores: only answers that settle the question, with when they stop being fresh. */
 type Settled = Extract<GeocodeResult, { kind: 'found' | 'notFound' }>;
+interface Entry {
+  readonly result: Settled;
+  /** When the entry's TTL ends, on the cache's clock, in ms. */
+  readonly freshUntil: number;
+}
 
 export class Locator {
-  private readonly cache: LRUCache<string, Settled, PostalKey>;
+  private readonly cache: LRUCache<string, Entry, PostalKey>;
   private readonly batcher: DataLoader<PostalKey, GeocodeResult>;
+  private readonly clock: { now(): number };
+  private readonly metrics: Metrics | undefined;
 
   constructor(
     readonly geocoder: Geocoder,
@@ -53,53 +83,103 @@ export class Locator {
         batchScheduleFn: (callback: () => void) => setTimeout(callback, options.batchWindowMs),
       }),
     });
-    this.cache = new LRUCache<string, Settled, PostalKey>({
+    this.clock = options.perf ?? performance;
+    this.metrics = options.metrics;
+    const staleMaxMs = options.staleMaxMs ?? 0;
+    this.cache = new LRUCache<string, Entry, PostalKey>({
       max: options.maxEntries,
       ttl: options.ttlMs,
       // An injected clock is read on every check rather than cached for a millisecond.
       ...(options.perf && { perf: options.perf, ttlResolution: 0 }),
-      fetchMethod: async (_id, _stale, { options: entry, context: key }) => {
+      // Expired entries stay until evicted or refetched: they are what stale-on-error serves.
+      noDeleteOnStaleGet: true,
+      ...(options.metrics && {
+        dispose: (_value: Entry, _id: string, reason: LRUCache.DisposeReason) => {
+          if (reason === 'evict') options.metrics?.locationCache.inc({ event: 'eviction' });
+        },
+      }),
+      fetchMethod: async (_id, stale, { options: fetch, context: key }) => {
+        // Decided per fetch: a failure falls back to the expired entry only while it is young enough.
+        // Without one, the failure must reject (rather than resolve to undefined) so every caller sees it.
+        const fallback = stale !== undefined && this.clock.now() - stale.freshUntil <= staleMaxMs;
+        fetch.allowStaleOnFetchRejection = fallback;
         const result = await this.batcher.load(key);
-        if (result.kind === 'error') throw result.error;
-        if (result.kind === 'notFound') entry.ttl = options.notFoundTtlMs;
-        return result;
+        if (result.kind === 'error') {
+          if (fallback) this.logger.warn({ key, code: result.error.code }, 'the geocoder failed: serving the expired answer');
+          throw result.error;
+        }
+        const ttl = result.kind === 'notFound' ? options.notFoundTtlMs : options.ttlMs;
+        fetch.ttl = ttl;
+        return { result, freshUntil: this.clock.now() + ttl };
       },
     });
+  }
+
+  /**
+   * The lookups of one request: expired answers are reported to `listener`, and at most
+   * `maxCodes` distinct codes are looked up (a code asked again does not count twice), so an
+   * operation flooding aliases or lists cannot turn into a bill from a paid geocoder. Lookups past
+   * the cap fail one by one with `TOO_MANY_POSTAL_CODES`; the first `maxCodes` resolve.
+   */
+  forRequest(listener: StaleListener, maxCodes = Number.POSITIVE_INFINITY): LocationLookup {
+    const codes = new Set<string>();
+    const locateKey = async (key: PostalKey): Promise<Place | AppError> => {
+      const id = keyId(key);
+      if (!codes.has(id)) {
+        if (codes.size >= maxCodes) {
+          return new AppError('TOO_MANY_POSTAL_CODES', `This operation asks for more than ${maxCodes} distinct postal codes; split it into smaller operations.`);
+        }
+        codes.add(id);
+      }
+      return this.locateKey(key, listener);
+    };
+    return {
+      locate: async (postalCode, countryCode) => {
+        const key = parseKey(postalCode, countryCode);
+        return isAppError(key) ? key : locateKey(key);
+      },
+      locateKey,
+    };
   }
 
   /**
    * Resolves a postal code as a user typed it. Never rejects: a failure comes back as the
    * `AppError` to show for it, so one bad code fails only the field that asked for it.
    */
-  async locate(postalCode: string, countryCode: string): Promise<Place | AppError> {
-    let key: PostalKey;
-    try {
-      key = toPostalKey(postalCode, countryCode);
-    } catch (error) {
-      if (isAppError(error)) return error;
-      throw error;
-    }
-    return this.locateKey(key);
+  async locate(postalCode: string, countryCode: string, listener?: StaleListener): Promise<Place | AppError> {
+    const key = parseKey(postalCode, countryCode);
+    return isAppError(key) ? key : this.locateKey(key, listener);
   }
 
   /** Resolves a key that is already normalized. Never rejects. */
-  async locateKey(key: PostalKey): Promise<Place | AppError> {
+  async locateKey(key: PostalKey, listener?: StaleListener): Promise<Place | AppError> {
     const id = keyId(key);
-    let settled = this.cache.get(id);
-    if (!settled) {
+    let entry = this.cache.get(id);
+    if (entry) this.metrics?.locationCache.inc({ event: 'hit' });
+    else {
+      this.metrics?.locationCache.inc({ event: 'miss' });
       try {
-        settled = await this.cache.fetch(id, { context: key });
+        entry = await this.cache.fetch(id, { context: key });
       } catch (error) {
         return isAppError(error) ? error : this.unexpected(error, key);
       }
+      if (!entry) return this.unexpected(new Error('the cache fetch resolved to nothing'), key);
+      // Only a fetch can hand back an expired entry (the geocoder failed); a hit never does.
+      if (entry.freshUntil <= this.clock.now()) {
+        this.metrics?.locationCache.inc({ event: 'stale' });
+        listener?.staleLocation(key);
+      }
     }
-    if (settled?.kind === 'found') return settled.place;
-    const reason = settled?.reason ? `: ${settled.reason}` : '';
+    const settled = entry.result;
+    if (settled.kind === 'found') return settled.place;
+    const reason = settled.reason ? `: ${settled.reason}` : '';
     return new AppError('POSTAL_CODE_NOT_FOUND', `Postal code ${quoteInput(key.postalCode)} was not found in ${key.countryCode}${reason}.`);
   }
 
   // Private: one call of the geocoder for a batch; a geocoder that breaks its contract fails the batch, not the process.
   private async geocodeBatch(keys: readonly PostalKey[]): Promise<GeocodeResult[]> {
+    this.metrics?.geocoderBatchSize.observe(keys.length);
+    this.metrics?.locationCacheEntries.set(this.cache.size);
     try {
       const results = await this.geocoder.geocode(keys);
       if (results.length !== keys.length) throw new Error(`geocoder ${this.geocoder.name} answered ${results.length} results for ${keys.length} keys`);
@@ -114,5 +194,15 @@ export class Locator {
   private unexpected(error: unknown, key: PostalKey | undefined): AppError {
     this.logger.error({ err: error, key }, 'geocoder failed unexpectedly');
     return new AppError('GEOCODER_UNAVAILABLE', 'The geocoding service failed; try again later.');
+  }
+}
+
+/** A normalized key, or the `BAD_USER_INPUT` error that says why the input is not one. */
+function parseKey(postalCode: string, countryCode: string): PostalKey | AppError {
+  try {
+    return toPostalKey(postalCode, countryCode);
+  } catch (error) {
+    if (isAppError(error)) return error;
+    throw error;
   }
 }

@@ -139,3 +139,16 @@ function invalid(countryCode: string, input: string, expected: string): AppError
     `Postal code ${quoteInput(input)} is not a valid ${countryCode} postal code: expected ${expected}.`,
   );
 }
+
+/**
+ * Whether a code a provider answered with is the code of `key`, once both are canonical
+ * (a provider may write a Canadian code in full, `K1A 0B1`, or a ZIP+4). False for anything
+ * that is not a valid code of that country.
+ */
+export function isSamePostalCode(key: PostalKey, answered: string): boolean {
+  try {
+    return normalizePostalCode(key.countryCode, answered) === key.postalCode;
+  } catch {
+    return false;
+  }
+}

@@ -39,6 +39,47 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly geocoderLookups = new Counter({
+    name: 'geocoder_lookups_total',
+    help: 'Postal codes asked of each provider in the chain, by result (found, notFound, error).',
+    labelNames: ['provider', 'result'] as const,
+    registers: [this.registry],
+  });
+
+  readonly externalRequests = new Counter({
+    name: 'geocoder_external_requests_total',
+    help: 'HTTP requests (attempts, retries included) to remote geocoders, by outcome: the HTTP status, or timeout, network, malformed.',
+    labelNames: ['provider', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly circuitState = new Gauge({
+    name: 'geocoder_circuit_state',
+    help: 'Circuit breaker of each remote geocoder: 0 closed, 1 open, 2 half-open, 3 isolated.',
+    labelNames: ['provider'] as const,
+    registers: [this.registry],
+  });
+
+  readonly geocoderBatchSize = new Histogram({
+    name: 'geocoder_batch_size',
+    help: 'Postal codes per batch the locator hands the geocoder chain (one tick or batch window of cache misses).',
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000],
+    registers: [this.registry],
+  });
+
+  readonly locationCache = new Counter({
+    name: 'location_cache_total',
+    help: 'In-process LRU of settled answers: hit, miss, stale (an expired answer served because the geocoder failed), eviction.',
+    labelNames: ['event'] as const,
+    registers: [this.registry],
+  });
+
+  readonly locationCacheEntries = new Gauge({
+    name: 'location_cache_entries',
+    help: 'Answers held in the in-process LRU.',
+    registers: [this.registry],
+  });
+
   readonly sharedCacheLookups = new Counter({
     name: 'shared_cache_lookups_total',
     help: 'Codes looked up in the shared Redis cache: hit, miss (this replica fetches), wait (another replica is fetching).',

@@ -11,6 +11,7 @@ import { operationLimits } from '../graphql/limits.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { requestPlugin } from '../observability/request-plugin.js';
+import { warningsPlugin } from '../graphql/warnings.js';
 
 /** Preloaded in Apollo Sandbox in development. */
 export const EXAMPLE_OPERATION = `# Distance between Beverly Hills and Manhattan
@@ -47,6 +48,7 @@ export function createApolloServer(schema: GraphQLSchema, config: Config, logger
       cacheHintsPlugin<Context>(),
       requestPlugin(metrics),
       ...limits.plugins,
+      warningsPlugin,
     ],
   });
 }

@@ -13,14 +13,17 @@ import { defaultUsDataFile, EmbeddedGeocoder } from '../../src/geocoding/provide
 import { cacheHintsPlugin } from '../../src/graphql/cache-hints.js';
 import type { Context } from '../../src/graphql/context.js';
 import { createSchema } from '../../src/graphql/schema.js';
+import { ResponseWarnings } from '../../src/graphql/warnings.js';
 
 const logger = pino({ level: 'silent' });
 const geocoder = new EmbeddedGeocoder({ files: [defaultUsDataFile()], logger });
+const warnings = new ResponseWarnings();
 const context: Context = {
-  locator: new Locator(geocoder, { maxEntries: 1_000, ttlMs: 60_000, notFoundTtlMs: 60_000, batchWindowMs: 0 }, logger),
+  locator: new Locator(geocoder, { maxEntries: 1_000, ttlMs: 60_000, notFoundTtlMs: 60_000, batchWindowMs: 0 }, logger).forRequest(warnings),
   limits: loadConfig({ NODE_ENV: 'test' }).limits,
   requestId: 'test',
   logger,
+  warnings,
 };
 
 /** Apollo's default plugin, as a subgraph has it unless told otherwise. */

@@ -69,6 +69,29 @@ describe('limits applied before execution', () => {
   });
 });
 
+describe('distinct postal codes per operation', () => {
+  it('looks up at most MAX_POSTAL_CODES distinct codes; the rest fail one by one with TOO_MANY_POSTAL_CODES', async () => {
+    const capped = await startTestServer({ MAX_POSTAL_CODES: '5' }, geocoder);
+    try {
+      const before = geocoder.batches.length;
+      // 10001 repeats in every pair, so it counts once: 90210, 10001, 60601, 94105, 02108 fill the cap.
+      const pairs = ['90210', '60601', '94105', '02108', '33101', '98101'].map((from) => ({ from, to: '10001' }));
+      const { body } = await capped.graphql('query($pairs: [DistancePairInput!]!) { distances(pairs: $pairs) { from { postalCode } } }', { pairs });
+      expect(body.data!.distances.map((d: { from: { postalCode: string } } | null) => d?.from.postalCode ?? null)).toEqual(['90210', '60601', '94105', '02108', null, null]);
+      expect(body.errors!.map((e) => [e.path, e.extensions!.code])).toEqual([
+        [['distances', 4], 'TOO_MANY_POSTAL_CODES'],
+        [['distances', 5], 'TOO_MANY_POSTAL_CODES'],
+      ]);
+      expect(body.errors![0]!.message).toBe('This operation asks for more than 5 distinct postal codes; split it into smaller operations.');
+      expect(geocoder.batches.slice(before).flat().sort()).toEqual(['US02108', 'US10001', 'US60601', 'US90210', 'US94105']);
+      // The budget is per operation: the next one starts afresh.
+      expect((await capped.graphql('{ location(postalCode: "33101") { postalCode } }')).body.errors).toBeUndefined();
+    } finally {
+      await capped.stop();
+    }
+  });
+});
+
 describe('field suggestions', () => {
   it('are given in development and masked in production', async () => {
     const typo = '{ location(postalCode: "90210") { placeNam } }';

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeZippopotam } from '../support/fake-providers/index.js';
 import { sample, scrape } from '../support/metrics.js';
+import { FAST_UPSTREAM } from '../support/remote.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -42,5 +44,59 @@ describe('/metrics', () => {
     // 107 distinct names were sent in this file; exactly 100 keep their own label, besides anonymous and other.
     expect([...names].filter((n) => n !== 'anonymous' && n !== 'other')).toHaveLength(100);
     expect(sample(text, 'graphql_requests_total', { operation: 'other', outcome: 'success' })).toBeGreaterThanOrEqual(6);
+  });
+});
+
+describe('/metrics with a remote geocoder behind the embedded data', () => {
+  const fake = new FakeZippopotam();
+  let remote: TestServer;
+  beforeAll(async () => {
+    await fake.start();
+    remote = await startTestServer({ GEOCODER: 'embedded,zippopotam', ...FAST_UPSTREAM, ...fake.env() });
+  });
+  afterAll(async () => {
+    await remote.stop();
+    await fake.close();
+  });
+
+  it('counts lookups per provider and result, external requests by outcome, cache hits and misses, and batch sizes', async () => {
+    const abroad = ['75013', '10115', 'K1A'].map((code, i) => ({ code, country: ['FR', 'DE', 'CA'][i]! }));
+    const query = `{
+      us: distance(from: "90210", to: "10001") { miles }
+      ${abroad.map(({ code, country }, i) => `a${i}: location(postalCode: "${code}", countryCode: "${country}") { placeName }`).join('\n')}
+      unknown: location(postalCode: "99999", countryCode: "FR") { placeName }
+    }`;
+    const first = await remote.graphql(query);
+    expect(first.body.errors?.map((e) => e.extensions?.code)).toEqual(['POSTAL_CODE_NOT_FOUND']);
+    await remote.graphql(query); // answered from the LRU
+    const text = await scrape(remote.url);
+
+    // One batch of 6 codes; the embedded data has the 2 US ones, Zippopotam gets the other 4.
+    expect(sample(text, 'geocoder_batch_size_count')).toBe(1);
+    expect(sample(text, 'geocoder_batch_size_sum')).toBe(6);
+    expect(sample(text, 'geocoder_lookups_total', { provider: 'embedded', result: 'found' })).toBe(2);
+    expect(sample(text, 'geocoder_lookups_total', { provider: 'embedded', result: 'notFound' })).toBe(4);
+    expect(sample(text, 'geocoder_lookups_total', { provider: 'zippopotam', result: 'found' })).toBe(3);
+    expect(sample(text, 'geocoder_lookups_total', { provider: 'zippopotam', result: 'notFound' })).toBe(1);
+    expect(sample(text, 'geocoder_external_requests_total', { provider: 'zippopotam', outcome: '200' })).toBe(3);
+    expect(sample(text, 'geocoder_external_requests_total', { provider: 'zippopotam', outcome: '404' })).toBe(1);
+    expect(fake.requestCount).toBe(4);
+    expect(sample(text, 'location_cache_total', { event: 'miss' })).toBe(6);
+    expect(sample(text, 'location_cache_total', { event: 'hit' })).toBe(6);
+    expect(sample(text, 'geocoder_circuit_state', { provider: 'zippopotam' })).toBe(0);
+  });
+
+  it('shows the circuit open while the provider is down, and the failed requests by outcome', async () => {
+    fake.failAlways({ kind: 'status', status: 503 });
+    try {
+      const codes = ['75002', '75003', '75004', '75005', '75006', '75007'];
+      for (const code of codes) await remote.graphql(`{ location(postalCode: "${code}", countryCode: "FR") { placeName } }`);
+      const text = await scrape(remote.url);
+      expect(sample(text, 'geocoder_circuit_state', { provider: 'zippopotam' })).toBe(1);
+      expect(sample(text, 'geocoder_external_requests_total', { provider: 'zippopotam', outcome: '503' })).toBe(fake.requestCount - 4);
+      expect(sample(text, 'geocoder_lookups_total', { provider: 'zippopotam', result: 'error' })).toBe(codes.length);
+    } finally {
+      fake.heal();
+    }
   });
 });

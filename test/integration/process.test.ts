@@ -1,29 +1,8 @@
 /** The built service as a user starts it: `node dist/main.js` (npm test builds first). */
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { request } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
-
-function run(env: Record<string, string>) {
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-  const exited = once(child, 'exit').then(([code]) => code as number);
-  /** Resolves with the first log line (as JSON) whose `phase` matches. */
-  const phase = async (name: string): Promise<Record<string, unknown>> => {
-    for (;;) {
-      const line = stdout.split('\n').find((l) => l.includes(`"phase":"${name}"`));
-      if (line) return JSON.parse(line) as Record<string, unknown>;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  };
-  return { child, exited, phase, output: () => ({ stdout, stderr }) };
-}
+import { runService as run } from '../support/service-process.js';
 
 describe('the service process', () => {
   it('refuses to start on a bad variable, naming it and what it accepts', async () => {

@@ -3,9 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { found, type GeocodeResult, type Geocoder, type Place } from '../../src/geocoding/geocoder.js';
 import { keyId, type PostalKey } from '../../src/geocoding/postal-code.js';
 import { CountingGeocoder } from '../support/counting-geocoder.js';
+import { FakeZippopotam } from '../support/fake-providers/index.js';
 import { sample, scrape } from '../support/metrics.js';
 import { REDIS_BINARY, REDIS_SKIP_REASON, startRedis, type RedisServer } from '../support/redis.js';
+import { FAST_UPSTREAM, usCodes } from '../support/remote.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { runService } from '../support/service-process.js';
 
 /** A provider that answers every code after `delayMs`, shared by two replicas so its counts are fleet-wide. */
 function slowProvider(delayMs: number): Geocoder {
@@ -115,5 +118,38 @@ describe.skipIf(!REDIS_BINARY)(`shared cache in Redis${REDIS_BINARY ? '' : ` (sk
     const again = await a.graphql(QUERY, { codes: codes(50_000, 3) });
     expect(again.body.errors).toBeUndefined();
     expect(sample(await scrape(a.url), 'shared_cache_lookups_total', { result: 'miss' })).toBeGreaterThan(0);
+  });
+});
+
+describe.skipIf(!REDIS_BINARY)(`a fleet of service processes sharing Redis${REDIS_BINARY ? '' : ` (skipped: ${REDIS_SKIP_REASON})`}`, () => {
+  it('two processes with one Redis and one counting provider look each code up once between them', async () => {
+    const redis = await startRedis();
+    const fake = new FakeZippopotam();
+    await fake.start();
+    const env = { PORT: '0', HOST: '127.0.0.1', GEOCODER: 'zippopotam', ...FAST_UPSTREAM, ...fake.env(), REDIS_URL: redis.url, REDIS_POLL_MS: '5' };
+    const replicas = [runService(env), runService(env)];
+    try {
+      const urls = await Promise.all(replicas.map(async (r) => String((await r.phase('listen')).url)));
+      await Promise.all(replicas.map((r) => r.phase('ready')));
+      const ask = (url: string, codes: readonly string[]) =>
+        fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: 'query($c: [String!]!) { distanceMatrix(origins: $c, destinations: ["10001"]) { origins { postalCode } } }', variables: { c: codes } }),
+        }).then((res) => res.json() as Promise<{ errors?: unknown[] }>);
+      const [first, second] = [usCodes(30, 2_000), usCodes(30, 2_015)]; // 15 codes in common
+      // Overlapping codes, asked at the same time, then again the other way round.
+      const answers = await Promise.all([ask(urls[0]!, first), ask(urls[1]!, second)]);
+      answers.push(...(await Promise.all([ask(urls[0]!, second), ask(urls[1]!, first)])));
+      expect(answers.every((a) => a.errors === undefined)).toBe(true);
+      const unique = new Set([...first, ...second, '10001']);
+      expect(fake.requestCount).toBe(unique.size);
+      expect([...fake.codesReceived].sort()).toEqual([...unique].sort());
+    } finally {
+      for (const r of replicas) r.child.kill('SIGTERM');
+      await Promise.all(replicas.map((r) => r.exited));
+      await fake.close();
+      await redis.stop();
+    }
   });
 });

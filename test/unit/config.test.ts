@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
@@ -29,5 +30,48 @@ describe('configuration', () => {
 
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '', GEOCODER: '' })).toMatchObject({ port: 4001, geocoders: ['embedded'] });
+  });
+
+  it('configures the remote geocoders and their resilience with sane defaults', () => {
+    const config = loadConfig({});
+    expect(config.upstream).toEqual({ timeoutMs: 5_000, retries: 2, retryBaseDelayMs: 200, retryMaxDelayMs: 5_000, breakerThreshold: 5, breakerHalfOpenAfterMs: 10_000 });
+    expect(config.zippopotam).toEqual({ url: 'https://api.zippopotam.us', concurrency: 8 });
+    expect(config.geocodio).toMatchObject({ url: 'https://api.geocod.io', apiVersion: 'v1.11', batchSize: 10_000, apiKey: undefined });
+    expect(config.nominatim).toMatchObject({ url: 'https://nominatim.openstreetmap.org', minIntervalMs: 1_000, acceptLanguage: 'en' });
+    expect(config.cache.staleMaxMs).toBe(7 * 86_400_000);
+  });
+
+  it('accepts a chain of providers, each once, and base URLs without a trailing slash', () => {
+    const config = loadConfig({ GEOCODER: 'embedded, zippopotam,nominatim', ZIPPOPOTAM_URL: 'http://127.0.0.1:9000/', NOMINATIM_URL: 'http://127.0.0.1:9001/nominatim//', NOMINATIM_MIN_INTERVAL_MS: '10' });
+    expect(config.geocoders).toEqual(['embedded', 'zippopotam', 'nominatim']);
+    expect(config.zippopotam.url).toBe('http://127.0.0.1:9000');
+    expect(config.nominatim.url).toBe('http://127.0.0.1:9001/nominatim');
+    expect(() => loadConfig({ GEOCODER: 'zippopotam,zippopotam' })).toThrow(/each at most once/);
+    expect(() => loadConfig({ ZIPPOPOTAM_URL: 'ftp://example.com' })).toThrow(/ZIPPOPOTAM_URL="ftp:\/\/example.com": an absolute http/);
+  });
+
+  it('requires a Geocodio key when the chain uses Geocodio', () => {
+    expect(() => loadConfig({ GEOCODER: 'geocodio' })).toThrow(/GEOCODIO_API_KEY="": required when GEOCODER includes geocodio/);
+    expect(loadConfig({ GEOCODER: 'geocodio', GEOCODIO_API_KEY: 'k' }).geocodio.apiKey).toBe('k');
+    expect(() => loadConfig({ GEOCODIO_BATCH_SIZE: '10001' })).toThrow(/GEOCODIO_BATCH_SIZE/);
+  });
+
+  it('holds the public Nominatim instance to its usage policy', () => {
+    expect(() => loadConfig({ GEOCODER: 'nominatim', NOMINATIM_MIN_INTERVAL_MS: '500' })).toThrow(/NOMINATIM_MIN_INTERVAL_MS="500": at least 1000 on the public instance/);
+    expect(() => loadConfig({ GEOCODER: 'nominatim', NODE_ENV: 'production' })).toThrow(/NOMINATIM_USER_AGENT="": set it to identify this deployment/);
+    expect(loadConfig({ GEOCODER: 'nominatim', NODE_ENV: 'production', NOMINATIM_USER_AGENT: 'acme/1.0 (ops@acme.example)' }).nominatim.userAgent).toBe('acme/1.0 (ops@acme.example)');
+    // A self-hosted instance sets its own rules.
+    expect(loadConfig({ GEOCODER: 'nominatim', NODE_ENV: 'production', NOMINATIM_URL: 'http://nominatim.internal:8080', NOMINATIM_MIN_INTERVAL_MS: '0' }).nominatim.minIntervalMs).toBe(0);
+  });
+
+  it('refuses a longest retry delay shorter than the first', () => {
+    expect(() => loadConfig({ UPSTREAM_RETRY_BASE_DELAY_MS: '500', UPSTREAM_RETRY_MAX_DELAY_MS: '100' })).toThrow(/UPSTREAM_RETRY_MAX_DELAY_MS="100": must be at least UPSTREAM_RETRY_BASE_DELAY_MS/);
+  });
+
+  it('.env.example states the defaults: loading it changes nothing', () => {
+    const lines = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8').split('\n');
+    const env = Object.fromEntries(lines.filter((l) => /^[A-Z_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    expect(Object.keys(env)).toEqual(expect.arrayContaining(['GEOCODER', 'UPSTREAM_TIMEOUT_MS', 'GEOCODIO_API_KEY', 'NOMINATIM_MIN_INTERVAL_MS', 'CACHE_STALE_MAX_MS']));
+    expect(loadConfig(env)).toEqual(loadConfig({}));
   });
 });

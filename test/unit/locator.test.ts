@@ -122,4 +122,76 @@ describe('Locator', () => {
     await Promise.all([first, second]);
     expect(geocoder.batches).toEqual([['US10001', 'US90210']]);
   });
+
+  describe('stale-on-error', () => {
+    /** Found until `fail` is set, then every lookup fails as the provider would. */
+    function failing(options: Partial<LocatorOptions> = {}) {
+      const state = { fail: false };
+      const env = setup((key) => (state.fail ? { kind: 'error', error: new AppError('GEOCODER_UNAVAILABLE', 'down') } : byPrefix(key)), { staleMaxMs: 5_000, ...options });
+      const stale: string[] = [];
+      const listener = { staleLocation: (key: PostalKey) => stale.push(`${key.countryCode}${key.postalCode}`) };
+      return { ...env, state, stale, lookup: env.locator.forRequest(listener) };
+    }
+
+    it('serves an expired answer when the provider fails, tells the listener, and asks again next time', async () => {
+      const { geocoder, state, stale, lookup, advance } = failing();
+      const fresh = await lookup.locate('10001', 'US');
+      advance(10_001);
+      state.fail = true;
+      expect(await lookup.locate('10001', 'US')).toEqual(fresh);
+      expect(stale).toEqual(['US10001']);
+      // The failure was not cached and the expired answer was kept: the next call asks again, and gets it again.
+      expect(await lookup.locate('10001', 'US')).toEqual(fresh);
+      state.fail = false;
+      expect(await lookup.locate('10001', 'US')).toEqual(fresh);
+      expect(stale).toEqual(['US10001', 'US10001']);
+      expect(geocoder.batches).toEqual([['US10001'], ['US10001'], ['US10001'], ['US10001']]);
+    });
+
+    it('serves expired not-found answers the same way', async () => {
+      const { state, stale, lookup, advance } = failing();
+      await lookup.locate('00000', 'US');
+      advance(1_001);
+      state.fail = true;
+      expect(((await lookup.locate('00000', 'US')) as AppError).code).toBe('POSTAL_CODE_NOT_FOUND');
+      expect(stale).toEqual(['US00000']);
+    });
+
+    it('tells every caller that shared the failed lookup', async () => {
+      const { geocoder, state, stale, lookup, advance } = failing();
+      await lookup.locate('10001', 'US');
+      advance(10_001);
+      state.fail = true;
+      const results = await Promise.all([lookup.locate('10001', 'US'), lookup.locate('10001', 'US'), lookup.locate('10001-1234', 'US')]);
+      expect(results.every((r) => !(r instanceof AppError))).toBe(true);
+      expect(stale).toEqual(['US10001', 'US10001', 'US10001']);
+      expect(geocoder.batches).toEqual([['US10001'], ['US10001']]);
+    });
+
+    it('gives up on an answer more than staleMaxMs past its TTL', async () => {
+      const { state, stale, lookup, advance } = failing({ staleMaxMs: 1_000 });
+      await lookup.locate('10001', 'US');
+      advance(10_000 + 1_001);
+      state.fail = true;
+      expect(((await lookup.locate('10001', 'US')) as AppError).code).toBe('GEOCODER_UNAVAILABLE');
+      expect(stale).toEqual([]);
+    });
+
+    it('never serves stale when staleMaxMs is 0, nor warns about fresh answers', async () => {
+      const { state, stale, lookup, advance } = failing({ staleMaxMs: 0 });
+      await lookup.locate('10001', 'US');
+      await lookup.locate('10001', 'US');
+      expect(stale).toEqual([]);
+      advance(10_001);
+      state.fail = true;
+      expect(((await lookup.locate('10001', 'US')) as AppError).code).toBe('GEOCODER_UNAVAILABLE');
+    });
+
+    it('reports a failure with nothing cached as that failure, to every caller', async () => {
+      const { state, lookup } = failing();
+      state.fail = true;
+      const results = await Promise.all([lookup.locate('10001', 'US'), lookup.locate('10001', 'US')]);
+      expect(results.map((r) => (r as AppError).code)).toEqual(['GEOCODER_UNAVAILABLE', 'GEOCODER_UNAVAILABLE']);
+    });
+  });
 });

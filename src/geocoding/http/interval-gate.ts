@@ -1,0 +1,32 @@
+/**
+ * Spaces calls for providers whose usage policy caps the request rate (Nominatim: 1 request per
+ * second for the whole application). A call may start `intervalMs` after the previous one
+ * finished: counting from its end rather than its start means the provider sees requests at
+ * least `intervalMs` apart however long the previous one took to reach it (a new connection, a
+ * TLS handshake). Callers must run one at a time (a bulkhead of 1 in front of it), which is what
+ * makes a single timestamp enough.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export class IntervalGate {
+  // Private: when the next call may start, on the `now` clock.
+  private nextStartAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    readonly intervalMs: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    if (!(intervalMs >= 0)) throw new RangeError(`IntervalGate needs an interval of 0 ms or more, got ${intervalMs}`);
+  }
+
+  /** Runs `fn` once the interval since the previous call's end has passed. Rejects if `signal` aborts while waiting. */
+  async run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const delay = this.nextStartAt - this.now();
+    if (delay > 0) await sleep(delay, undefined, signal ? { signal } : undefined);
+    try {
+      return await fn();
+    } finally {
+      this.nextStartAt = this.now() + this.intervalMs;
+    }
+  }
+}

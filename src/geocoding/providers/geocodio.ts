@@ -1,0 +1,183 @@
+/**
+ * Geocodio-compatible batch API: `POST {url}/{version}/geocode?api_key=...` with a JSON array of
+ * queries, answered in input order; US, Canada and Mexico only. Up to 10,000 lookups per request,
+ * so N uncached codes cost ceil(N / batchSize) requests.
+ *
+ * A postal-code query geocodes to the code's centroid with accuracy type `place` (Geocodio's
+ * "zip code or city centroid"). Only such results whose `zip` is the requested code are accepted:
+ * a street (`rooftop`, `range_interpolation`, ...), a county or state centroid, or a nearby ZIP is
+ * not that postal code, whatever its coordinates.
+ */
+import { z } from 'zod';
+import type { UpstreamConfig } from '../../config.js';
+import type { Logger } from '../../logger.js';
+import type { Metrics } from '../../observability/metrics.js';
+import { toLatitude, toLongitude } from '../coordinates.js';
+import { found, notFound, type GeocodeResult, type Geocoder } from '../geocoder.js';
+import { failed, malformed, SERVICE_USER_AGENT, UpstreamClient } from '../http/index.js';
+import { isSamePostalCode, type PostalKey } from '../postal-code.js';
+
+export interface GeocodioOptions {
+  /** Base URL without a trailing slash, e.g. `https://api.geocod.io`. */
+  readonly url: string;
+  readonly apiKey: string;
+  /** Path segment Geocodio requires, e.g. `v1.11`. */
+  readonly apiVersion: string;
+  /** Most queries per request (Geocodio: 10,000). */
+  readonly batchSize: number;
+  /** Most batch requests in flight at once. */
+  readonly concurrency: number;
+  /** Per-request timeout, in ms; replaces the shared one (a large batch takes longer than one lookup). */
+  readonly timeoutMs: number;
+  readonly upstream: UpstreamConfig;
+  readonly logger: Logger;
+  /** Request outcomes and circuit state, for /metrics. */
+  readonly metrics?: Metrics | undefined;
+}
+
+/** Countries Geocodio covers, with the name appended to a query so the code is read as that country's. */
+const COUNTRIES: ReadonlyMap<string, string | null> = new Map([
+  // A bare five-digit query is a US ZIP to Geocodio (the US is its default country).
+  ['US', null],
+  ['CA', 'Canada'],
+  ['MX', 'Mexico'],
+]);
+
+/** Accuracy types that are a postal code's own point (Geocodio: `place` = "zip code or city centroid"). */
+export const ACCEPTED_ACCURACY_TYPES: ReadonlySet<string> = new Set(['place']);
+
+/** Whether Geocodio covers a country; others are not found without a request. */
+export const geocodioCovers = (countryCode: string): boolean => COUNTRIES.has(countryCode);
+
+/** The query string for a key Geocodio covers: `90210`, `K1A, Canada`, `06700, Mexico`. */
+export function geocodioQuery(key: PostalKey): string {
+  const country = COUNTRIES.get(key.countryCode);
+  return country ? `${key.postalCode}, ${country}` : key.postalCode;
+}
+
+const Candidate = z.object({
+  location: z.object({ lat: z.unknown(), lng: z.unknown() }),
+  address_components: z.object({
+    zip: z.string().optional(),
+    city: z.string().optional(),
+    state: z.string().optional(),
+    country: z.string().optional(),
+  }),
+  accuracy_type: z.string(),
+});
+
+const BatchItem = z.object({
+  query: z.string(),
+  response: z.object({
+    results: z.array(z.unknown()).optional(),
+    error: z.string().optional(),
+  }),
+});
+
+const BatchBody = z.object({ results: z.array(BatchItem) });
+
+/**
+ * Reads a batch answer for `keys`, sent as `queries` (same order). Throws a malformed-answer
+ * `UpstreamError` when the batch cannot be trusted as a whole: the wrong shape, the wrong length,
+ * or an item answering another query than the one at its position. Otherwise one result per key;
+ * a single unusable item is that key's error.
+ */
+export function parseGeocodioBatch(keys: readonly PostalKey[], queries: readonly string[], body: unknown): GeocodeResult[] {
+  const parsed = BatchBody.safeParse(body);
+  if (!parsed.success) throw malformed('the body is not a Geocodio batch answer');
+  const items = parsed.data.results;
+  if (items.length !== queries.length) throw malformed(`the batch answer has ${items.length} results for ${queries.length} queries`);
+  items.forEach((item, i) => {
+    if (item.query !== queries[i]) throw malformed(`result ${i} answers another query than the one sent`);
+  });
+  return items.map((item, i) => parseItem(keys[i]!, item));
+}
+
+// Private: one query's answer: the first candidate that really is the postal code, or not found.
+function parseItem(key: PostalKey, item: z.infer<typeof BatchItem>): GeocodeResult {
+  if (item.response.error !== undefined) return notFound('geocodio could not read the query');
+  for (const raw of item.response.results ?? []) {
+    const candidate = Candidate.safeParse(raw);
+    if (!candidate.success) return failed(malformed('a candidate is not a Geocodio result'), 'geocodio');
+    const { address_components: address, accuracy_type: accuracyType, location } = candidate.data;
+    if (!ACCEPTED_ACCURACY_TYPES.has(accuracyType)) continue;
+    if (address.zip === undefined || !isSamePostalCode(key, address.zip)) continue;
+    if (address.country !== undefined && address.country.toUpperCase() !== key.countryCode) continue;
+    const latitude = toLatitude(location.lat);
+    const longitude = toLongitude(location.lng);
+    if (latitude === undefined || longitude === undefined) return failed(malformed('the coordinates are not numbers in range'), 'geocodio');
+    return found({ ...key, latitude, longitude, placeName: address.city || null, adminName: null, adminCode: address.state || null });
+  }
+  return notFound();
+}
+
+export class GeocodioGeocoder implements Geocoder {
+  readonly name = 'geocodio';
+  readonly maxBatchSize: number;
+  private readonly client: UpstreamClient;
+  private readonly endpoint: URL;
+
+  constructor(private readonly options: GeocodioOptions) {
+    this.maxBatchSize = options.batchSize;
+    this.endpoint = new URL(`${options.url}/${options.apiVersion}/geocode`);
+    this.endpoint.searchParams.set('api_key', options.apiKey);
+    this.client = new UpstreamClient({
+      provider: this.name,
+      logger: options.logger,
+      metrics: options.metrics,
+      resilience: { ...options.upstream, timeoutMs: options.timeoutMs, concurrency: options.concurrency },
+      headers: { 'user-agent': SERVICE_USER_AGENT },
+      // A full batch of 10,000 answers runs to megabytes; allow ample room, but not without bound.
+      maxResponseBytes: 1_000_000 + options.batchSize * 16_000,
+      statusHints: {
+        403: 'Geocodio refused the request (HTTP 403): GEOCODIO_API_KEY is invalid, or the account is over its quota or usage limit',
+        422: 'Geocodio could not process the batch (HTTP 422): check GEOCODIO_BATCH_SIZE (at most 10,000) and GEOCODIO_API_VERSION',
+      },
+    });
+  }
+
+  async ready(): Promise<void> {}
+
+  async geocode(keys: readonly PostalKey[]): Promise<readonly GeocodeResult[]> {
+    const results = new Array<GeocodeResult>(keys.length);
+    // One query per distinct code: the locator never repeats a key, but the contract does not promise it.
+    const byQuery = new Map<string, { key: PostalKey; indexes: number[] }>();
+    keys.forEach((key, i) => {
+      if (!geocodioCovers(key.countryCode)) {
+        results[i] = notFound('geocodio covers only US, CA and MX');
+        return;
+      }
+      const query = geocodioQuery(key);
+      const entry = byQuery.get(query);
+      if (entry) entry.indexes.push(i);
+      else byQuery.set(query, { key, indexes: [i] });
+    });
+    const entries = [...byQuery.entries()];
+    const batches: (typeof entries)[] = [];
+    for (let i = 0; i < entries.length; i += this.maxBatchSize) batches.push(entries.slice(i, i + this.maxBatchSize));
+    await Promise.all(
+      batches.map(async (batch) => {
+        const answers = await this.batch(batch.map(([query]) => query), batch.map(([, { key }]) => key));
+        batch.forEach(([, { indexes }], j) => indexes.forEach((i) => (results[i] = answers[j]!)));
+      }),
+    );
+    return results;
+  }
+
+  async close(): Promise<void> {
+    this.client.close();
+  }
+
+  // Private: one batch request; a failure of the whole request is every key's error.
+  private async batch(queries: string[], keys: PostalKey[]): Promise<GeocodeResult[]> {
+    try {
+      return await this.client.request(
+        { url: this.endpoint, method: 'POST', json: queries, label: `batch of ${queries.length}` },
+        (answer) => parseGeocodioBatch(keys, queries, answer.body),
+      );
+    } catch (error) {
+      const result = failed(error, this.name);
+      return keys.map(() => result);
+    }
+  }
+}

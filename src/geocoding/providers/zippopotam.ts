@@ -1,0 +1,99 @@
+/**
+ * Zippopotam.us-compatible single-lookup API: `GET {url}/{country}/{code}`, about 60 countries,
+ * no key. 200 carries the code's places with coordinates as strings; 404 (body `{}`) means the
+ * code or country is unknown.
+ *
+ * One request per code is all the API allows, so the savings come from above (the locator never
+ * asks for a code twice while it is cached or in flight) and the cost is bounded here: any number
+ * of keys per call, one request each, at most `concurrency` at a time.
+ */
+import { z } from 'zod';
+import type { UpstreamConfig } from '../../config.js';
+import type { Logger } from '../../logger.js';
+import type { Metrics } from '../../observability/metrics.js';
+import { toLatitude, toLongitude } from '../coordinates.js';
+import { found, notFound, type GeocodeResult } from '../geocoder.js';
+import { malformed, SERVICE_USER_AGENT, SingleLookupGeocoder, UpstreamClient, type UpstreamResponse } from '../http/index.js';
+import { isSamePostalCode, type PostalKey } from '../postal-code.js';
+
+export interface ZippopotamOptions {
+  /** Base URL without a trailing slash, e.g. `https://api.zippopotam.us`. */
+  readonly url: string;
+  /** Most requests in flight at once. */
+  readonly concurrency: number;
+  readonly upstream: UpstreamConfig;
+  readonly logger: Logger;
+  /** Request outcomes and circuit state, for /metrics. */
+  readonly metrics?: Metrics | undefined;
+}
+
+const ZippopotamPlace = z.object({
+  'place name': z.string(),
+  state: z.string().optional(),
+  'state abbreviation': z.string().optional(),
+  latitude: z.string(),
+  longitude: z.string(),
+});
+
+const ZippopotamBody = z.object({
+  'post code': z.string(),
+  'country abbreviation': z.string(),
+  places: z.array(ZippopotamPlace).min(1),
+});
+
+/** The request for one key. The API's own examples use lower-case countries. */
+export function zippopotamUrl(base: string, key: PostalKey): URL {
+  return new URL(`${base}/${key.countryCode.toLowerCase()}/${encodeURIComponent(key.postalCode)}`);
+}
+
+/**
+ * Reads one answer (status 200 or 404). Throws a malformed-answer `UpstreamError` for a body that
+ * is not a Zippopotam place, is for another code or country, or has coordinates out of range.
+ */
+export function parseZippopotamResponse(key: PostalKey, answer: UpstreamResponse): GeocodeResult {
+  if (answer.status === 404) return notFound();
+  const parsed = ZippopotamBody.safeParse(answer.body);
+  if (!parsed.success) throw malformed('the body is not a Zippopotam place');
+  const body = parsed.data;
+  if (body['country abbreviation'].toUpperCase() !== key.countryCode || !isSamePostalCode(key, body['post code'])) {
+    throw malformed('the answer is for another postal code');
+  }
+  // A code may cover several places (a ZIP spanning two towns): the first is the one the API
+  // lists as the code's own, and the one GeoNames (its source) puts first too.
+  const place = body.places[0]!;
+  const latitude = toLatitude(place.latitude);
+  const longitude = toLongitude(place.longitude);
+  if (latitude === undefined || longitude === undefined) throw malformed('the coordinates are not numbers in range');
+  return found({
+    ...key,
+    latitude,
+    longitude,
+    placeName: place['place name'] || null,
+    adminName: place.state || null,
+    adminCode: place['state abbreviation'] || null,
+  });
+}
+
+export class ZippopotamGeocoder extends SingleLookupGeocoder {
+  readonly name = 'zippopotam';
+  protected readonly client: UpstreamClient;
+
+  constructor(private readonly options: ZippopotamOptions) {
+    super();
+    this.client = new UpstreamClient({
+      provider: this.name,
+      logger: options.logger,
+      metrics: options.metrics,
+      resilience: { ...options.upstream, concurrency: options.concurrency },
+      headers: { 'user-agent': SERVICE_USER_AGENT },
+      maxResponseBytes: 1_000_000,
+    });
+  }
+
+  protected lookupOf(key: PostalKey) {
+    return {
+      request: { url: zippopotamUrl(this.options.url, key), answers: [200, 404], label: `${key.countryCode} ${key.postalCode}` },
+      parse: (answer: UpstreamResponse) => parseZippopotamResponse(key, answer),
+    };
+  }
+}
