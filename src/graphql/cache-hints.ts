@@ -168,18 +168,24 @@ function hintOf(directives: readonly ConstDirectiveNode[] | undefined, extension
   return {};
 }
 
+export interface CacheHintsOptions<TContext> {
+  /** A response this says yes for is `no-store` whatever its hints, as one with errors is (e.g. it carries a warning). */
+  readonly uncacheable?: (context: TContext) => boolean;
+}
+
 /**
  * Sets `Cache-Control` on every response from the policy of its operation, computed once per
  * parsed operation (Apollo reuses the parsed document of a repeated query, so a repeated
  * operation costs one WeakMap lookup).
  */
-export function cacheHintsPlugin<TContext extends object>(): ApolloServerPlugin<TContext> {
+export function cacheHintsPlugin<TContext extends object>(options: CacheHintsOptions<TContext> = {}): ApolloServerPlugin<TContext> {
   const policies = new WeakMap<OperationDefinitionNode, ResponsePolicy>();
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ response, operation, document, schema }) {
-          const hasErrors = response.body.kind !== 'single' || (response.body.singleResult.errors?.length ?? 0) > 0;
+        async willSendResponse({ response, operation, document, schema, contextValue }) {
+          const hasErrors =
+            response.body.kind !== 'single' || (response.body.singleResult.errors?.length ?? 0) > 0 || options.uncacheable?.(contextValue) === true;
           let policy = NOT_CACHEABLE;
           if (!hasErrors && operation && document) {
             let known = policies.get(operation);

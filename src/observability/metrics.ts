@@ -26,6 +26,26 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly responseCache = new Counter({
+    name: 'graphql_response_cache_requests_total',
+    help: 'POST /graphql requests by what the response cache did: hit (answered from it), miss (executed; stored if cacheable), bypass (traced, or the cache is off).',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
+  readonly responseCacheBytes = new Gauge({
+    name: 'graphql_response_cache_bytes',
+    help: 'Bytes of requests and responses held by the response cache.',
+    registers: [this.registry],
+  });
+
+  /**
+   * The bounded operation label of each request, keyed by the HTTP request object handed to Apollo
+   * (`request.http` in plugins; Apollo copies the context, not this): set by the request plugin,
+   * kept by the HTTP layer with a cached response, to count the hits that never reach Apollo.
+   */
+  readonly operationOfRequest = new WeakMap<object, string>();
+
   readonly graphqlErrors = new Counter({
     name: 'graphql_errors_total',
     help: 'Errors in GraphQL responses by extensions.code.',

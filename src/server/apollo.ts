@@ -45,7 +45,8 @@ export function createApolloServer(schema: GraphQLSchema, config: Config, logger
         : ApolloServerPluginLandingPageDisabled(),
       // Cache-Control from the schema's hints, once per operation, instead of Apollo's hook on every field (cache-hints.ts).
       ApolloServerPluginCacheControlDisabled(),
-      cacheHintsPlugin<Context>(),
+      // A location served stale because the geocoder failed must not be kept downstream for a day.
+      cacheHintsPlugin<Context>({ uncacheable: (context) => context.warnings.list().length > 0 }),
       requestPlugin(metrics),
       ...limits.plugins,
       warningsPlugin,
