@@ -8,6 +8,7 @@
  *
  *   SHAPE    distance | distances | entities | matrix (default distances)
  *   SECONDS  measured load (default 10)
+ *   PROFILE_DISTINCT=1  every request distinct (a unique extensions.nonce), so the response cache never answers
  *   PROFILE_MAIN  another build's main.js to profile (default dist/main.js), or a `.ts` server run
  *                 under tsx that prints `{"url": ...}` (e.g. bench/baselines/bare-apollo.ts)
  */
@@ -52,8 +53,10 @@ const child = await spawnServer({
 const isService = !main.endsWith('.ts');
 if (isService) await waitFor200(`${child.url}/readyz`);
 const url = isService ? `${child.url}/graphql` : `${child.url}/`;
-await load({ url, body: shape.body, connections: 32, durationS: 2 });
-const result = await load({ url, body: shape.body, connections: 32, durationS: seconds });
+const distinct = process.env.PROFILE_DISTINCT === '1';
+const body = distinct ? `${shape.body.slice(0, -1)},"extensions":{"nonce":"[<id>]"}}` : shape.body;
+await load({ url, body, idReplacement: distinct, connections: 32, durationS: 2 });
+const result = await load({ url, body, idReplacement: distinct, connections: 32, durationS: seconds });
 await child.stop();
 
 const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
@@ -91,7 +94,7 @@ for (const [id, us] of self) {
 const pct = (us: number) => `${((100 * us) / total).toFixed(1)}%`;
 const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n);
 
-console.log(`Profile of ${path.relative(ROOT, main)} under "${shape.title}": ${int(result.rps)} req/s, p50 ${ms(result.p50)} ms, p99 ${ms(result.p99)} ms over ${seconds} s`);
+console.log(`Profile of ${path.relative(ROOT, main)} under "${shape.title}"${distinct ? ', every request distinct' : ''}: ${int(result.rps)} req/s, p50 ${ms(result.p50)} ms, p99 ${ms(result.p99)} ms over ${seconds} s`);
 console.log(`(${path.relative(ROOT, path.join(dir, file))}; the whole process life, start-up and warm-up included)\n`);
 console.log(table(['self time by package', 'share'], top(byOwner, 15).map(([k, v]) => [k, pct(v)])));
 console.log('');
