@@ -4,6 +4,11 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+const OPERATION_LABEL = Symbol('operationLabel');
+interface Labelled {
+  [OPERATION_LABEL]?: string;
+}
+
 /** Operation names come from clients: keep at most this many distinct label values, then "other". */
 const MAX_OPERATION_NAMES = 100;
 const OPERATION_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,63}$/;
@@ -40,11 +45,19 @@ export class Metrics {
   });
 
   /**
-   * The bounded operation label of each request, keyed by the HTTP request object handed to Apollo
-   * (`request.http` in plugins; Apollo copies the context, not this): set by the request plugin,
-   * kept by the HTTP layer with a cached response, to count the hits that never reach Apollo.
+   * Leaves a request's bounded operation label on the HTTP request object handed to Apollo
+   * (`request.http` in plugins; Apollo copies the context, not this): the request plugin sets it,
+   * the HTTP layer keeps it with a cached response, to count the hits that never reach Apollo.
+   * A property rather than a WeakMap: one short-lived WeakMap key per request costs the GC.
    */
-  readonly operationOfRequest = new WeakMap<object, string>();
+  recordOperation(httpRequest: object, label: string): void {
+    (httpRequest as Labelled)[OPERATION_LABEL] = label;
+  }
+
+  /** The label {@link recordOperation} left on a request, if any. */
+  operationOf(httpRequest: object): string | undefined {
+    return (httpRequest as Labelled)[OPERATION_LABEL];
+  }
 
   readonly graphqlErrors = new Counter({
     name: 'graphql_errors_total',

@@ -27,7 +27,7 @@ export function requestPlugin(metrics: Metrics): ApolloServerPlugin<Context> {
         async willSendResponse({ response, operationName, request }) {
           const seconds = (performance.now() - started) / 1000;
           const operation = metrics.operationLabel(operationName);
-          if (request.http) metrics.operationOfRequest.set(request.http, operation);
+          if (request.http) metrics.recordOperation(request.http, operation);
           const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
           metrics.graphqlRequests.inc({ operation, outcome: outcomeOf(body?.data, body?.errors) });
           metrics.graphqlDuration.observe({ operation }, seconds);

@@ -138,7 +138,7 @@ export function createHttpServer(deps: HttpDeps): http.Server {
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
       res.end(response.body.string);
-      const operation = deps.metrics.operationOfRequest.get(httpGraphQLRequest);
+      const operation = deps.metrics.operationOf(httpGraphQLRequest);
       if (cache && cacheKey !== null && operation !== undefined && cache.offer(cacheKey, res.statusCode, response.headers, response.body.string, operation)) {
         deps.metrics.responseCacheBytes.set(cache.bytes);
       }
