@@ -72,6 +72,10 @@ async function load(url: string, seconds: number, connections: number): Promise<
   };
 }
 
+// Every layer compared here runs the same Apollo Server; the service's response cache (in its HTTP
+// layer) would answer the repeated query without it, so it is off for this comparison.
+const NO_RESPONSE_CACHE = { RESPONSE_CACHE_MAX_BYTES: '0' };
+
 async function startHelper(kind: 'standalone' | 'express' | 'raw', rawBody: string): Promise<{ child: Child; url: string }> {
   const child = spawnNode({ script: SERVER_SCRIPT, args: [kind], env: { NODE_ENV: 'production', LOG_LEVEL: 'info', RAW_BODY: rawBody } });
   const line = await child.waitForLine((l) => typeof l.benchServer === 'string', 60_000, `${kind} server's address`);
@@ -97,7 +101,7 @@ async function main(): Promise<void> {
   if (rounds * 4 * (duration + warmup) > 20 * 60) throw new Error('that would run for over 20 minutes: fewer rounds or shorter runs');
 
   // (a) first: its answer is the body every other server must reproduce and (d) sends.
-  const service = spawnService();
+  const service = spawnService(NO_RESPONSE_CACHE);
   const serviceBase = await serviceUrl(service);
   await pollReady(service, serviceBase, 60_000);
   const expected = await post(`${serviceBase}/graphql`);

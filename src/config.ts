@@ -86,6 +86,8 @@ function envSchema(production: boolean) {
     LANDING_PAGE: bool(!production),
     CORS_ORIGINS: list,
     SHUTDOWN_TIMEOUT_MS: int(0, 600_000, 10_000),
+    RESPONSE_CACHE_MAX_BYTES: int(0, 4_294_967_295, 16 * 1024 * 1024),
+    RESPONSE_CACHE_TTL_MS: int(1, 365 * 86_400_000, 60_000),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
     REDIS_KEY_PREFIX: z.string().min(1).default('postal-distance:v1:'),
     REDIS_TIMEOUT_MS: int(1, 60_000, 100),
@@ -212,6 +214,13 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   /** How long shutdown waits for in-flight requests, in ms. Default 10 s. */
   readonly shutdownTimeoutMs: number;
+  /** Whole responses kept for repeated identical requests (see src/server/response-cache.ts). */
+  readonly responseCache: {
+    /** Most bytes of requests and responses kept; 0 turns the cache off. Default 16 MiB. */
+    readonly maxBytes: number;
+    /** Longest a response is kept, in ms; never past its `Cache-Control` max-age. Default 60 s. */
+    readonly ttlMs: number;
+  };
   /** The shared second-level cache; absent unless `REDIS_URL` is set. */
   readonly redis:
     | {
@@ -316,6 +325,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     landingPage: e.LANDING_PAGE,
     corsOrigins: Object.freeze(e.CORS_ORIGINS.length > 0 ? e.CORS_ORIGINS : production ? [] : ['*']),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    responseCache: Object.freeze({ maxBytes: e.RESPONSE_CACHE_MAX_BYTES, ttlMs: e.RESPONSE_CACHE_TTL_MS }),
     redis: e.REDIS_URL
       ? Object.freeze({ url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, timeoutMs: e.REDIS_TIMEOUT_MS, leaseMs: e.REDIS_LEASE_MS, pollMs: e.REDIS_POLL_MS })
       : undefined,

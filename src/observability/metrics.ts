@@ -4,6 +4,11 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+const OPERATION_LABEL = Symbol('operationLabel');
+interface Labelled {
+  [OPERATION_LABEL]?: string;
+}
+
 /** Operation names come from clients: keep at most this many distinct label values, then "other". */
 const MAX_OPERATION_NAMES = 100;
 const OPERATION_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,63}$/;
@@ -25,6 +30,34 @@ export class Metrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
+
+  readonly responseCache = new Counter({
+    name: 'graphql_response_cache_requests_total',
+    help: 'POST /graphql requests by what the response cache did: hit (answered from it), miss (executed; stored if cacheable), bypass (traced, or the cache is off).',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
+  readonly responseCacheBytes = new Gauge({
+    name: 'graphql_response_cache_bytes',
+    help: 'Bytes of requests and responses held by the response cache.',
+    registers: [this.registry],
+  });
+
+  /**
+   * Leaves a request's bounded operation label on the HTTP request object handed to Apollo
+   * (`request.http` in plugins; Apollo copies the context, not this): the request plugin sets it,
+   * the HTTP layer keeps it with a cached response, to count the hits that never reach Apollo.
+   * A property rather than a WeakMap: one short-lived WeakMap key per request costs the GC.
+   */
+  recordOperation(httpRequest: object, label: string): void {
+    (httpRequest as Labelled)[OPERATION_LABEL] = label;
+  }
+
+  /** The label {@link recordOperation} left on a request, if any. */
+  operationOf(httpRequest: object): string | undefined {
+    return (httpRequest as Labelled)[OPERATION_LABEL];
+  }
 
   readonly graphqlErrors = new Counter({
     name: 'graphql_errors_total',

@@ -24,9 +24,10 @@ export function requestPlugin(metrics: Metrics): ApolloServerPlugin<Context> {
           const unexpected = details.some((d) => 'err' in d);
           contextValue.logger[unexpected ? 'error' : 'info']({ operationName, errors: details }, 'request had errors');
         },
-        async willSendResponse({ response, operationName }) {
+        async willSendResponse({ response, operationName, request }) {
           const seconds = (performance.now() - started) / 1000;
           const operation = metrics.operationLabel(operationName);
+          if (request.http) metrics.recordOperation(request.http, operation);
           const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
           metrics.graphqlRequests.inc({ operation, outcome: outcomeOf(body?.data, body?.errors) });
           metrics.graphqlDuration.observe({ operation }, seconds);

@@ -1,9 +1,10 @@
 /** The Apollo Server instance: schema, error boundary, limits, landing page, request observability. */
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config.js';
+import { cacheHintsPlugin } from '../graphql/cache-hints.js';
 import type { Context } from '../graphql/context.js';
 import { formatError } from '../graphql/errors.js';
 import { operationLimits } from '../graphql/limits.js';
@@ -42,6 +43,10 @@ export function createApolloServer(schema: GraphQLSchema, config: Config, logger
       config.landingPage
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, document: EXAMPLE_OPERATION })
         : ApolloServerPluginLandingPageDisabled(),
+      // Cache-Control from the schema's hints, once per operation, instead of Apollo's hook on every field (cache-hints.ts).
+      ApolloServerPluginCacheControlDisabled(),
+      // A location served stale because the geocoder failed must not be kept downstream for a day.
+      cacheHintsPlugin<Context>({ uncacheable: (context) => context.warnings.list().length > 0 }),
       requestPlugin(metrics),
       ...limits.plugins,
       warningsPlugin,

@@ -15,6 +15,7 @@ import type { Config } from '../config.js';
 import type { Context } from '../graphql/context.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { ResponseCache } from './response-cache.js';
 
 export interface HttpDeps {
   readonly apollo: ApolloServer<Context>;
@@ -27,6 +28,9 @@ export interface HttpDeps {
   readonly metrics: Metrics;
 }
 
+/** A request whose JSON body's raw bytes were kept for the response cache. */
+type RawBodyRequest = IncomingMessage & { rawBody?: Buffer };
+
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
 
 /** A request id we accept from upstream (a router or load balancer); anything else gets a fresh one. */
@@ -34,7 +38,23 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 export function createHttpServer(deps: HttpDeps): http.Server {
   const { config, logger } = deps;
-  const parseJson: Middleware = bodyParser.json({ limit: config.limits.maxBodyBytes });
+  // The raw bytes of a JSON body are the response cache's key (response-cache.ts).
+  // Never kept longer than the locator keeps the places it was computed from (CACHE_TTL_MS).
+  const cache =
+    config.responseCache.maxBytes > 0
+      ? new ResponseCache({ maxBytes: config.responseCache.maxBytes, ttlMs: Math.min(config.responseCache.ttlMs, config.cache.ttlMs) })
+      : null;
+  const parseJson: Middleware = bodyParser.json({
+    limit: config.limits.maxBodyBytes,
+    ...(cache && {
+      verify: (req: IncomingMessage, _res: ServerResponse, raw: Buffer) => {
+        (req as RawBodyRequest).rawBody = raw;
+      },
+    }),
+  });
+  const cacheHit = deps.metrics.responseCache.labels('hit');
+  const cacheMiss = deps.metrics.responseCache.labels('miss');
+  const cacheBypass = deps.metrics.responseCache.labels('bypass');
   const allowCors: Middleware | null =
     config.corsOrigins.length === 0 ? null : cors(config.corsOrigins.includes('*') ? {} : { origin: [...config.corsOrigins] });
 
@@ -72,13 +92,18 @@ export function createHttpServer(deps: HttpDeps): http.Server {
   return server;
 
   function graphql(req: IncomingMessage, res: ServerResponse, search: string): void {
+    const started = performance.now();
     const header = req.headers['x-request-id'];
     const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
     res.setHeader('x-request-id', requestId);
     const run = (): void =>
       parseJson(req, res, (err) => {
         if (err) return bodyError(res, err, requestId);
-        execute(req, res, search, requestId).catch((error: unknown) => {
+        const key = cache?.keyOf(req, (req as RawBodyRequest).rawBody) ?? null;
+        if (key === null) cacheBypass.inc();
+        else if (replay(res, key, started)) return;
+        else cacheMiss.inc();
+        execute(req, res, search, requestId, key).catch((error: unknown) => {
           logger.error({ err: error, requestId }, 'GraphQL request failed outside execution');
           if (!res.headersSent) sendJson(res, 500, graphqlError('Internal server error', 'INTERNAL_SERVER_ERROR'));
           else res.destroy();
@@ -88,19 +113,35 @@ export function createHttpServer(deps: HttpDeps): http.Server {
     else run();
   }
 
-  async function execute(req: IncomingMessage, res: ServerResponse, search: string, requestId: string): Promise<void> {
+  /** Answers from the response cache if it holds `key`, counting the request as Apollo's plugin would have. */
+  function replay(res: ServerResponse, key: string, started: number): boolean {
+    const hit = cache?.get(key);
+    if (!hit) return false;
+    cacheHit.inc();
+    for (const [name, value] of hit.headers) res.setHeader(name, value);
+    res.setHeader('age', String(cache!.ageSeconds(hit)));
+    res.statusCode = hit.status;
+    res.end(hit.body);
+    deps.metrics.graphqlRequests.inc({ operation: hit.operation, outcome: 'success' });
+    deps.metrics.graphqlDuration.observe({ operation: hit.operation }, (performance.now() - started) / 1000);
+    return true;
+  }
+
+  async function execute(req: IncomingMessage, res: ServerResponse, search: string, requestId: string, cacheKey: string | null): Promise<void> {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    const response = await deps.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search, body: (req as { body?: unknown }).body },
-      context: async () => deps.context(requestId),
-    });
+    const httpGraphQLRequest = { method: req.method?.toUpperCase() ?? 'GET', headers, search, body: (req as { body?: unknown }).body };
+    const response = await deps.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => deps.context(requestId) });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
       res.end(response.body.string);
+      const operation = deps.metrics.operationOf(httpGraphQLRequest);
+      if (cache && cacheKey !== null && operation !== undefined && cache.offer(cacheKey, res.statusCode, response.headers, response.body.string, operation)) {
+        deps.metrics.responseCacheBytes.set(cache.bytes);
+      }
       return;
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);

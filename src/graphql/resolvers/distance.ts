@@ -4,7 +4,8 @@
  */
 import { AppError } from '../../errors.js';
 import type { Place } from '../../geocoding/geocoder.js';
-import { measure, METERS_PER_MILE, METERS_PER_NAUTICAL_MILE, type DistanceMethod } from '../../geodesy/distance.js';
+import { geodesicMeasure, haversineMeasure, METERS_PER_MILE, METERS_PER_NAUTICAL_MILE, type DistanceMethod } from '../../geodesy/distance.js';
+import { MeasureMemo } from '../../geodesy/memo.js';
 
 export interface DistanceModel {
   readonly from: Place;
@@ -18,13 +19,19 @@ export interface DistanceModel {
 }
 
 /**
+ * Process-wide: a pair measured once is answered from the table until its slot is reused, exactly
+ * (see memo.ts). Haversine is not memoized: it costs less than a lookup.
+ */
+export const geodesics = new MeasureMemo(geodesicMeasure);
+
+/**
  * The distance between two lookups, or the error of the first that failed,
  * so a caller can hand either straight to GraphQL.
  */
 export function distanceBetween(from: Place | AppError, to: Place | AppError, method: DistanceMethod): DistanceModel | AppError {
   if (from instanceof AppError) return from;
   if (to instanceof AppError) return to;
-  const { meters, initialBearing } = measure(method, from, to);
+  const { meters, initialBearing } = method === 'HAVERSINE' ? haversineMeasure(from, to) : geodesics.measure(from, to);
   return {
     from,
     to,

@@ -17,6 +17,7 @@ export const Location: LocationResolvers = {
     return locator.locate(postalCode, countryCode);
   },
 
-  distanceTo: async (from, { postalCode, countryCode, method }, { locator }) =>
-    distanceBetween(from, await locator.locate(postalCode, countryCode ?? from.countryCode), method),
+  // A `then` rather than an async function: one promise per location instead of two (100 per `_entities` call).
+  distanceTo: (from, { postalCode, countryCode, method }, { locator }) =>
+    locator.locate(postalCode, countryCode ?? from.countryCode).then((to) => distanceBetween(from, to, method)),
 };

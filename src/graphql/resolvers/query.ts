@@ -1,5 +1,6 @@
 /** Root queries. Each validates its list sizes first, then looks every code up at once so they batch. */
 import { AppError } from '../../errors.js';
+import type { Place } from '../../geocoding/geocoder.js';
 import type { QueryResolvers } from '../../generated/resolvers-types.js';
 import { distanceBetween } from './distance.js';
 import { buildMatrix } from './distance-matrix.js';
@@ -21,13 +22,17 @@ export const Query: QueryResolvers = {
     if (pairs.length > limits.maxDistancePairs) {
       throw new AppError('BAD_USER_INPUT', `Too many pairs: ${pairs.length} given, at most ${limits.maxDistancePairs} per call. Split the list.`);
     }
-    return Promise.all(
-      pairs.map(async ({ from, to, fromCountry, toCountry }) => {
-        const fromCc = fromCountry ?? DEFAULT_COUNTRY;
-        const [a, b] = await Promise.all([locator.locate(from, fromCc), locator.locate(to, toCountry ?? fromCc)]);
-        return distanceBetween(a, b, method);
-      }),
-    );
+    // Every code is asked at once (so they batch), and awaited as one list: graphql-js then completes
+    // plain values rather than a promise per pair (measured: see the README's Performance section).
+    const lookups = new Array<Promise<Place | AppError>>(pairs.length * 2);
+    for (let i = 0; i < pairs.length; i++) {
+      const { from, to, fromCountry, toCountry } = pairs[i]!;
+      const fromCc = fromCountry ?? DEFAULT_COUNTRY;
+      lookups[2 * i] = locator.locate(from, fromCc);
+      lookups[2 * i + 1] = locator.locate(to, toCountry ?? fromCc);
+    }
+    const places = await Promise.all(lookups);
+    return pairs.map((_pair, i) => distanceBetween(places[2 * i]!, places[2 * i + 1]!, method));
   },
 
   distanceMatrix: async (_, { origins, destinations, originCountry, destinationCountry, method }, { locator, limits }) => {

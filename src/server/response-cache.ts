@@ -1,0 +1,122 @@
+/**
+ * Whole responses for repeated identical requests, in front of Apollo Server.
+ *
+ * A router asks the same `_entities` or `distances` again and again (the same page loaded by many
+ * users); each time graphql-js coerces the variables, executes every field, and Apollo serializes
+ * the result: most of the cost of a warm request, and the framework's, not ours (see the README's
+ * Performance section for the profile). This keeps the finished bytes of a response and answers
+ * the same request with them, as a CDN in front of the service would, by the service's own
+ * `Cache-Control`:
+ *  - only a 200 whose `Cache-Control` is `max-age=N, public` with N > 0 is kept, so nothing with an
+ *    error, a warning (a stale location), or no hint (`_service`, introspection) ever is;
+ *  - for at most the smaller of N seconds and `ttlMs` (RESPONSE_CACHE_TTL_MS, default 60 s, and
+ *    never longer than CACHE_TTL_MS keeps the places it was computed from), so what a router sees
+ *    is at most that much older than a fresh answer; `Age` says how old;
+ *  - keyed by a SHA-256 of the exact request body and the `Accept` header (which picks the
+ *    response's media type); nothing else in a request changes the response;
+ *  - kept only from the second time a request is seen within the last `admissionWindow` distinct
+ *    requests: a request seen once costs a 44-byte digest, not its whole response (measured: storing
+ *    every response of all-distinct traffic cost 8–17% of throughput, and grew the heap by churn);
+ *  - requests for an inline trace (`apollo-federation-include-trace`) always execute: a trace is of
+ *    this execution, never a replay;
+ *  - bounded in bytes (`maxBytes`, keys included), least recently used evicted first; a response
+ *    larger than a sixteenth of the budget is not kept.
+ * A hit skips Apollo's plugins, so the HTTP layer counts it in the request metrics itself.
+ */
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+
+export interface ResponseCacheOptions {
+  /** Most bytes of keys and bodies kept (strings counted as their length). Must be > 0. */
+  readonly maxBytes: number;
+  /** Longest an entry is kept, in ms, whatever its `Cache-Control` allows. */
+  readonly ttlMs: number;
+  /** How many distinct recent requests are remembered (by digest) to admit a repeated one. Default 10,000. */
+  readonly admissionWindow?: number;
+  /** Clock in ms; tests inject one. Default `performance`. */
+  readonly perf?: { now(): number };
+}
+
+export interface CachedResponse {
+  readonly status: number;
+  /** The response headers as Apollo set them, `Cache-Control` included. */
+  readonly headers: readonly (readonly [string, string])[];
+  readonly body: string;
+  /** The operation label the request was counted under. */
+  readonly operation: string;
+  /** When it was stored, on the cache's clock, in ms (for `Age`). */
+  readonly storedAt: number;
+}
+
+/** What the cache needs of a request. */
+export interface RequestForCache {
+  readonly method?: string | undefined;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+const CACHEABLE = /^max-age=(\d+), public$/;
+/** Bytes counted for an entry beyond its strings: headers, the entry and the LRU's bookkeeping. */
+const ENTRY_OVERHEAD = 256;
+
+export class ResponseCache {
+  private readonly entries: LRUCache<string, CachedResponse>;
+  /** Digests of requests seen recently, whether or not their response is kept. */
+  private readonly seen: LRUCache<string, true>;
+  private readonly clock: { now(): number };
+
+  constructor(private readonly options: ResponseCacheOptions) {
+    if (!(options.maxBytes > 0)) throw new RangeError(`maxBytes must be positive, got ${options.maxBytes}`);
+    this.clock = options.perf ?? performance;
+    this.entries = new LRUCache<string, CachedResponse>({
+      maxSize: options.maxBytes,
+      maxEntrySize: Math.max(1, Math.floor(options.maxBytes / 16)),
+      sizeCalculation: (entry, key) => key.length + entry.body.length + ENTRY_OVERHEAD,
+      ...(options.perf && { perf: options.perf, ttlResolution: 0 }),
+    });
+    this.seen = new LRUCache<string, true>({ max: options.admissionWindow ?? 10_000 });
+  }
+
+  /** Bytes held now. */
+  get bytes(): number {
+    return this.entries.calculatedSize;
+  }
+
+  /**
+   * The key of a request, or `null` when it must execute: not a POST, or asking for a trace.
+   * `rawBody` is the request body exactly as received.
+   */
+  keyOf(request: RequestForCache, rawBody: Buffer | undefined): string | null {
+    if (request.method !== 'POST' || rawBody === undefined || request.headers['apollo-federation-include-trace'] !== undefined) return null;
+    const accept = request.headers.accept;
+    // The accept header cannot contain a newline, so the two parts cannot run into each other.
+    return createHash('sha256').update(typeof accept === 'string' ? accept : '').update('\n').update(rawBody).digest('base64');
+  }
+
+  get(key: string): CachedResponse | undefined {
+    return this.entries.get(key);
+  }
+
+  /** Seconds since the entry was stored, for the `Age` header. */
+  ageSeconds(entry: CachedResponse): number {
+    return Math.max(0, Math.floor((this.clock.now() - entry.storedAt) / 1000));
+  }
+
+  /** Keeps a response if its status and `Cache-Control` allow and its request was seen before; says whether it did. */
+  offer(key: string, status: number, headers: Iterable<readonly [string, string]>, body: string, operation: string): boolean {
+    if (status !== 200) return false;
+    const kept: [string, string][] = [];
+    let maxAgeS = 0;
+    for (const [name, value] of headers) {
+      kept.push([name, value]);
+      if (name === 'cache-control') maxAgeS = Number(CACHEABLE.exec(value)?.[1] ?? 0);
+    }
+    if (maxAgeS <= 0) return false;
+    if (!this.seen.has(key)) {
+      this.seen.set(key, true);
+      return false;
+    }
+    const ttl = Math.min(maxAgeS * 1000, this.options.ttlMs);
+    this.entries.set(key, { status, headers: kept, body, operation, storedAt: this.clock.now() }, { ttl });
+    return this.entries.has(key);
+  }
+}
