@@ -2,7 +2,7 @@
  * The operation shapes every target is driven with, built from the US GeoNames file so the codes
  * are real and spread over the country. Deterministic: the same bodies on every run.
  */
-import { readFileSync } from 'node:fs';
+import type { Row as UsRow } from '../../test/support/geonames.js';
 
 export interface Shape {
   /** Short id, also the raw-http baseline's route. */
@@ -17,25 +17,8 @@ export interface Shape {
   readonly count: (data: Record<string, unknown>) => number;
 }
 
-export interface UsRow {
-  readonly postalCode: string;
-  readonly placeName: string;
-  readonly adminName: string;
-  readonly adminCode: string;
-  readonly latitude: number;
-  readonly longitude: number;
-}
-
-/** Parses a GeoNames postal-code file (tab-separated) into rows, in file order. */
-export function readGeoNames(file: string): UsRow[] {
-  const rows: UsRow[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const f = line.split('\t');
-    if (f.length < 11) continue;
-    rows.push({ postalCode: f[1]!, placeName: f[2]!, adminName: f[3]!, adminCode: f[4]!, latitude: Number(f[9]), longitude: Number(f[10]) });
-  }
-  return rows;
-}
+// The rows of a GeoNames file, read as the tests read them.
+export { readGeoNames, type Row as UsRow } from '../../test/support/geonames.js';
 
 /** `count` codes spread evenly over the file, distinct, starting at `offset` rows in. */
 function spread(rows: readonly UsRow[], count: number, offset: number): string[] {
