@@ -3,16 +3,11 @@
  * has two places, as Zippopotam answers it) plus a few codes elsewhere, so a chain test can ask
  * for codes the embedded data lacks. The fakes answer from this, tests compare against it.
  */
-import { usRows } from '../geonames.js';
+import { usRows, type Row } from '../geonames.js';
 
-export interface GazetteerPlace {
+/** A GeoNames row with its country. */
+export interface GazetteerPlace extends Row {
   readonly countryCode: string;
-  readonly postalCode: string;
-  readonly placeName: string;
-  readonly adminName: string;
-  readonly adminCode: string;
-  readonly latitude: number;
-  readonly longitude: number;
 }
 
 /** Codes outside the embedded US data (illustrative coordinates). */
