@@ -12,7 +12,8 @@
  *     fetched within one tick, or within `batchWindowMs`, into one call of the geocoder chain,
  *     which splits it into each provider's largest allowed batches.
  * So each unique code reaches a provider at most once while it is cached or in flight, in as
- * few requests as the provider allows.
+ * few requests as the provider allows. A fresh hit is answered synchronously (no promise): most
+ * lookups are hits, and a resolver that returns a plain value spares graphql-js a promise per item.
  *
  * Stale-on-error: an expired answer stays in the LRU (`noDeleteOnStaleGet`) until it is evicted
  * or replaced. When the refetch fails with a provider error, the LRU hands back the expired answer
@@ -25,6 +26,8 @@ import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
 import { AppError, isAppError, quoteInput } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { Counter } from 'prom-client';
+import type { MaybePromise } from '../maybe-promise.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { GeocodeResult, Geocoder, Place } from './geocoder.js';
 import { keyId, toPostalKey, type PostalKey } from './postal-code.js';
@@ -51,10 +54,16 @@ export interface StaleListener {
   staleLocation(key: PostalKey): void;
 }
 
-/** The lookups a request's resolvers make, bound to that request's `StaleListener`. */
+/** A lookup's answer: the place, or the error to show for it. */
+export type Located = Place | AppError;
+
+/**
+ * The lookups a request's resolvers make, bound to that request's `StaleListener`. Never reject;
+ * synchronous when the answer is cached and fresh.
+ */
 export interface LocationLookup {
-  locate(postalCode: string, countryCode: string): Promise<Place | AppError>;
-  locateKey(key: PostalKey): Promise<Place | AppError>;
+  locate(postalCode: string, countryCode: string): MaybePromise<Located>;
+  locateKey(key: PostalKey): MaybePromise<Located>;
 }
 
 /** What the LRU stores: only answers that settle the question, with when they stop being fresh. */
@@ -70,6 +79,9 @@ export class Locator {
   private readonly batcher: DataLoader<PostalKey, GeocodeResult>;
   private readonly clock: { now(): number };
   private readonly metrics: Metrics | undefined;
+  // Bound once: `inc({ event })` hashes its labels on every lookup (3.5% of the CPU under 100 distinct pairs).
+  private readonly hits: Counter.Internal | undefined;
+  private readonly misses: Counter.Internal | undefined;
 
   constructor(
     readonly geocoder: Geocoder,
@@ -85,6 +97,8 @@ export class Locator {
     });
     this.clock = options.perf ?? performance;
     this.metrics = options.metrics;
+    this.hits = options.metrics?.locationCache.labels({ event: 'hit' });
+    this.misses = options.metrics?.locationCache.labels({ event: 'miss' });
     const staleMaxMs = options.staleMaxMs ?? 0;
     this.cache = new LRUCache<string, Entry, PostalKey>({
       max: options.maxEntries,
@@ -123,7 +137,7 @@ export class Locator {
    */
   forRequest(listener: StaleListener, maxCodes = Number.POSITIVE_INFINITY): LocationLookup {
     const codes = new Set<string>();
-    const locateKey = async (key: PostalKey): Promise<Place | AppError> => {
+    const locateKey = (key: PostalKey): MaybePromise<Located> => {
       const id = keyId(key);
       if (!codes.has(id)) {
         if (codes.size >= maxCodes) {
@@ -131,10 +145,10 @@ export class Locator {
         }
         codes.add(id);
       }
-      return this.locateKey(key, listener);
+      return this.lookup(key, id, listener);
     };
     return {
-      locate: async (postalCode, countryCode) => {
+      locate: (postalCode, countryCode) => {
         const key = parseKey(postalCode, countryCode);
         return isAppError(key) ? key : locateKey(key);
       },
@@ -146,34 +160,42 @@ export class Locator {
    * Resolves a postal code as a user typed it. Never rejects: a failure comes back as the
    * `AppError` to show for it, so one bad code fails only the field that asked for it.
    */
-  async locate(postalCode: string, countryCode: string, listener?: StaleListener): Promise<Place | AppError> {
+  locate(postalCode: string, countryCode: string, listener?: StaleListener): MaybePromise<Located> {
     const key = parseKey(postalCode, countryCode);
     return isAppError(key) ? key : this.locateKey(key, listener);
   }
 
   /** Resolves a key that is already normalized. Never rejects. */
-  async locateKey(key: PostalKey, listener?: StaleListener): Promise<Place | AppError> {
-    const id = keyId(key);
-    let entry = this.cache.get(id);
-    if (entry) this.metrics?.locationCache.inc({ event: 'hit' });
-    else {
-      this.metrics?.locationCache.inc({ event: 'miss' });
-      try {
-        entry = await this.cache.fetch(id, { context: key });
-      } catch (error) {
-        return isAppError(error) ? error : this.unexpected(error, key);
-      }
-      if (!entry) return this.unexpected(new Error('the cache fetch resolved to nothing'), key);
-      // Only a fetch can hand back an expired entry (the geocoder failed); a hit never does.
-      if (entry.freshUntil <= this.clock.now()) {
-        this.metrics?.locationCache.inc({ event: 'stale' });
-        listener?.staleLocation(key);
-      }
+  locateKey(key: PostalKey, listener?: StaleListener): MaybePromise<Located> {
+    return this.lookup(key, keyId(key), listener);
+  }
+
+  // Private: a fresh hit answered at once; anything else goes through the LRU's fetch.
+  private lookup(key: PostalKey, id: string, listener: StaleListener | undefined): MaybePromise<Located> {
+    const entry = this.cache.get(id);
+    if (entry) {
+      this.hits?.inc();
+      return answer(entry.result, key);
     }
-    const settled = entry.result;
-    if (settled.kind === 'found') return settled.place;
-    const reason = settled.reason ? `: ${settled.reason}` : '';
-    return new AppError('POSTAL_CODE_NOT_FOUND', `Postal code ${quoteInput(key.postalCode)} was not found in ${key.countryCode}${reason}.`);
+    this.misses?.inc();
+    return this.fetch(key, id, listener);
+  }
+
+  // Private: waits for the code's one in-flight lookup (starting it if needed).
+  private async fetch(key: PostalKey, id: string, listener: StaleListener | undefined): Promise<Located> {
+    let entry: Entry | undefined;
+    try {
+      entry = await this.cache.fetch(id, { context: key });
+    } catch (error) {
+      return isAppError(error) ? error : this.unexpected(error, key);
+    }
+    if (!entry) return this.unexpected(new Error('the cache fetch resolved to nothing'), key);
+    // Only a fetch can hand back an expired entry (the geocoder failed); a hit never does.
+    if (entry.freshUntil <= this.clock.now()) {
+      this.metrics?.locationCache.inc({ event: 'stale' });
+      listener?.staleLocation(key);
+    }
+    return answer(entry.result, key);
   }
 
   // Private: one call of the geocoder for a batch; a geocoder that breaks its contract fails the batch, not the process.
@@ -195,6 +217,13 @@ export class Locator {
     this.logger.error({ err: error, key }, 'geocoder failed unexpectedly');
     return new AppError('GEOCODER_UNAVAILABLE', 'The geocoding service failed; try again later.');
   }
+}
+
+/** What a settled answer means to the caller: the place, or why there is none. */
+function answer(settled: Settled, key: PostalKey): Located {
+  if (settled.kind === 'found') return settled.place;
+  const reason = settled.reason ? `: ${settled.reason}` : '';
+  return new AppError('POSTAL_CODE_NOT_FOUND', `Postal code ${quoteInput(key.postalCode)} was not found in ${key.countryCode}${reason}.`);
 }
 
 /** A normalized key, or the `BAD_USER_INPUT` error that says why the input is not one. */

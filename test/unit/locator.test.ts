@@ -41,6 +41,25 @@ describe('Locator', () => {
     expect(geocoder.batches).toEqual([['US10001'], ['US00000']]);
   });
 
+  it('answers a fresh cached code synchronously, and an expired one through the geocoder again', async () => {
+    const { geocoder, locator, advance } = setup();
+    const first = locator.locate('10001', 'US');
+    expect(first).toBeInstanceOf(Promise);
+    const cold = await first;
+    const hit = locator.locate('10001', 'US');
+    expect(hit).not.toBeInstanceOf(Promise);
+    expect(hit).toBe(cold);
+    await locator.locate('00000', 'US');
+    const unknown = locator.locate('00000', 'US');
+    expect(unknown).not.toBeInstanceOf(Promise);
+    expect(unknown).toMatchObject({ code: 'POSTAL_CODE_NOT_FOUND' });
+    advance(10_001);
+    const expired = locator.locate('10001', 'US');
+    expect(expired).toBeInstanceOf(Promise);
+    await expired;
+    expect(geocoder.batches).toEqual([['US10001'], ['US00000'], ['US10001']]);
+  });
+
   it('shares one in-flight lookup between calls made in different ticks', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));

@@ -1,7 +1,11 @@
-/** Root queries. Each validates its list sizes first, then looks every code up at once so they batch. */
+/**
+ * Root queries. Each validates its list sizes first, then looks every code up at once so they
+ * batch, and is synchronous when every code is cached (see maybe-promise.ts).
+ */
 import { AppError } from '../../errors.js';
-import type { Place } from '../../geocoding/geocoder.js';
 import type { QueryResolvers } from '../../generated/resolvers-types.js';
+import type { Located } from '../../geocoding/locator.js';
+import { all, andThen, type MaybePromise } from '../../maybe-promise.js';
 import { distanceBetween } from './distance.js';
 import { buildMatrix } from './distance-matrix.js';
 
@@ -12,30 +16,29 @@ export const Query: QueryResolvers = {
   // An explicit `null` overrides a schema default, hence the `??` below despite the generated types.
   location: (_, { postalCode, countryCode }, { locator }) => locator.locate(postalCode, countryCode ?? DEFAULT_COUNTRY),
 
-  distance: async (_, { from, to, fromCountry, toCountry, method }, { locator }) => {
+  distance: (_, { from, to, fromCountry, toCountry, method }, { locator }) => {
     const fromCc = fromCountry ?? DEFAULT_COUNTRY;
-    const [a, b] = await Promise.all([locator.locate(from, fromCc), locator.locate(to, toCountry ?? fromCc)]);
-    return distanceBetween(a, b, method);
+    const places = all([locator.locate(from, fromCc), locator.locate(to, toCountry ?? fromCc)]);
+    return andThen(places, ([a, b]) => distanceBetween(a!, b!, method));
   },
 
-  distances: async (_, { pairs, method }, { locator, limits }) => {
+  distances: (_, { pairs, method }, { locator, limits }) => {
     if (pairs.length > limits.maxDistancePairs) {
       throw new AppError('BAD_USER_INPUT', `Too many pairs: ${pairs.length} given, at most ${limits.maxDistancePairs} per call. Split the list.`);
     }
     // Every code is asked at once (so they batch), and awaited as one list: graphql-js then completes
     // plain values rather than a promise per pair (measured: see the README's Performance section).
-    const lookups = new Array<Promise<Place | AppError>>(pairs.length * 2);
+    const lookups = new Array<MaybePromise<Located>>(pairs.length * 2);
     for (let i = 0; i < pairs.length; i++) {
       const { from, to, fromCountry, toCountry } = pairs[i]!;
       const fromCc = fromCountry ?? DEFAULT_COUNTRY;
       lookups[2 * i] = locator.locate(from, fromCc);
       lookups[2 * i + 1] = locator.locate(to, toCountry ?? fromCc);
     }
-    const places = await Promise.all(lookups);
-    return pairs.map((_pair, i) => distanceBetween(places[2 * i]!, places[2 * i + 1]!, method));
+    return andThen(all(lookups), (places) => pairs.map((_pair, i) => distanceBetween(places[2 * i]!, places[2 * i + 1]!, method)));
   },
 
-  distanceMatrix: async (_, { origins, destinations, originCountry, destinationCountry, method }, { locator, limits }) => {
+  distanceMatrix: (_, { origins, destinations, originCountry, destinationCountry, method }, { locator, limits }) => {
     const cells = origins.length * destinations.length;
     if (cells > limits.maxMatrixCells) {
       throw new AppError(
@@ -45,10 +48,8 @@ export const Query: QueryResolvers = {
     }
     const originCc = originCountry ?? DEFAULT_COUNTRY;
     const destinationCc = destinationCountry ?? originCc;
-    const [from, to] = await Promise.all([
-      Promise.all(origins.map((code) => locator.locate(code, originCc))),
-      Promise.all(destinations.map((code) => locator.locate(code, destinationCc))),
-    ]);
-    return buildMatrix(from, to, method);
+    // Both lists asked before either is awaited, so they share a batch.
+    const lookups = [...origins.map((code) => locator.locate(code, originCc)), ...destinations.map((code) => locator.locate(code, destinationCc))];
+    return andThen(all(lookups), (places) => buildMatrix(places.slice(0, origins.length), places.slice(origins.length), method));
   },
 };
