@@ -13,7 +13,7 @@ import type { UpstreamConfig } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { toLatitude, toLongitude } from '../coordinates.js';
-import { found, notFound, type GeocodeResult, type Geocoder } from '../geocoder.js';
+import { foundAt, notFound, type GeocodeResult, type Geocoder } from '../geocoder.js';
 import { failed, malformed, SERVICE_USER_AGENT, UpstreamClient } from '../http/index.js';
 import { isSamePostalCode, type PostalKey } from '../postal-code.js';
 
@@ -106,7 +106,7 @@ function parseItem(key: PostalKey, item: z.infer<typeof BatchItem>): GeocodeResu
     const latitude = toLatitude(location.lat);
     const longitude = toLongitude(location.lng);
     if (latitude === undefined || longitude === undefined) return failed(malformed('the coordinates are not numbers in range'), 'geocodio');
-    return found({ ...key, latitude, longitude, placeName: address.city || null, adminName: null, adminCode: address.state || null });
+    return foundAt(key, { latitude, longitude, placeName: address.city || null, adminName: null, adminCode: address.state || null });
   }
   return notFound();
 }

@@ -14,7 +14,7 @@ import type { UpstreamConfig } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { toLatitude, toLongitude } from '../coordinates.js';
-import { found, notFound, type GeocodeResult } from '../geocoder.js';
+import { foundAt, notFound, type GeocodeResult } from '../geocoder.js';
 import { malformed, SingleLookupGeocoder, UpstreamClient, type UpstreamResponse } from '../http/index.js';
 import { isSamePostalCode, type PostalKey } from '../postal-code.js';
 
@@ -99,8 +99,7 @@ export function parseNominatimResponse(key: PostalKey, answer: UpstreamResponse)
   if (latitude === undefined || longitude === undefined) throw malformed('the coordinates are not numbers in range');
   const region = address['ISO3166-2-lvl4'];
   const regionPrefix = `${key.countryCode}-`;
-  return found({
-    ...key,
+  return foundAt(key, {
     latitude,
     longitude,
     placeName: address.city ?? address.town ?? address.village ?? address.municipality ?? address.hamlet ?? null,

@@ -12,7 +12,7 @@ import type { UpstreamConfig } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { toLatitude, toLongitude } from '../coordinates.js';
-import { found, notFound, type GeocodeResult } from '../geocoder.js';
+import { foundAt, notFound, type GeocodeResult } from '../geocoder.js';
 import { malformed, SERVICE_USER_AGENT, SingleLookupGeocoder, UpstreamClient, type UpstreamResponse } from '../http/index.js';
 import { isSamePostalCode, type PostalKey } from '../postal-code.js';
 
@@ -64,8 +64,7 @@ export function parseZippopotamResponse(key: PostalKey, answer: UpstreamResponse
   const latitude = toLatitude(place.latitude);
   const longitude = toLongitude(place.longitude);
   if (latitude === undefined || longitude === undefined) throw malformed('the coordinates are not numbers in range');
-  return found({
-    ...key,
+  return foundAt(key, {
     latitude,
     longitude,
     placeName: place['place name'] || null,
