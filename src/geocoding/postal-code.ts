@@ -67,6 +67,8 @@ function isCountry(code: string): boolean {
 
 /** Validates and upper-cases an ISO 3166-1 alpha-2 country code. Throws `BAD_USER_INPUT`. */
 export function normalizeCountryCode(input: string): string {
+  // Nearly every input is already canonical ("US"): once known to be a country, it needs no cleaning.
+  if (countryKnown.get(input) === true) return input;
   const code = input.trim().toUpperCase();
   if (!/^[A-Z]{2}$/.test(code) || !isCountry(code)) {
     const hint = code === 'UK' ? ' (the United Kingdom is GB)' : '';

@@ -133,6 +133,7 @@ export class Metrics {
   });
 
   private readonly operationNames = new Set<string>();
+  private readonly operationSeries = new Map<string, OperationSeries>();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -146,4 +147,29 @@ export class Metrics {
     this.operationNames.add(name);
     return name;
   }
+
+  /**
+   * Counts one finished request of `operation` (a label from {@link operationLabel}). The series
+   * of each label are bound once: `inc({ operation, outcome })` hashes its labels on every call,
+   * 3% of the CPU under distinct one-distance requests. At most 102 labels, so the map is bounded.
+   */
+  countRequest(operation: string, outcome: Outcome, seconds: number): void {
+    let series = this.operationSeries.get(operation);
+    if (!series) {
+      series = {
+        success: this.graphqlRequests.labels({ operation, outcome: 'success' }),
+        partial: this.graphqlRequests.labels({ operation, outcome: 'partial' }),
+        error: this.graphqlRequests.labels({ operation, outcome: 'error' }),
+        duration: this.graphqlDuration.labels({ operation }),
+      };
+      this.operationSeries.set(operation, series);
+    }
+    series[outcome].inc();
+    series.duration.observe(seconds);
+  }
 }
+
+/** How a request ended: data without errors, data with errors, no data. */
+export type Outcome = 'success' | 'partial' | 'error';
+
+type OperationSeries = Record<Outcome, Counter.Internal> & { readonly duration: Histogram.Internal<'operation'> };

@@ -7,7 +7,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Context } from '../graphql/context.js';
 import { formatError, isExpectedError } from '../graphql/errors.js';
-import type { Metrics } from './metrics.js';
+import type { Metrics, Outcome } from './metrics.js';
 
 export function requestPlugin(metrics: Metrics): ApolloServerPlugin<Context> {
   return {
@@ -29,8 +29,7 @@ export function requestPlugin(metrics: Metrics): ApolloServerPlugin<Context> {
           const operation = metrics.operationLabel(operationName);
           if (request.http) metrics.recordOperation(request.http, operation);
           const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
-          metrics.graphqlRequests.inc({ operation, outcome: outcomeOf(body?.data, body?.errors) });
-          metrics.graphqlDuration.observe({ operation }, seconds);
+          metrics.countRequest(operation, outcomeOf(body?.data, body?.errors), seconds);
           contextValue.logger.debug({ operationName, ms: Math.round(seconds * 1e4) / 10 }, 'request done');
         },
       };
@@ -38,7 +37,7 @@ export function requestPlugin(metrics: Metrics): ApolloServerPlugin<Context> {
   };
 }
 
-function outcomeOf(data: unknown, errors: readonly GraphQLFormattedError[] | undefined): 'success' | 'partial' | 'error' {
+function outcomeOf(data: unknown, errors: readonly GraphQLFormattedError[] | undefined): Outcome {
   if (!errors?.length) return 'success';
   return data ? 'partial' : 'error';
 }

@@ -122,8 +122,7 @@ export function createHttpServer(deps: HttpDeps): http.Server {
     res.setHeader('age', String(cache!.ageSeconds(hit)));
     res.statusCode = hit.status;
     res.end(hit.body);
-    deps.metrics.graphqlRequests.inc({ operation: hit.operation, outcome: 'success' });
-    deps.metrics.graphqlDuration.observe({ operation: hit.operation }, (performance.now() - started) / 1000);
+    deps.metrics.countRequest(hit.operation, 'success', (performance.now() - started) / 1000);
     return true;
   }
 

@@ -16,7 +16,7 @@ describe('ResponseCache', () => {
     const { cache } = setup();
     const raw = Buffer.from('{"query":"{ a }"}');
     const key = cache.keyOf(POST, raw);
-    expect(key).toMatch(/^[\w+/]{43}=$/); // a SHA-256, base64
+    expect(key).toMatch(/^application\/json\n[\w+/]{43}=$/); // the Accept header, then a SHA-256 of the body in base64
     expect(cache.keyOf(POST, Buffer.from('{"query":"{ a }"}'))).toBe(key);
     expect(cache.keyOf(POST, Buffer.from('{"query":"{ a } "}'))).not.toBe(key);
     expect(cache.keyOf({ ...POST, headers: {} }, raw)).not.toBe(key);
