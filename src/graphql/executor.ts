@@ -29,10 +29,15 @@
  * graphql-jit compiles a field without a resolver to a plain property read, so compiling against
  * the wrapped schema would turn every field into a function call from then on. Both are built from
  * the same type definitions and resolvers, so a document valid for one is valid for the other.
+ *
+ * graphql-jit and the second schema are loaded when the first operation is due for compilation,
+ * not at start-up: importing graphql-jit (with fast-json-stringify and ajv) took ~120 ms and the
+ * schema ~15 ms, which would otherwise add to every start-up (the US data is ready in ~550 ms).
+ * The request that needs them waits for them, once.
  */
 import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface, GatewaySchemaLoadOrUpdateCallback } from '@apollo/server-gateway-interface';
 import { execute, GraphQLError, printSchema, type GraphQLSchema, type SourceLocation } from 'graphql';
-import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import type { CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
 
 /** Why an execution ran where it did (the `reason` label of `graphql_executions_total`). */
@@ -49,21 +54,37 @@ export interface CompiledExecutionOptions {
   readonly admissionWindow?: number;
   /** Called once per execution with where it ran; the metrics count it. */
   readonly onExecution?: (reason: ExecutionReason) => void;
+  /** Called if graphql-jit cannot be loaded; graphql-js then executes everything. */
+  readonly onCompilerUnavailable?: (error: unknown) => void;
 }
 
 /** A compiled operation, or `null`: graphql-jit would not compile it (graphql-js says why). */
 type Compiled = CompiledQuery | null;
 
+/** What compiling needs, loaded on first need (see the header). */
+interface Compiler {
+  readonly jit: typeof import('graphql-jit');
+  readonly schema: GraphQLSchema;
+}
+
 /** The gateway to pass as Apollo Server's `gateway` option. */
 export function compiledExecution(options: CompiledExecutionOptions): GatewayInterface {
   if (!(options.maxOperations > 0)) throw new RangeError(`maxOperations must be positive, got ${options.maxOperations}`);
-  const served = options.schema();
-  const compiledSchema = options.schema();
-  const count = options.onExecution ?? (() => undefined);
-  // lru-cache never stores undefined or null, so "would not compile" is kept as a boxed null.
-  const compiled = new LRUCache<string, { readonly query: Compiled }>({ max: options.maxOperations });
   const compileAfter = options.compileAfter ?? 1;
   if (!(Number.isInteger(compileAfter) && compileAfter >= 0)) throw new RangeError(`compileAfter must be a whole number, got ${compileAfter}`);
+  const served = options.schema();
+  const count = options.onExecution ?? (() => undefined);
+  let compiler: Promise<Compiler | null> | undefined;
+  const loadCompiler = (): Promise<Compiler | null> =>
+    (compiler ??= import('graphql-jit').then(
+      (jit) => ({ jit, schema: options.schema() }),
+      (error: unknown) => {
+        options.onCompilerUnavailable?.(error);
+        return null;
+      },
+    ));
+  // lru-cache never stores undefined or null, so "would not compile" is kept as a boxed null.
+  const compiled = new LRUCache<string, { readonly query: Compiled }>({ max: options.maxOperations });
   // Executions so far of operations not compiled yet.
   const uses = new LRUCache<string, number>({ max: options.admissionWindow ?? 10 * options.maxOperations });
   const listeners = new Set<GatewaySchemaLoadOrUpdateCallback>();
@@ -79,22 +100,18 @@ export function compiledExecution(options: CompiledExecutionOptions): GatewayInt
     });
   };
 
-  // Private: the compiled operation for this request, compiled now if it has run `compileAfter` times; undefined until then.
-  const compiledFor = (request: GatewayGraphQLRequestContext): { readonly query: Compiled } | undefined => {
-    // Apollo's hash of the query text (SHA-256, fixed length), then the operation chosen in it.
-    const key = request.queryHash + (request.request.operationName ?? '');
-    const known = compiled.get(key);
-    if (known) return known;
+  // Private: the operation compiled now if it has run `compileAfter` times (`key` not compiled yet); undefined until then.
+  const admit = async (request: GatewayGraphQLRequestContext, key: string): Promise<{ readonly query: Compiled } | undefined> => {
     const ran = uses.get(key) ?? 0;
     if (ran < compileAfter) {
       uses.set(key, ran + 1);
       return undefined;
     }
-    const result = compileQuery(compiledSchema, request.document, request.request.operationName, {
-      // Errors reach clients masked or as domain errors (errors.ts): a stack per error would be wasted work.
-      disablingCapturingStackErrors: true,
-    });
-    const entry = { query: isCompiledQuery(result) ? result : null };
+    const loaded = await loadCompiler();
+    // Another request of the same operation may have compiled it while this one waited for the compiler.
+    const known = compiled.get(key);
+    if (known) return known;
+    const entry = { query: loaded && compile(loaded, request) };
     compiled.set(key, entry);
     uses.delete(key);
     return entry;
@@ -103,7 +120,9 @@ export function compiledExecution(options: CompiledExecutionOptions): GatewayInt
   const executor: GatewayExecutor = async (request) => {
     // Set by Apollo's inline-trace plugin when the router asked for a trace (and only then).
     if (request.metrics.captureTraces) return graphqlJs(request, 'trace');
-    const entry = compiledFor(request);
+    // Apollo's hash of the query text (SHA-256, fixed length), then the operation chosen in it.
+    const key = request.queryHash + (request.request.operationName ?? '');
+    const entry = compiled.get(key) ?? (await admit(request, key));
     if (!entry) return graphqlJs(request, 'new-operation');
     if (!entry.query) return graphqlJs(request, 'not-compilable');
     const result = await entry.query.query(undefined, request.context, request.request.variables);
@@ -115,8 +134,14 @@ export function compiledExecution(options: CompiledExecutionOptions): GatewayInt
 
   return {
     async load() {
-      // Without a gateway Apollo prints the schema itself for the listeners that want its text.
-      const schemaContext = { apiSchema: served, coreSupergraphSdl: printSchema(served) };
+      // Without a gateway Apollo prints the schema for the listeners that want its text (none of ours: printed only if read).
+      let sdl: string | undefined;
+      const schemaContext = {
+        apiSchema: served,
+        get coreSupergraphSdl(): string {
+          return (sdl ??= printSchema(served));
+        },
+      };
       for (const listener of listeners) listener(schemaContext);
       return { executor };
     },
@@ -128,6 +153,15 @@ export function compiledExecution(options: CompiledExecutionOptions): GatewayInt
       listeners.clear();
     },
   };
+}
+
+// Private: the request's operation compiled, or null if graphql-jit will not compile it.
+function compile({ jit, schema }: Compiler, request: GatewayGraphQLRequestContext): CompiledQuery | null {
+  const result = jit.compileQuery(schema, request.document, request.request.operationName, {
+    // Errors reach clients masked or as domain errors (errors.ts): a stack per error would be wasted work.
+    disablingCapturingStackErrors: true,
+  });
+  return jit.isCompiledQuery(result) ? result : null;
 }
 
 /**

@@ -35,7 +35,7 @@ query Example {
 export function createApolloServer(schema: () => GraphQLSchema, config: Config, logger: Logger, metrics: Metrics): ApolloServer<Context> {
   const limits = operationLimits(config.limits, !config.fieldSuggestions);
   return new ApolloServer<Context>({
-    ...executionOptions(schema, config, metrics),
+    ...executionOptions(schema, config, logger, metrics),
     logger,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
@@ -61,7 +61,7 @@ export function createApolloServer(schema: () => GraphQLSchema, config: Config, 
 }
 
 /** Apollo executes with graphql-jit through its gateway interface (executor.ts), or with graphql-js when `JIT_MAX_OPERATIONS=0`. */
-function executionOptions(schema: () => GraphQLSchema, config: Config, metrics: Metrics): { schema: GraphQLSchema } | { gateway: GatewayInterface } {
+function executionOptions(schema: () => GraphQLSchema, config: Config, logger: Logger, metrics: Metrics): { schema: GraphQLSchema } | { gateway: GatewayInterface } {
   if (config.jit.maxOperations === 0) return { schema: schema() };
   // Bound once: a labelled child's inc() skips hashing the labels on every request.
   const executions: Record<ExecutionReason, { inc(): void }> = {
@@ -71,5 +71,12 @@ function executionOptions(schema: () => GraphQLSchema, config: Config, metrics: 
     'not-compilable': metrics.graphqlExecutions.labels('graphql-js', 'not-compilable'),
     'invalid-variables': metrics.graphqlExecutions.labels('graphql-js', 'invalid-variables'),
   };
-  return { gateway: compiledExecution({ schema, ...config.jit, onExecution: (reason) => executions[reason].inc() }) };
+  return {
+    gateway: compiledExecution({
+      schema,
+      ...config.jit,
+      onExecution: (reason) => executions[reason].inc(),
+      onCompilerUnavailable: (err) => logger.error({ err }, 'graphql-jit could not be loaded: every operation runs on graphql-js'),
+    }),
+  };
 }
