@@ -88,6 +88,8 @@ function envSchema(production: boolean) {
     SHUTDOWN_TIMEOUT_MS: int(0, 600_000, 10_000),
     RESPONSE_CACHE_MAX_BYTES: int(0, 4_294_967_295, 16 * 1024 * 1024),
     RESPONSE_CACHE_TTL_MS: int(1, 365 * 86_400_000, 60_000),
+    JIT_MAX_OPERATIONS: int(0, 1_000_000, 1_000),
+    JIT_COMPILE_AFTER: int(0, 1_000_000, 1),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
     REDIS_KEY_PREFIX: z.string().min(1).default('postal-distance:v1:'),
     REDIS_TIMEOUT_MS: int(1, 60_000, 100),
@@ -221,6 +223,13 @@ export interface Config {
     /** Longest a response is kept, in ms; never past its `Cache-Control` max-age. Default 60 s. */
     readonly ttlMs: number;
   };
+  /** Compiled execution (graphql-jit; see src/graphql/executor.ts). */
+  readonly jit: {
+    /** Most compiled operations kept; 0 turns compilation off (graphql-js executes everything). Default 1,000. */
+    readonly maxOperations: number;
+    /** Executions by graphql-js before an operation is compiled; 0 compiles it the first time. Default 1. */
+    readonly compileAfter: number;
+  };
   /** The shared second-level cache; absent unless `REDIS_URL` is set. */
   readonly redis:
     | {
@@ -326,6 +335,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: Object.freeze(e.CORS_ORIGINS.length > 0 ? e.CORS_ORIGINS : production ? [] : ['*']),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     responseCache: Object.freeze({ maxBytes: e.RESPONSE_CACHE_MAX_BYTES, ttlMs: e.RESPONSE_CACHE_TTL_MS }),
+    jit: Object.freeze({ maxOperations: e.JIT_MAX_OPERATIONS, compileAfter: e.JIT_COMPILE_AFTER }),
     redis: e.REDIS_URL
       ? Object.freeze({ url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, timeoutMs: e.REDIS_TIMEOUT_MS, leaseMs: e.REDIS_LEASE_MS, pollMs: e.REDIS_POLL_MS })
       : undefined,

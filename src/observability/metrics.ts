@@ -59,6 +59,13 @@ export class Metrics {
     return (httpRequest as Labelled)[OPERATION_LABEL];
   }
 
+  readonly graphqlExecutions = new Counter({
+    name: 'graphql_executions_total',
+    help: 'Operations executed, by executor (jit: compiled by graphql-jit; graphql-js) and why: compiled, trace (an inline trace was asked for), new-operation (run fewer than JIT_COMPILE_AFTER times so far), not-compilable, invalid-variables.',
+    labelNames: ['executor', 'reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly graphqlErrors = new Counter({
     name: 'graphql_errors_total',
     help: 'Errors in GraphQL responses by extensions.code.',

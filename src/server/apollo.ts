@@ -1,5 +1,6 @@
-/** The Apollo Server instance: schema, error boundary, limits, landing page, request observability. */
+/** The Apollo Server instance: schema, executor, error boundary, limits, landing page, request observability. */
 import { ApolloServer } from '@apollo/server';
+import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GraphQLSchema } from 'graphql';
@@ -7,6 +8,7 @@ import type { Config } from '../config.js';
 import { cacheHintsPlugin } from '../graphql/cache-hints.js';
 import type { Context } from '../graphql/context.js';
 import { formatError } from '../graphql/errors.js';
+import { compiledExecution, type ExecutionReason } from '../graphql/executor.js';
 import { operationLimits } from '../graphql/limits.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -26,10 +28,14 @@ query Example {
 }
 `;
 
-export function createApolloServer(schema: GraphQLSchema, config: Config, logger: Logger, metrics: Metrics): ApolloServer<Context> {
+/**
+ * `schema` builds the schema: once for Apollo, and once more for the compiled executor, which
+ * needs an instance Apollo never instruments (executor.ts).
+ */
+export function createApolloServer(schema: () => GraphQLSchema, config: Config, logger: Logger, metrics: Metrics): ApolloServer<Context> {
   const limits = operationLimits(config.limits, !config.fieldSuggestions);
   return new ApolloServer<Context>({
-    schema,
+    ...executionOptions(schema, config, logger, metrics),
     logger,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
@@ -52,4 +58,25 @@ export function createApolloServer(schema: GraphQLSchema, config: Config, logger
       warningsPlugin,
     ],
   });
+}
+
+/** Apollo executes with graphql-jit through its gateway interface (executor.ts), or with graphql-js when `JIT_MAX_OPERATIONS=0`. */
+function executionOptions(schema: () => GraphQLSchema, config: Config, logger: Logger, metrics: Metrics): { schema: GraphQLSchema } | { gateway: GatewayInterface } {
+  if (config.jit.maxOperations === 0) return { schema: schema() };
+  // Bound once: a labelled child's inc() skips hashing the labels on every request.
+  const executions: Record<ExecutionReason, { inc(): void }> = {
+    compiled: metrics.graphqlExecutions.labels('jit', 'compiled'),
+    trace: metrics.graphqlExecutions.labels('graphql-js', 'trace'),
+    'new-operation': metrics.graphqlExecutions.labels('graphql-js', 'new-operation'),
+    'not-compilable': metrics.graphqlExecutions.labels('graphql-js', 'not-compilable'),
+    'invalid-variables': metrics.graphqlExecutions.labels('graphql-js', 'invalid-variables'),
+  };
+  return {
+    gateway: compiledExecution({
+      schema,
+      ...config.jit,
+      onExecution: (reason) => executions[reason].inc(),
+      onCompilerUnavailable: (err) => logger.error({ err }, 'graphql-jit could not be loaded: every operation runs on graphql-js'),
+    }),
+  };
 }

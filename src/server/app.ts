@@ -70,7 +70,7 @@ export function createService({ config, logger, geocoder: injected }: AppOptions
   ready.catch(() => undefined); // the caller decides what a failed start means; see main.ts
 
   return {
-    apollo: createApolloServer(createSchema(), config, logger.child({ component: 'apollo' }), metrics),
+    apollo: createApolloServer(createSchema, config, logger.child({ component: 'apollo' }), metrics),
     geocoder,
     locator,
     metrics,

@@ -13,7 +13,7 @@ export interface GraphQLResponse {
   headers: Headers;
   body: {
     data?: Data | null;
-    errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; [k: string]: unknown } }[];
+    errors?: { message: string; locations?: { line: number; column: number }[]; path?: (string | number)[]; extensions?: { code?: string; [k: string]: unknown } }[];
     extensions?: Record<string, unknown>;
   };
 }
@@ -26,8 +26,13 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts the service as configured by `env` (over test defaults). Operations are compiled the first
+ * time they run (`JIT_COMPILE_AFTER=0`), so every test exercises the compiled executor that serves
+ * repeated operations in production; test/integration/executor.test.ts covers the default admission.
+ */
 export async function startTestServer(env: Record<string, string> = {}, geocoder?: Geocoder): Promise<TestServer> {
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', JIT_COMPILE_AFTER: '0', ...env });
   const app = await startApp({ config, logger: createLogger(config), ...(geocoder && { geocoder }) });
   await app.ready;
   return {
