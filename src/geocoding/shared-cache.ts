@@ -39,7 +39,8 @@ type Settled = Extract<GeocodeResult, { kind: 'found' | 'notFound' }>;
 /**
  * ioredis, loaded when the first shared cache is made rather than imported: only a replica with
  * REDIS_URL needs it, and loading it added about 40 ms to every start-up (README, Start-up).
- * A synchronous `require` (ioredis is CommonJS) keeps the constructor synchronous.
+ * A synchronous `require` (ioredis is CommonJS) keeps the constructor synchronous. The bundle
+ * leaves ioredis out (build/bundle.ts), so this loads it from node_modules in both builds.
  */
 const loadIoredis = (): typeof import('ioredis') => createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
 
