@@ -12,9 +12,10 @@
  *   PROFILE_MAIN  another build's main.js to profile (default dist/main.js), or a `.ts` server run
  *                 under tsx that prints `{"url": ...}` (e.g. bench/baselines/bare-apollo.ts)
  */
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { defaultUsDataFile } from '../src/geocoding/providers/embedded.js';
 import { deadline, spawnServer, waitFor200 } from './lib/children.js';
 import { load } from './lib/load.js';
@@ -29,9 +30,16 @@ const shape = buildShapes(readGeoNames(defaultUsDataFile())).find((s) => s.id ==
 if (!shape) throw new Error(`unknown shape ${shapeId}`);
 deadline((seconds + 60) * 1000);
 
+interface CallFrame {
+  functionName: string;
+  url: string;
+  /** 0-based, as are columns. */
+  lineNumber: number;
+  columnNumber: number;
+}
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: CallFrame;
   children?: number[];
 }
 interface Profile {
@@ -69,6 +77,25 @@ profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.t
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 
+/**
+ * dist/main.js is one esbuild bundle (build/bundle.ts): a frame in it is mapped through its source
+ * map back to the file it came from, so packages and our own modules are told apart again.
+ */
+const sourceMaps = new Map<string, SourceMap | null>();
+function original(frame: CallFrame): CallFrame {
+  if (!frame.url.startsWith('file:')) return frame;
+  let map = sourceMaps.get(frame.url);
+  if (map === undefined) {
+    const mapFile = `${fileURLToPath(frame.url)}.map`;
+    map = existsSync(mapFile) ? new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8')) as ConstructorParameters<typeof SourceMap>[0]) : null;
+    sourceMaps.set(frame.url, map);
+  }
+  const entry = map?.findEntry(frame.lineNumber, frame.columnNumber);
+  if (!entry || !('originalSource' in entry)) return frame;
+  const url = new URL(entry.originalSource, pathToFileURL(`${fileURLToPath(frame.url)}.map`)).href;
+  return { ...frame, url, lineNumber: entry.originalLine, columnNumber: entry.originalColumn };
+}
+
 /** Which package (or part of the runtime) a frame belongs to. */
 function owner({ url, functionName }: ProfileNode['callFrame']): string {
   if (!url) return functionName.startsWith('(') ? functionName : '(native/V8)';
@@ -78,16 +105,16 @@ function owner({ url, functionName }: ProfileNode['callFrame']): string {
     const rest = url.slice(nm + '/node_modules/'.length).split('/');
     return rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
   }
-  return url.includes('/dist') ? 'service (dist/)' : url;
+  return url.includes('/dist') || url.includes('/src/') ? 'service' : url;
 }
 
 const byOwner = new Map<string, number>();
 const byFunction = new Map<string, number>();
 for (const [id, us] of self) {
-  const { callFrame } = byId.get(id)!;
+  const callFrame = original(byId.get(id)!.callFrame);
   const o = owner(callFrame);
   byOwner.set(o, (byOwner.get(o) ?? 0) + us);
-  const where = callFrame.url ? `${callFrame.url.replace(/^.*\/node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/')}:${callFrame.lineNumber + 1}` : '';
+  const where = callFrame.url ? `${callFrame.url.replace(/^.*\/node_modules\//, '').replace(/^file:\/\/.*\/(dist|src)\//, '$1/')}:${callFrame.lineNumber + 1}` : '';
   const name = `${callFrame.functionName || '(anonymous)'} ${where}`;
   byFunction.set(name, (byFunction.get(name) ?? 0) + us);
 }

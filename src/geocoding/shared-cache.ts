@@ -11,7 +11,8 @@
  * the wrapped geocoder, is counted, and is logged once per outage.
  */
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { GeocodeResult, Geocoder } from './geocoder.js';
@@ -35,6 +36,14 @@ export interface SharedCacheOptions {
 
 type Settled = Extract<GeocodeResult, { kind: 'found' | 'notFound' }>;
 
+/**
+ * ioredis, loaded when the first shared cache is made rather than imported: only a replica with
+ * REDIS_URL needs it, and loading it added about 40 ms to every start-up (README, Start-up).
+ * A synchronous `require` (ioredis is CommonJS) keeps the constructor synchronous. The bundle
+ * leaves ioredis out (build/bundle.ts), so this loads it from node_modules in both builds.
+ */
+const loadIoredis = (): typeof import('ioredis') => createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
+
 export class SharedCacheGeocoder implements Geocoder {
   readonly name: string;
   readonly maxBatchSize: number;
@@ -52,6 +61,7 @@ export class SharedCacheGeocoder implements Geocoder {
   ) {
     this.name = inner.name;
     this.maxBatchSize = inner.maxBatchSize;
+    const { Redis } = loadIoredis();
     this.redis = new Redis(options.url, {
       // Fail fast instead of queueing while disconnected: a query must never wait on the cache.
       enableOfflineQueue: false,
