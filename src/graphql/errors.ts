@@ -24,8 +24,9 @@ const CLIENT_ERROR_CODES = new Set([
  * Whether an error is one we meant to show: a domain error, or a request-level client error
  * (parse, validation, CSRF, variables). `unwrapResolverError` returns the error itself for those;
  * for anything a resolver threw it returns what was thrown, which we never show unless it is an
- * `AppError`. (No `instanceof GraphQLError`: graphql ships ESM and CJS builds, and the CJS
- * @apollo/subgraph loads the other one's class.)
+ * `AppError`. (No `instanceof GraphQLError`: it holds only while every module shares one copy of
+ * graphql, as under Node and in the bundle, and under vitest only through an alias in
+ * vitest.config.ts; checking the code does not depend on it.)
  */
 export function isExpectedError(formatted: GraphQLFormattedError, error: unknown): boolean {
   const original = unwrapResolverError(error);
