@@ -1,6 +1,6 @@
 /**
- * The HTTP plumbing every remote geocoder shares: Node's global `fetch` (undici) behind one
- * resilience policy per provider (`resilience.ts`). A call either returns what the provider's
+ * The HTTP plumbing every remote geocoder shares: Node's own HTTP client (`transport.ts`, which
+ * says why not `fetch`) behind one resilience policy per provider (`resilience.ts`). A call either returns what the provider's
  * parser made of an answer (a status its contract defines as one, with its JSON body), or throws:
  * an `UpstreamError`, or one of cockatiel's (circuit open, cancelled). `failure.ts` turns those
  * into what clients see. The parser runs inside the policy, so a malformed answer counts against
@@ -13,6 +13,7 @@ import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { parseRetryAfter } from './retry-after.js';
 import { createResilience, type Resilience, type ResilienceOptions } from './resilience.js';
+import { Transport, type Exchange } from './transport.js';
 import { isUpstreamError, UpstreamError } from './upstream-error.js';
 
 export interface UpstreamClientOptions {
@@ -56,8 +57,10 @@ export class UpstreamClient {
   private readonly resilience: Resilience;
   // Private: aborted on close, so shutdown does not wait for a slow provider or a pending retry.
   private readonly closing = new AbortController();
+  private readonly transport: Transport;
 
   constructor(private readonly options: UpstreamClientOptions) {
+    this.transport = new Transport(options.maxResponseBytes);
     this.resilience = createResilience(options.resilience, options.logger);
     const { metrics, provider } = options;
     if (metrics) {
@@ -88,6 +91,7 @@ export class UpstreamClient {
   /** Abandons calls in flight and pending retries. */
   close(): void {
     this.closing.abort();
+    this.transport.close();
   }
 
   // Private: one attempt, counted by its outcome (the HTTP status, or how it failed).
@@ -106,44 +110,43 @@ export class UpstreamClient {
 
   // Private: from sending the request to the last byte of the body, under the timeout's signal.
   private async send(request: UpstreamRequest, signal: AbortSignal): Promise<UpstreamResponse> {
+    const answers = request.answers ?? DEFAULT_ANSWERS;
     const headers: Record<string, string> = { accept: 'application/json', ...this.options.headers };
     if (request.json !== undefined) headers['content-type'] = 'application/json';
-    let response: Response;
-    let text: string;
+    let exchange: Exchange;
     try {
-      response = await fetch(request.url, {
+      exchange = await this.transport.exchange({
+        url: request.url,
         method: request.method ?? 'GET',
         headers,
         ...(request.json !== undefined && { body: JSON.stringify(request.json) }),
         signal,
+        readsBody: (status) => answers.includes(status),
       });
-      if (!(request.answers ?? DEFAULT_ANSWERS).includes(response.status)) {
-        // Not read: an error page may be large, and nothing in it reaches anyone.
-        await response.body?.cancel().catch(() => undefined);
-        throw new UpstreamError('status', `HTTP ${response.status}`, {
-          status: response.status,
-          retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()),
-        });
-      }
-      text = await readText(response, this.options.maxResponseBytes);
     } catch (error) {
       throw this.transportFailure(error, signal);
     }
+    const { status, text } = exchange;
+    if (text === undefined) {
+      const retryAfter = exchange.headers['retry-after'];
+      throw new UpstreamError('status', `HTTP ${status}`, { status, retryAfterMs: parseRetryAfter(retryAfter, Date.now()) });
+    }
     try {
-      return { status: response.status, body: JSON.parse(text) as unknown };
+      return { status, body: JSON.parse(text) as unknown };
     } catch {
-      throw new UpstreamError('malformed', `HTTP ${response.status} with a body that is not JSON (${text.length} characters)`);
+      throw new UpstreamError('malformed', `HTTP ${status} with a body that is not JSON (${text.length} characters)`);
     }
   }
 
-  // Private: names what a thrown fetch or body read means: our timeout, our shutdown, or the network.
+  // Private: names what a failed exchange means: our timeout, our shutdown, or the network.
   private transportFailure(error: unknown, signal: AbortSignal): UpstreamError {
     if (isUpstreamError(error)) return error;
     if (this.closing.signal.aborted) return new UpstreamError('cancelled', 'shutting down', { cause: error });
     if (signal.aborted) return new UpstreamError('timeout', `no complete answer within ${this.options.resilience.timeoutMs} ms`, { cause: error });
-    const cause = (error as { cause?: { code?: unknown } }).cause;
-    const code = typeof cause?.code === 'string' ? cause.code : (error as Error).name;
-    return new UpstreamError('network', `network error (${code})`, { cause: error });
+    // Node's client puts the system error's code (ECONNREFUSED, ECONNRESET) on the error itself.
+    const code = (error as { code?: unknown }).code;
+    const name = typeof code === 'string' ? code : (error as Error).name;
+    return new UpstreamError('network', `network error (${name})`, { cause: error });
   }
 
   // Private: one log line per failed call (after retries), at a level that says whether an operator must act.
@@ -175,28 +178,4 @@ function parseAnswer<T>(answer: UpstreamResponse, parse: (answer: UpstreamRespon
     if (isUpstreamError(error)) throw error;
     throw new UpstreamError('malformed', 'the parser failed on the answer', { cause: error });
   }
-}
-
-/** Reads a body as UTF-8, refusing one larger than `maxBytes` (declared or actual). */
-async function readText(response: Response, maxBytes: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-  if (declared > maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new UpstreamError('malformed', `body of ${declared} bytes is over the limit of ${maxBytes}`);
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw new UpstreamError('malformed', `body is over the limit of ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -7,6 +7,7 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 
 export interface RecordedRequest {
   readonly method: string;
@@ -33,6 +34,8 @@ export type Fault =
   | { readonly kind: 'trickle'; readonly tickMs: number }
   /** Wait `ms` more before answering normally. */
   | { readonly kind: 'latency'; readonly ms: number }
+  /** The right answer, compressed with `deflate`, which the client never asks for. */
+  | { readonly kind: 'unaskedEncoding' }
   /** Answer for another code (single lookups) or another query (batches). */
   | { readonly kind: 'wrongCode' }
   /** A batch answer with one result too few. */
@@ -59,6 +62,15 @@ export interface FakeRequest {
 export abstract class FakeProvider {
   /** Added before every answer, in ms. */
   latencyMs = 0;
+  /**
+   * Compress answers with this encoding when the request's `Accept-Encoding` lists it, as the real
+   * providers' front ends do; off by default, so the benchmarks' round trips stay as they were.
+   */
+  compression: 'gzip' | 'br' | undefined;
+  /** Answers sent compressed (by `compression` or a fault). */
+  compressedAnswers = 0;
+  /** TCP connections accepted: keep-alive reuse shows as fewer connections than requests. */
+  connections = 0;
   readonly requests: RecordedRequest[] = [];
   /** The most requests the server was handling at once. */
   maxInFlight = 0;
@@ -112,6 +124,8 @@ export abstract class FakeProvider {
   forget(): this {
     this.requests.length = 0;
     this.maxInFlight = 0;
+    this.compressedAnswers = 0;
+    this.connections = 0;
     return this;
   }
 
@@ -119,6 +133,7 @@ export abstract class FakeProvider {
     const server = http.createServer((req, res) => {
       this.handle(req, res).catch(() => res.destroy());
     });
+    server.on('connection', () => this.connections++);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     this.server = server;
     this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -171,6 +186,12 @@ export abstract class FakeProvider {
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     res.on('close', () => this.inFlight--);
 
+    const accepted = String(req.headers['accept-encoding'] ?? '').split(',').map((e) => e.trim().split(';')[0]);
+    const encoding = this.compression && accepted.includes(this.compression) ? this.compression : undefined;
+    const send = (res: ServerResponse, reply: Reply, as: Encoding | undefined = encoding): void => {
+      if (as) this.compressedAnswers++;
+      sendReply(res, reply, as);
+    };
     const refused = this.admit(request);
     if (refused) return send(res, refused);
     const fault = this.queued.shift() ?? codes.map((code) => this.byCode.get(code)).find(Boolean) ?? this.standing;
@@ -197,15 +218,27 @@ export abstract class FakeProvider {
         return send(res, { status: 200, body: this.malformedBody(request, fault.variant ?? 'truncated') });
       case 'trickle':
         return trickle(res, this.answer(request), fault.tickMs);
+      case 'unaskedEncoding':
+        return send(res, this.answer(request), 'deflate');
       default:
         return send(res, this.answer(request, fault));
     }
   }
 }
 
-function send(res: ServerResponse, reply: Reply): void {
-  res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(reply.body), ...reply.headers });
-  res.end(reply.body);
+const COMPRESS = { gzip: gzipSync, br: brotliCompressSync, deflate: deflateSync } as const;
+
+type Encoding = keyof typeof COMPRESS;
+
+function sendReply(res: ServerResponse, reply: Reply, encoding: Encoding | undefined): void {
+  const body = encoding ? COMPRESS[encoding](reply.body) : Buffer.from(reply.body);
+  res.writeHead(reply.status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': body.length,
+    ...(encoding && { 'content-encoding': encoding, vary: 'Accept-Encoding' }),
+    ...reply.headers,
+  });
+  res.end(body);
 }
 
 // Private: a valid answer sent one byte at a time, until done or the client gives up.
