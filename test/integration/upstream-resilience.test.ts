@@ -4,7 +4,7 @@
  * shutdown. Exact request counts throughout.
  */
 import { CircuitState } from 'cockatiel';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { UpstreamConfig } from '../../src/config.js';
 import type { GeocodeResult } from '../../src/geocoding/geocoder.js';
 import type { PostalKey } from '../../src/geocoding/postal-code.js';
@@ -12,6 +12,7 @@ import { GeocodioGeocoder } from '../../src/geocoding/providers/geocodio.js';
 import { ZippopotamGeocoder } from '../../src/geocoding/providers/zippopotam.js';
 import { FakeGeocodio, FakeZippopotam, placeOf } from '../support/fake-providers/index.js';
 import { captureLogs } from '../support/log-capture.js';
+import { useFakes } from '../support/remote.js';
 
 const FAST: UpstreamConfig = {
   timeoutMs: 1_000,
@@ -27,19 +28,7 @@ const codeOf = (result: GeocodeResult | undefined) => (result?.kind === 'error' 
 
 const zippopotam = new FakeZippopotam();
 const geocodio = new FakeGeocodio();
-const closing: { close(): Promise<void> }[] = [];
-
-beforeAll(async () => {
-  await Promise.all([zippopotam.start(), geocodio.start()]);
-});
-afterAll(async () => {
-  await Promise.all([zippopotam.close(), geocodio.close()]);
-});
-afterEach(async () => {
-  await Promise.all(closing.splice(0).map((g) => g.close()));
-  zippopotam.heal().forget().latencyMs = 0;
-  geocodio.heal().forget().latencyMs = 0;
-});
+const closing = useFakes(zippopotam, geocodio);
 
 function zippo(upstream: Partial<UpstreamConfig> = {}, concurrency = 8) {
   const logs = captureLogs();

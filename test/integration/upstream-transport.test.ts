@@ -4,7 +4,7 @@
  * counted after decompression, and keep-alive connections. Counts are exact: requests,
  * compressed answers, TCP connections.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GeocodeResult } from '../../src/geocoding/geocoder.js';
 import { Transport } from '../../src/geocoding/http/transport.js';
 import { UpstreamError } from '../../src/geocoding/http/upstream-error.js';
@@ -14,6 +14,7 @@ import { ZippopotamGeocoder } from '../../src/geocoding/providers/zippopotam.js'
 import { usRows } from '../support/geonames.js';
 import { FakeGeocodio, FakeZippopotam, placeOf } from '../support/fake-providers/index.js';
 import { captureLogs } from '../support/log-capture.js';
+import { useFakes } from '../support/remote.js';
 
 const UPSTREAM = { timeoutMs: 2_000, retries: 2, retryBaseDelayMs: 5, retryMaxDelayMs: 50, breakerThreshold: 5, breakerHalfOpenAfterMs: 300 };
 const us = (postalCode: string): PostalKey => ({ countryCode: 'US', postalCode });
@@ -23,21 +24,7 @@ const CODES = [...new Set(usRows().map((r) => r.postalCode))].slice(0, 200);
 
 const geocodio = new FakeGeocodio();
 const zippopotam = new FakeZippopotam();
-const closing: { close(): unknown }[] = [];
-
-beforeAll(async () => {
-  await Promise.all([geocodio.start(), zippopotam.start()]);
-});
-afterAll(async () => {
-  await Promise.all([geocodio.close(), zippopotam.close()]);
-});
-afterEach(async () => {
-  await Promise.all(closing.splice(0).map((c) => c.close()));
-  for (const fake of [geocodio, zippopotam]) {
-    fake.heal().forget();
-    fake.compression = undefined;
-  }
-});
+const closing = useFakes(geocodio, zippopotam);
 
 function geo() {
   const logs = captureLogs();

@@ -53,11 +53,33 @@ export function serveWithFake(fake: FakeProvider & { env(): Record<string, strin
   afterAll(() => fake.close());
   afterEach(async () => {
     await Promise.all(servers.splice(0).map((s) => s.stop()));
-    fake.heal().forget().latencyMs = 0;
+    reset(fake);
   });
   return async (env = {}) => {
     const server = await startTestServer({ ...FAST_UPSTREAM, ...fake.env(), ...baseEnv, ...env });
     servers.push(server);
     return server;
   };
+}
+
+/**
+ * Runs `fakes` for the current test file and returns a list for what each test opens against them
+ * (geocoders, transports): after each test those close and every fake is reset.
+ */
+export function useFakes(...fakes: FakeProvider[]): { close(): unknown }[] {
+  const closing: { close(): unknown }[] = [];
+  beforeAll(() => Promise.all(fakes.map((fake) => fake.start())));
+  afterAll(() => Promise.all(fakes.map((fake) => fake.close())));
+  afterEach(async () => {
+    await Promise.all(closing.splice(0).map((c) => c.close()));
+    fakes.forEach(reset);
+  });
+  return closing;
+}
+
+/** Healed, its records forgotten, no added latency, no compression. */
+function reset(fake: FakeProvider): void {
+  fake.heal().forget();
+  fake.latencyMs = 0;
+  fake.compression = undefined;
 }
