@@ -30,7 +30,7 @@ function geo() {
   const logs = captureLogs();
   const geocoder = new GeocodioGeocoder({ url: geocodio.url, apiKey: geocodio.apiKey, apiVersion: geocodio.version, batchSize: 10_000, concurrency: 2, timeoutMs: 2_000, upstream: UPSTREAM, logger: logs.logger });
   closing.push(geocoder);
-  return geocoder;
+  return { geocoder, logs };
 }
 
 function geocodioRequest(signal = new AbortController().signal) {
@@ -47,7 +47,7 @@ function geocodioRequest(signal = new AbortController().signal) {
 describe('compression', () => {
   it.each(['gzip', 'br'] as const)('asks for it, and decodes a %s answer: 200 places from one compressed request', async (encoding) => {
     geocodio.compression = encoding;
-    const results = await geo().geocode(CODES.map(us));
+    const results = await geo().geocoder.geocode(CODES.map(us));
     expect(results.map(codeOf)).toEqual(CODES.map(() => 'found'));
     expect(results[0]).toMatchObject({ place: { latitude: placeOf('US', CODES[0]!).latitude } });
     expect(geocodio.requestCount).toBe(1);
@@ -57,7 +57,7 @@ describe('compression', () => {
 
   it('refuses an encoding it did not ask for as a malformed answer: GEOCODER_UNAVAILABLE, not retried', async () => {
     geocodio.failNext({ kind: 'unaskedEncoding' });
-    expect((await geo().geocode([us('90210')])).map(codeOf)).toEqual(['GEOCODER_UNAVAILABLE']);
+    expect((await geo().geocoder.geocode([us('90210')])).map(codeOf)).toEqual(['GEOCODER_UNAVAILABLE']);
     expect(geocodio.requestCount).toBe(1);
     expect(geocodio.compressedAnswers).toBe(1);
   });
@@ -92,6 +92,16 @@ describe('body size limit', () => {
     geocodio.failNext({ kind: 'status', status: 503, retryAfter: '3' });
     const refused = await transport.exchange(geocodioRequest());
     expect(refused).toMatchObject({ status: 503, text: undefined, headers: { 'retry-after': '3' } });
+  });
+});
+
+describe('redirects', () => {
+  it('does not follow one (it would carry the API key along): one request, GEOCODER_UNAVAILABLE, and an error log that says to check the URL', async () => {
+    const { geocoder, logs } = geo();
+    geocodio.failNext({ kind: 'status', status: 301 });
+    expect((await geocoder.geocode([us('90210')])).map(codeOf)).toEqual(['GEOCODER_UNAVAILABLE']);
+    expect(geocodio.requestCount).toBe(1);
+    expect(logs.messages('error')).toEqual(['the provider redirected the request (HTTP 301), and redirects are not followed: check its configured URL (https, host, path)']);
   });
 });
 

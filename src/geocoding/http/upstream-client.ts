@@ -163,7 +163,10 @@ export class UpstreamClient {
     const details = { request: request.label, failure: error.failure, status: error.status };
     const hint = error.status === undefined ? undefined : statusHints?.[error.status];
     if (hint) logger.error(details, hint);
-    else if (error.failure === 'status' && error.status !== undefined && error.status < 500 && error.status !== 429) {
+    else if (error.failure === 'status' && error.status !== undefined && error.status >= 300 && error.status < 400) {
+      // Not followed on purpose: a redirect would carry the request, API key included, wherever it points.
+      logger.error(details, `the provider redirected the request (HTTP ${error.status}), and redirects are not followed: check its configured URL (https, host, path)`);
+    } else if (error.failure === 'status' && error.status !== undefined && error.status < 500 && error.status !== 429) {
       logger.error(details, `the provider rejected the request (HTTP ${error.status}); this needs a fix here, not a retry`);
     } else if (error.failure === 'cancelled') logger.debug(details, 'request abandoned: shutting down');
     else logger.warn(details, `request failed: ${error.message}`);
