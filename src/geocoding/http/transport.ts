@@ -3,11 +3,11 @@
  * and the body (decompressed, refused past a size), over keep-alive connections owned by one
  * upstream client.
  *
- * Why not the global `fetch`: measured against the fake providers on this machine, undici's fetch
- * spent about twice the CPU of `http.request` on a request (its WHATWG streams, Request and
- * Headers objects): 0.24 against 0.12 ms per Zippopotam lookup, client and fake together, and
- * about 0.4 ms more latency per Geocodio batch of 200 codes (README, Cold cache). Zippopotam
- * makes one request per postal code, so that is paid per code. The `undici` package's `request`
+ * Why not the global `fetch`: against the fake providers on this machine (`npm run
+ * bench:transport`), undici's fetch spent about twice the CPU of `http.request` per request (its
+ * WHATWG streams, Request and Headers objects): 0.38 against 0.16 ms per Zippopotam lookup, client
+ * and fake together, and 0.56 ms more latency per Geocodio batch of 200 codes. Zippopotam makes
+ * one request per postal code, so that is paid per code. The `undici` package's `request`
  * is as fast, but takes 70 ms to import, and the remote providers need nothing `fetch` adds
  * beyond what is here: decompression (providers compress when asked, and a batch of 10,000
  * results is megabytes of JSON) and an abort signal that covers the whole body.
