@@ -61,6 +61,14 @@ describe('compression', () => {
     expect(geocodio.requestCount).toBe(1);
     expect(geocodio.compressedAnswers).toBe(1);
   });
+
+  it('takes a body that does not decode for a malformed answer, not a network fault: one request, no retry', async () => {
+    geocodio.failNext({ kind: 'corruptEncoding' });
+    const { geocoder, logs } = geo();
+    expect((await geocoder.geocode([us('90210')])).map(codeOf)).toEqual(['GEOCODER_UNAVAILABLE']);
+    expect(geocodio.requestCount).toBe(1);
+    expect(logs.messages('warn')).toEqual(['request failed: body does not decode as gzip']);
+  });
 });
 
 describe('body size limit', () => {

@@ -90,16 +90,23 @@ export class Transport {
     const body = await decoded(res);
     const chunks: Buffer[] = [];
     let size = 0;
-    // Async iteration throws when the stream errors or closes early (an abort, a reset): no silent truncation.
-    for await (const chunk of body) {
-      const bytes = chunk as Buffer;
-      size += bytes.length;
-      if (size > max) {
-        body.destroy();
-        res.destroy();
-        throw new UpstreamError('malformed', `body is over the limit of ${max} bytes`);
+    try {
+      // Async iteration throws when the stream errors or closes early (an abort, a reset): no silent truncation.
+      for await (const chunk of body) {
+        const bytes = chunk as Buffer;
+        size += bytes.length;
+        if (size > max) {
+          body.destroy();
+          res.destroy();
+          throw new UpstreamError('malformed', `body is over the limit of ${max} bytes`);
+        }
+        chunks.push(bytes);
       }
-      chunks.push(bytes);
+    } catch (error) {
+      // zlib's errors (Z_DATA_ERROR, Z_BUF_ERROR, ...) mean the bytes are not what their encoding says: the answer is broken, not the network.
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === 'string' && code.startsWith('Z_')) throw new UpstreamError('malformed', `body does not decode as ${res.headers['content-encoding']}`, { cause: error });
+      throw error;
     }
     return Buffer.concat(chunks, size).toString('utf8');
   }

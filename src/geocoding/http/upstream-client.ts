@@ -1,7 +1,8 @@
 /**
  * The HTTP plumbing every remote geocoder shares: Node's own HTTP client (`transport.ts`, which
- * says why not `fetch`) behind one resilience policy per provider (`resilience.ts`). A call either returns what the provider's
- * parser made of an answer (a status its contract defines as one, with its JSON body), or throws:
+ * says why not `fetch`) behind one resilience policy per provider (`resilience.ts`). A call
+ * either returns what the provider's parser made of an answer (a status its contract defines as
+ * one, with its JSON body), or throws:
  * an `UpstreamError`, or one of cockatiel's (circuit open, cancelled). `failure.ts` turns those
  * into what clients see. The parser runs inside the policy, so a malformed answer counts against
  * the circuit breaker like any other provider fault (and, like a 4xx, is not retried).

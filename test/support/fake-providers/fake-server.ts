@@ -36,6 +36,8 @@ export type Fault =
   | { readonly kind: 'latency'; readonly ms: number }
   /** The right answer, compressed with `deflate`, which the client never asks for. */
   | { readonly kind: 'unaskedEncoding' }
+  /** Labelled `Content-Encoding: gzip`, but the bytes are not gzip. */
+  | { readonly kind: 'corruptEncoding' }
   /** Answer for another code (single lookups) or another query (batches). */
   | { readonly kind: 'wrongCode' }
   /** A batch answer with one result too few. */
@@ -220,6 +222,8 @@ export abstract class FakeProvider {
         return trickle(res, this.answer(request), fault.tickMs);
       case 'unaskedEncoding':
         return send(res, this.answer(request), 'deflate');
+      case 'corruptEncoding':
+        return send(res, { ...this.answer(request), headers: { 'content-encoding': 'gzip' } }, undefined);
       default:
         return send(res, this.answer(request, fault));
     }
