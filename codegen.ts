@@ -19,9 +19,9 @@ const config: CodegenConfig = {
         resolverTypeWrapperSignature: 'Promise<T | Error> | T | Error',
         mappers: {
           Location: '../geocoding/geocoder.js#Place',
-          Distance: '../graphql/resolvers/distance.js#DistanceModel',
-          DistanceMatrix: '../graphql/resolvers/distance-matrix.js#DistanceMatrixModel',
-          DistanceMatrixRow: '../graphql/resolvers/distance-matrix.js#DistanceMatrixRowModel',
+          Distance: '../graphql/models/distance.js#DistanceModel',
+          DistanceMatrix: '../graphql/models/distance-matrix.js#DistanceMatrixModel',
+          DistanceMatrixRow: '../graphql/models/distance-matrix.js#DistanceMatrixRowModel',
         },
       },
     },

@@ -47,9 +47,9 @@ class CountingGeocoder implements Geocoder {
   ready(): Promise<void> {
     return this.inner.ready();
   }
-  geocode(keys: readonly PostalKey[], signal?: AbortSignal): Promise<readonly GeocodeResult[]> {
+  geocode(keys: readonly PostalKey[]): Promise<readonly GeocodeResult[]> {
     this.batches.push(keys.length);
-    return this.inner.geocode(keys, signal);
+    return this.inner.geocode(keys);
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:transport`: what one provider request costs the client, the global `fetch`
- * (undici) against the service's own transport (`src/geocoding/http/transport.ts`, `node:http`
+ * (undici) against the service's own transport (`src/geocoding/upstream/transport.ts`, `node:http`
  * with keep-alive), both reading the body as text and parsing it, against the fake providers on
  * 127.0.0.1 with no added latency. Two shapes: Zippopotam lookups (one small GET per code, 8 in
  * flight, as the provider runs them) and Geocodio batches (one POST of 200 codes, ~80 KB back).
@@ -10,7 +10,7 @@
  * medians of per-round figures.
  */
 import { FakeGeocodio, FakeZippopotam } from '../test/support/fake-providers/index.js';
-import { Transport } from '../src/geocoding/http/transport.js';
+import { Transport } from '../src/geocoding/upstream/transport.js';
 import { defaultUsDataFile } from '../src/geocoding/providers/embedded.js';
 import { readGeoNames } from './lib/shapes.js';
 import { median, ratio, table } from './lib/stats.js';

@@ -19,7 +19,8 @@ logger.info({ phase: 'config', geocoders: config.geocoders, production: config.p
 process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 
 const app = await startApp({ config, logger });
-logger.info({ phase: 'listen', url: `${app.url}/graphql` }, `listening on ${app.url}/graphql`);
+const bound = config.http.host === undefined ? `port ${app.port} of every interface (${app.url}/graphql from this machine)` : `${app.url}/graphql`;
+logger.info({ phase: 'listen', url: `${app.url}/graphql`, host: config.http.host ?? null, port: app.port }, `listening on ${bound}`);
 
 app.ready.then(
   () => logger.info({ phase: 'ready', sinceProcessStartMs: Math.round(performance.now()) }, 'ready to serve'),
@@ -34,7 +35,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
-    logger.info({ phase: 'shutdown', signal }, 'shutting down: finishing in-flight requests');
+    logger.info({ phase: 'shutdown', signal }, 'shutting down: not ready from now on');
     app.stop().then(
       () => {
         // No process.exit: letting the loop drain flushes the last log lines, and a handle left open shows up as a hang in tests.

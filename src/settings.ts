@@ -33,7 +33,7 @@ export function defineSettings<Shape extends z.ZodRawShape, Options>(settings: S
 }
 
 /** The options a declaration produces. */
-export type OptionsOf<S> = S extends Settings<z.ZodRawShape, infer Options> ? Options : never;
+export type OptionsOf<S extends { read(...args: never[]): unknown }> = ReturnType<S['read']>;
 
 // Variable kinds shared by the declarations. Environment values are strings; these coerce them.
 
@@ -50,10 +50,10 @@ export const bool = (fallback: boolean) => z.stringbool().default(fallback);
 export const optionalBool = () => z.stringbool().optional();
 
 /** A comma-separated list; blanks dropped. */
-export const list = () =>
+export const list = (fallback = '') =>
   z
     .string()
-    .default('')
+    .default(fallback)
     .transform((s) => s.split(',').map((item) => item.trim()).filter(Boolean));
 
 /** An absolute http(s) URL without a trailing slash, so paths can be appended. */

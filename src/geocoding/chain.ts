@@ -1,7 +1,7 @@
 /**
  * A chain of geocoders, itself a `Geocoder`: each key goes to the first provider, and only the
  * keys it lacks (or failed on) go on to the next. Each provider gets its keys in batches of at
- * most its own `maxBatchSize`.
+ * most its own `maxBatchSize`: this is the one place batches are split.
  */
 import type { GeocodeResult, Geocoder } from './geocoder.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -28,12 +28,12 @@ export class GeocoderChain implements Geocoder {
     await Promise.all(this.providers.map((p) => p.ready()));
   }
 
-  async geocode(keys: readonly PostalKey[], signal?: AbortSignal): Promise<readonly GeocodeResult[]> {
+  async geocode(keys: readonly PostalKey[]): Promise<readonly GeocodeResult[]> {
     const results: GeocodeResult[] = new Array<GeocodeResult>(keys.length);
     let pending = keys.map((_, i) => i);
     for (const provider of this.providers) {
       if (pending.length === 0) break;
-      const answers = await geocodeInBatches(provider, pending.map((i) => keys[i] as PostalKey), signal);
+      const answers = await geocodeInBatches(provider, pending.map((i) => keys[i] as PostalKey));
       const next: number[] = [];
       pending.forEach((keyIndex, j) => {
         const answer = answers[j] as GeocodeResult;
@@ -54,10 +54,10 @@ export class GeocoderChain implements Geocoder {
 }
 
 /** Splits keys into the provider's batch size and runs the batches concurrently (providers cap their own concurrency). */
-async function geocodeInBatches(provider: Geocoder, keys: readonly PostalKey[], signal?: AbortSignal): Promise<GeocodeResult[]> {
+async function geocodeInBatches(provider: Geocoder, keys: readonly PostalKey[]): Promise<GeocodeResult[]> {
   const size = provider.maxBatchSize;
-  if (keys.length <= size) return [...(await provider.geocode(keys, signal))];
+  if (keys.length <= size) return [...(await provider.geocode(keys))];
   const batches: PostalKey[][] = [];
   for (let i = 0; i < keys.length; i += size) batches.push(keys.slice(i, i + size));
-  return (await Promise.all(batches.map((batch) => provider.geocode(batch, signal)))).flat();
+  return (await Promise.all(batches.map((batch) => provider.geocode(batch)))).flat();
 }

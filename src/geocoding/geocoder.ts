@@ -22,17 +22,20 @@ export type GeocodeResult =
   /** The provider could not answer (down, timed out, rate limited): never cached, the next request tries again. */
   | { readonly kind: 'error'; readonly error: AppError };
 
+/** An answer that settles the question (found or not), so it may be cached; errors never are. */
+export type Settled = Extract<GeocodeResult, { kind: 'found' | 'notFound' }>;
+
 export interface Geocoder {
   /** Short name used in configuration (`GEOCODER`), logs and metrics. */
   readonly name: string;
-  /** The most keys one `geocode` call may carry; the loader splits larger batches. */
+  /** The most keys one `geocode` call may carry; the chain splits larger batches. */
   readonly maxBatchSize: number;
   /** Postal codes held in memory, for providers with a local dataset (reported as a metric). */
   readonly size?: number;
   /** Resolves when the provider can answer (e.g. its dataset is loaded). */
   ready(): Promise<void>;
   /** One result per key, in the order of `keys`. Must not reject. */
-  geocode(keys: readonly PostalKey[], signal?: AbortSignal): Promise<readonly GeocodeResult[]>;
+  geocode(keys: readonly PostalKey[]): Promise<readonly GeocodeResult[]>;
   /** Releases sockets and timers. */
   close?(): Promise<void>;
 }

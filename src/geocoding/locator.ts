@@ -28,12 +28,36 @@
  */
 import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
+import type { Clock } from '../clock.js';
 import { AppError, isAppError, quoteInput } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { MaybePromise } from '../maybe-promise.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { GeocodeResult, Geocoder, Place } from './geocoder.js';
+import type { GeocodeResult, Geocoder, Place, Settled } from './geocoder.js';
 import { keyId, toPostalKey, type PostalKey } from './postal-code.js';
+import { defineSettings, int, ms } from '../settings.js';
+
+const DAY_MS = 86_400_000;
+
+export const locatorSettings = defineSettings({
+  title: 'In-process cache and batching',
+  variables: {
+    CACHE_MAX_ENTRIES: int(1, 100_000_000, 100_000).describe('Most geocoding answers kept in the in-process LRU.'),
+    CACHE_TTL_MS: ms(1, 365 * DAY_MS, DAY_MS).describe('How long a found location is kept, in ms (default 1 day).'),
+    CACHE_NOT_FOUND_TTL_MS: ms(1, 365 * DAY_MS, 3_600_000).describe('How long a not-found answer is kept, in ms (default 1 hour).'),
+    CACHE_STALE_MAX_MS: ms(0, 365 * DAY_MS, 7 * DAY_MS).describe(
+      'How long past its TTL an answer may still be served, with a STALE_LOCATION warning, while the geocoder fails, in ms (default 7 days; 0 never).',
+    ),
+    BATCH_WINDOW_MS: ms(0, 1_000, 0).describe('How long lookups from concurrent operations wait to share one geocoder batch, in ms (0: one tick).'),
+  },
+  read: (env) => ({
+    maxEntries: env.CACHE_MAX_ENTRIES,
+    ttlMs: env.CACHE_TTL_MS,
+    notFoundTtlMs: env.CACHE_NOT_FOUND_TTL_MS,
+    staleMaxMs: env.CACHE_STALE_MAX_MS,
+    batchWindowMs: env.BATCH_WINDOW_MS,
+  }),
+});
 
 export interface LocatorOptions {
   /** Most settled answers kept. */
@@ -47,7 +71,7 @@ export interface LocatorOptions {
   /** How long past its TTL an answer may be served while the geocoder fails, in ms; 0 never. Default 0. */
   readonly staleMaxMs?: number;
   /** Clock for TTLs, in ms; tests inject one. Default `performance`. */
-  readonly perf?: { now(): number };
+  readonly clock?: Clock;
   /** Where cache and batch figures go; none in unit tests. */
   readonly metrics?: Metrics;
 }
@@ -66,11 +90,9 @@ export type Located = Place | AppError;
  */
 export interface LocationLookup {
   locate(postalCode: string, countryCode: string): MaybePromise<Located>;
-  locateKey(key: PostalKey): MaybePromise<Located>;
 }
 
 /** What the LRU stores: only answers that settle the question, with when they stop being fresh. */
-type Settled = Extract<GeocodeResult, { kind: 'found' | 'notFound' }>;
 interface Entry {
   readonly result: Settled;
   /** When the entry's TTL ends, on the cache's clock, in ms. */
@@ -83,7 +105,7 @@ type Answer = Entry | { readonly failure: AppError };
 export class Locator {
   private readonly cache: LRUCache<string, Entry>;
   private readonly batcher: DataLoader<PostalKey, Answer, string>;
-  private readonly clock: { now(): number };
+  private readonly clock: Clock;
   private readonly metrics: Metrics | undefined;
   // Plain counts, added to the Prometheus counter when it is read (metrics.ts says why).
   private readonly lookups: { hit: number; miss: number } | undefined;
@@ -95,19 +117,18 @@ export class Locator {
   ) {
     this.batcher = new DataLoader((keys) => this.settleBatch(keys), {
       cacheKeyFn: keyId,
-      maxBatchSize: geocoder.maxBatchSize,
       ...(options.batchWindowMs > 0 && {
         batchScheduleFn: (callback: () => void) => setTimeout(callback, options.batchWindowMs),
       }),
     });
-    this.clock = options.perf ?? performance;
+    this.clock = options.clock ?? performance;
     this.metrics = options.metrics;
     this.lookups = options.metrics?.locationLookups;
     this.cache = new LRUCache<string, Entry>({
       max: options.maxEntries,
       ttl: options.ttlMs,
       // An injected clock is read on every check rather than cached for a millisecond.
-      ...(options.perf && { perf: options.perf, ttlResolution: 0 }),
+      ...(options.clock && { perf: options.clock, ttlResolution: 0 }),
       // Expired entries stay until evicted or replaced: they are what stale-on-error serves.
       noDeleteOnStaleGet: true,
       ...(options.metrics && {
@@ -141,7 +162,6 @@ export class Locator {
         const key = parseKey(postalCode, countryCode);
         return isAppError(key) ? key : locateKey(key);
       },
-      locateKey,
     };
   }
 
@@ -151,12 +171,7 @@ export class Locator {
    */
   locate(postalCode: string, countryCode: string, listener?: StaleListener): MaybePromise<Located> {
     const key = parseKey(postalCode, countryCode);
-    return isAppError(key) ? key : this.locateKey(key, listener);
-  }
-
-  /** Resolves a key that is already normalized. Never rejects. */
-  locateKey(key: PostalKey, listener?: StaleListener): MaybePromise<Located> {
-    return this.lookup(key, keyId(key), listener);
+    return isAppError(key) ? key : this.lookup(key, keyId(key), listener);
   }
 
   // Private: a fresh hit answered at once; anything else waits for the DataLoader.

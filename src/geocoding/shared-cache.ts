@@ -13,10 +13,31 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { GeocodeResult, Geocoder } from './geocoder.js';
+import { defineSettings, ms } from '../settings.js';
+import type { GeocodeResult, Geocoder, Settled } from './geocoder.js';
 import { keyId, type PostalKey } from './postal-code.js';
+
+export const sharedCacheSettings = defineSettings({
+  title: 'Shared cache (Redis), for several replicas',
+  variables: {
+    REDIS_URL: z
+      .url({ protocol: /^rediss?$/, message: 'a redis:// or rediss:// URL' })
+      .optional()
+      .describe('A shared second-level cache for several replicas, e.g. redis://host:6379. Unset: in-process cache only.'),
+    REDIS_KEY_PREFIX: z.string().min(1).default('postal-distance:v1:').describe('Prefix of every key; bump its version when the stored shape changes.'),
+    REDIS_TIMEOUT_MS: ms(1, 60_000, 100).describe('Longest wait for one Redis command before falling back to the geocoder, in ms.'),
+    REDIS_LEASE_MS: ms(1, 600_000, 10_000).describe('How long one replica may hold a code while fetching it; others wait for its answer at most this long, in ms.'),
+    REDIS_POLL_MS: ms(1, 10_000, 25).describe("How often a replica waiting on another's fetch looks for the answer, in ms."),
+  },
+  read: (env) =>
+    env.REDIS_URL === undefined
+      ? undefined
+      : { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, timeoutMs: env.REDIS_TIMEOUT_MS, leaseMs: env.REDIS_LEASE_MS, pollMs: env.REDIS_POLL_MS },
+});
 
 export interface SharedCacheOptions {
   readonly url: string;
@@ -34,8 +55,6 @@ export interface SharedCacheOptions {
   readonly pollMs: number;
 }
 
-type Settled = Extract<GeocodeResult, { kind: 'found' | 'notFound' }>;
-
 /**
  * ioredis, loaded when the first shared cache is made rather than imported: only a replica with
  * REDIS_URL needs it, and loading it added about 40 ms to every start-up (README, Start-up).
@@ -43,6 +62,28 @@ type Settled = Extract<GeocodeResult, { kind: 'found' | 'notFound' }>;
  * leaves ioredis out (build/bundle.ts), so this loads it from node_modules in both builds.
  */
 const loadIoredis = (): typeof import('ioredis') => createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
+
+/** The shared cache's metrics: registered only when there is a shared cache, so no "Redis down" alert fires without one. */
+class SharedCacheMetrics {
+  readonly lookups: Counter<'result'>;
+  readonly errors: Counter;
+  readonly up: Gauge;
+
+  constructor(registry: Registry) {
+    this.lookups = new Counter({
+      name: 'shared_cache_lookups_total',
+      help: 'Codes looked up in the shared Redis cache: hit, miss (this replica fetches), wait (another replica is fetching).',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    });
+    this.errors = new Counter({
+      name: 'shared_cache_errors_total',
+      help: 'Failed or timed-out shared-cache (Redis) commands; each fell back to the geocoder.',
+      registers: [registry],
+    });
+    this.up = new Gauge({ name: 'shared_cache_up', help: '1 while the shared cache (Redis) is reachable, 0 otherwise.', registers: [registry] });
+  }
+}
 
 export class SharedCacheGeocoder implements Geocoder {
   readonly name: string;
@@ -52,13 +93,15 @@ export class SharedCacheGeocoder implements Geocoder {
   /** Whether Redis is connected; false until its first `ready`, so nothing waits on a connection in progress. */
   private up = false;
   private connectedOnce = false;
+  private readonly stats: SharedCacheMetrics;
 
   constructor(
     private readonly inner: Geocoder,
     private readonly options: SharedCacheOptions,
     private readonly logger: Logger,
-    private readonly metrics: Metrics,
+    metrics: Metrics,
   ) {
+    this.stats = new SharedCacheMetrics(metrics.registry);
     this.name = inner.name;
     this.maxBatchSize = inner.maxBatchSize;
     const { Redis } = loadIoredis();
@@ -78,7 +121,7 @@ export class SharedCacheGeocoder implements Geocoder {
       if (this.up) this.logger.warn({ err: error }, 'shared cache (Redis) error');
       else this.logger.debug({ err: error }, 'shared cache (Redis) still unavailable');
     });
-    metrics.sharedCacheUp.set(0);
+    this.stats.up.set(0);
   }
 
   get size(): number | undefined {
@@ -89,28 +132,28 @@ export class SharedCacheGeocoder implements Geocoder {
     return this.inner.ready();
   }
 
-  async geocode(keys: readonly PostalKey[], signal?: AbortSignal): Promise<readonly GeocodeResult[]> {
+  async geocode(keys: readonly PostalKey[]): Promise<readonly GeocodeResult[]> {
     const results = new Array<GeocodeResult | undefined>(keys.length);
     const stored = await this.read(keys);
     let misses: number[] = [];
     stored.forEach((value, i) => (value ? (results[i] = value) : misses.push(i)));
-    this.metrics.sharedCacheLookups.inc({ result: 'hit' }, keys.length - misses.length);
+    this.stats.lookups.inc({ result: 'hit' }, keys.length - misses.length);
     if (misses.length === 0) return results as GeocodeResult[];
 
     // Take the lease on each missed code; codes another replica holds are waited for, not fetched.
     const owned = await this.lease(misses.map((i) => keys[i] as PostalKey));
     const mine = misses.filter((_, j) => owned[j]);
     const theirs = misses.filter((_, j) => !owned[j]);
-    this.metrics.sharedCacheLookups.inc({ result: 'miss' }, mine.length);
-    this.metrics.sharedCacheLookups.inc({ result: 'wait' }, theirs.length);
+    this.stats.lookups.inc({ result: 'miss' }, mine.length);
+    this.stats.lookups.inc({ result: 'wait' }, theirs.length);
 
-    const [fetched, awaited] = await Promise.all([this.fetch(keys, mine, signal), this.await(keys, theirs)]);
+    const [fetched, awaited] = await Promise.all([this.geocodeAndStore(keys, mine), this.awaitLeaseholders(keys, theirs)]);
     mine.forEach((i, j) => (results[i] = fetched[j]));
     // Whatever the leaseholder did not answer in time (it failed, or died) we ask for ourselves.
     misses = [];
     theirs.forEach((i, j) => (awaited[j] ? (results[i] = awaited[j]) : misses.push(i)));
     if (misses.length > 0) {
-      const late = await this.fetch(keys, misses, signal);
+      const late = await this.geocodeAndStore(keys, misses);
       misses.forEach((i, j) => (results[i] = late[j]));
     }
     return results as GeocodeResult[];
@@ -122,10 +165,10 @@ export class SharedCacheGeocoder implements Geocoder {
   }
 
   // Private: asks the wrapped geocoder for keys[indexes], stores what settles, releases the leases.
-  private async fetch(keys: readonly PostalKey[], indexes: readonly number[], signal?: AbortSignal): Promise<readonly GeocodeResult[]> {
+  private async geocodeAndStore(keys: readonly PostalKey[], indexes: readonly number[]): Promise<readonly GeocodeResult[]> {
     if (indexes.length === 0) return [];
     const batch = indexes.map((i) => keys[i] as PostalKey);
-    const answers = await this.inner.geocode(batch, signal);
+    const answers = await this.inner.geocode(batch);
     if (!this.up) return answers;
     const pipeline = this.redis.pipeline();
     batch.forEach((key, j) => {
@@ -168,7 +211,7 @@ export class SharedCacheGeocoder implements Geocoder {
   }
 
   // Private: polls for answers another replica is fetching, until each arrives or its lease ends.
-  private async await(keys: readonly PostalKey[], indexes: readonly number[]): Promise<(Settled | undefined)[]> {
+  private async awaitLeaseholders(keys: readonly PostalKey[], indexes: readonly number[]): Promise<(Settled | undefined)[]> {
     const answers = new Array<Settled | undefined>(indexes.length);
     let pending = indexes.map((_, j) => j);
     const deadline = performance.now() + this.options.leaseMs;
@@ -196,21 +239,21 @@ export class SharedCacheGeocoder implements Geocoder {
 
   // Private: a failed or timed-out command; the caller has already fallen back to the geocoder.
   private failed(error: unknown): void {
-    this.metrics.sharedCacheErrors.inc();
+    this.stats.errors.inc();
     this.logger.debug({ err: error }, 'shared cache (Redis) command failed; fell back to the geocoder');
   }
 
   private markDown(): void {
     if (this.up) this.logger.warn('shared cache (Redis) unavailable: serving from the in-process cache and the geocoder');
     this.up = false;
-    this.metrics.sharedCacheUp.set(0);
+    this.stats.up.set(0);
   }
 
   private markUp(): void {
     this.logger.info(this.connectedOnce ? 'shared cache (Redis) available again' : 'shared cache (Redis) connected');
     this.connectedOnce = true;
     this.up = true;
-    this.metrics.sharedCacheUp.set(1);
+    this.stats.up.set(1);
   }
 }
 

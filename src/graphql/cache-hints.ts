@@ -23,6 +23,9 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
+  isInterfaceType,
+  isObjectType,
+  isUnionType,
   Kind,
   type ConstDirectiveNode,
   type FragmentDefinitionNode,
@@ -33,19 +36,12 @@ import {
   type GraphQLObjectType,
   type GraphQLOutputType,
   type GraphQLSchema,
-  type GraphQLUnionType,
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
 
-// Kinds of types by their `Symbol.toStringTag`, not graphql's `isObjectType` & co.: those use
-// `instanceof`, and under vitest this module and the CJS @apollo/subgraph that builds the schema
-// load different copies of graphql (see errors.ts).
-const tag = (type: object): unknown => (type as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
-const hasFields = (type: object | null | undefined): type is GraphQLObjectType | GraphQLInterfaceType =>
-  !!type && (tag(type) === 'GraphQLObjectType' || tag(type) === 'GraphQLInterfaceType');
-const isUnion = (type: object | null | undefined): type is GraphQLUnionType => !!type && tag(type) === 'GraphQLUnionType';
-const isComposite = (type: object | null | undefined): type is GraphQLCompositeType => hasFields(type) || isUnion(type);
+const hasFields = (type: unknown): type is GraphQLObjectType | GraphQLInterfaceType => isObjectType(type) || isInterfaceType(type);
+const isComposite = (type: unknown): type is GraphQLCompositeType => hasFields(type) || isUnionType(type);
 function namedType(type: GraphQLOutputType): GraphQLNamedType {
   let t: GraphQLOutputType = type;
   while ('ofType' in t) t = t.ofType;
@@ -125,7 +121,7 @@ function fieldHint(field: GraphQLField<unknown, unknown>, target: GraphQLNamedTy
   let inherit = false;
   const composite = isComposite(target);
   if (composite) {
-    hint = isRoot && field.name === '_entities' && isUnion(target) ? entitiesHint(target.getTypes()) : hintOf(target.astNode?.directives, target.extensionASTNodes);
+    hint = isRoot && field.name === '_entities' && isUnionType(target) ? entitiesHint(target.getTypes()) : hintOf(target.astNode?.directives, target.extensionASTNodes);
     inherit = hint.inheritMaxAge === true;
   }
   const own = hintOf(field.astNode?.directives, []);
@@ -171,6 +167,8 @@ function hintOf(directives: readonly ConstDirectiveNode[] | undefined, extension
 export interface CacheHintsOptions<TContext> {
   /** A response this says yes for is `no-store` whatever its hints, as one with errors is (e.g. it carries a warning). */
   readonly uncacheable?: (context: TContext) => boolean;
+  /** Told the policy each response was given (`maxAge` 0 when it is not cacheable). */
+  readonly onPolicy?: (context: TContext, policy: ResponsePolicy) => void;
 }
 
 /**
@@ -198,6 +196,7 @@ export function cacheHintsPlugin<TContext extends object>(options: CacheHintsOpt
             policy = known;
           }
           response.http.headers.set('cache-control', cacheControlHeader(policy, hasErrors));
+          options.onPolicy?.(contextValue, policy);
         },
       };
     },

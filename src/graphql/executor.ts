@@ -43,6 +43,18 @@ import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestCont
 import { execute, GraphQLError, printSchema, type GraphQLSchema, type SourceLocation } from 'graphql';
 import type { CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
+import { defineSettings, int } from '../settings.js';
+
+export const jitSettings = defineSettings({
+  title: 'Compiled execution (graphql-jit)',
+  variables: {
+    JIT_MAX_OPERATIONS: int(0, 1_000_000, 1_000).describe(
+      'Most operations kept compiled, least recently used evicted first; 0 turns compilation off (graphql-js executes everything).',
+    ),
+    JIT_COMPILE_AFTER: int(0, 1_000_000, 1).describe('Executions by graphql-js before an operation is compiled; 0 compiles it the first time.'),
+  },
+  read: (env) => ({ maxOperations: env.JIT_MAX_OPERATIONS, compileAfter: env.JIT_COMPILE_AFTER }),
+});
 
 /** Why an execution ran where it did (the `reason` label of `graphql_executions_total`). */
 export type ExecutionReason = 'compiled' | 'trace' | 'new-operation' | 'not-compilable' | 'invalid-variables';

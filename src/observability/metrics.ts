@@ -1,13 +1,9 @@
 /**
  * Prometheus metrics (prom-client), served on `GET /metrics`. One registry per app instance, so
- * tests running several apps in one process never share counters.
+ * tests running several apps in one process never share counters. A component that exists only in
+ * some configurations (the shared cache) registers its own metrics here when it is made.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-
-const OPERATION_LABEL = Symbol('operationLabel');
-interface Labelled {
-  [OPERATION_LABEL]?: string;
-}
 
 /** Operation names come from clients: keep at most this many distinct label values, then "other". */
 const MAX_OPERATION_NAMES = 100;
@@ -43,21 +39,6 @@ export class Metrics {
     help: 'Bytes of requests and responses held by the response cache.',
     registers: [this.registry],
   });
-
-  /**
-   * Leaves a request's bounded operation label on the HTTP request object handed to Apollo
-   * (`request.http` in plugins; Apollo copies the context, not this): the request plugin sets it,
-   * the HTTP layer keeps it with a cached response, to count the hits that never reach Apollo.
-   * A property rather than a WeakMap: one short-lived WeakMap key per request costs the GC.
-   */
-  recordOperation(httpRequest: object, label: string): void {
-    (httpRequest as Labelled)[OPERATION_LABEL] = label;
-  }
-
-  /** The label {@link recordOperation} left on a request, if any. */
-  operationOf(httpRequest: object): string | undefined {
-    return (httpRequest as Labelled)[OPERATION_LABEL];
-  }
 
   readonly graphqlExecutions = new Counter({
     name: 'graphql_executions_total',
@@ -133,25 +114,6 @@ export class Metrics {
   readonly locationCacheEntries = new Gauge({
     name: 'location_cache_entries',
     help: 'Answers held in the in-process LRU.',
-    registers: [this.registry],
-  });
-
-  readonly sharedCacheLookups = new Counter({
-    name: 'shared_cache_lookups_total',
-    help: 'Codes looked up in the shared Redis cache: hit, miss (this replica fetches), wait (another replica is fetching).',
-    labelNames: ['result'] as const,
-    registers: [this.registry],
-  });
-
-  readonly sharedCacheErrors = new Counter({
-    name: 'shared_cache_errors_total',
-    help: 'Failed or timed-out shared-cache (Redis) commands; each fell back to the geocoder.',
-    registers: [this.registry],
-  });
-
-  readonly sharedCacheUp = new Gauge({
-    name: 'shared_cache_up',
-    help: '1 while the shared cache (Redis) is reachable, 0 otherwise.',
     registers: [this.registry],
   });
 

@@ -6,7 +6,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Context } from '../graphql/context.js';
-import { formatError, isExpectedError } from '../graphql/errors.js';
+import { formatError, isExpectedError } from '../graphql/error-boundary.js';
 import type { Metrics, Outcome } from './metrics.js';
 
 export function requestPlugin(metrics: Metrics): ApolloServerPlugin<Context> {
@@ -24,10 +24,11 @@ export function requestPlugin(metrics: Metrics): ApolloServerPlugin<Context> {
           const unexpected = details.some((d) => 'err' in d);
           contextValue.logger[unexpected ? 'error' : 'info']({ operationName, errors: details }, 'request had errors');
         },
-        async willSendResponse({ response, operationName, request }) {
+        async willSendResponse({ response, operationName }) {
           const seconds = (performance.now() - started) / 1000;
           const operation = metrics.operationLabel(operationName);
-          if (request.http) metrics.recordOperation(request.http, operation);
+          // The HTTP layer counts a later response-cache hit of this request under the same label.
+          contextValue.outcome.operation = operation;
           const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
           metrics.countRequest(operation, outcomeOf(body?.data, body?.errors), seconds);
           contextValue.logger.debug({ operationName, ms: Math.round(seconds * 1e4) / 10 }, 'request done');

@@ -5,15 +5,30 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config.js';
+import { defineSettings, optionalBool } from '../settings.js';
 import { cacheHintsPlugin } from '../graphql/cache-hints.js';
 import type { Context } from '../graphql/context.js';
-import { formatError } from '../graphql/errors.js';
+import { formatError } from '../graphql/error-boundary.js';
 import { compiledExecution, type ExecutionReason } from '../graphql/executor.js';
 import { operationLimits } from '../graphql/limits.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { requestPlugin } from '../observability/request-plugin.js';
 import { warningsPlugin } from '../graphql/warnings.js';
+
+export const apolloSettings = defineSettings({
+  title: 'GraphQL server',
+  variables: {
+    INTROSPECTION: optionalBool().describe('Schema introspection. Default: on in development, off in production.'),
+    LANDING_PAGE: optionalBool().describe('Apollo Sandbox on GET /graphql from a browser. Default: on in development, off in production.'),
+    FIELD_SUGGESTIONS: optionalBool().describe('"Did you mean …" suggestions in validation errors. Default: on in development, off in production.'),
+  },
+  read: (env, { production }) => ({
+    introspection: env.INTROSPECTION ?? !production,
+    landingPage: env.LANDING_PAGE ?? !production,
+    fieldSuggestions: env.FIELD_SUGGESTIONS ?? !production,
+  }),
+});
 
 /** Preloaded in Apollo Sandbox in development. */
 export const EXAMPLE_OPERATION = `# Distance between Beverly Hills and Manhattan
@@ -33,7 +48,7 @@ query Example {
  * needs an instance Apollo never instruments (executor.ts).
  */
 export function createApolloServer(schema: () => GraphQLSchema, config: Config, logger: Logger, metrics: Metrics): ApolloServer<Context> {
-  const limits = operationLimits(config.limits, !config.fieldSuggestions);
+  const limits = operationLimits(config.limits, !config.apollo.fieldSuggestions);
   return new ApolloServer<Context>({
     ...executionOptions(schema, config, logger, metrics),
     logger,
@@ -44,15 +59,19 @@ export function createApolloServer(schema: () => GraphQLSchema, config: Config, 
     includeStacktraceInErrorResponses: false,
     // main.ts owns shutdown (drain, then exit 0); Apollo's own handler would race it and re-raise the signal.
     stopOnTerminationSignals: false,
-    introspection: config.introspection,
+    introspection: config.apollo.introspection,
     plugins: [
-      config.landingPage
+      config.apollo.landingPage
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, document: EXAMPLE_OPERATION })
         : ApolloServerPluginLandingPageDisabled(),
       // Cache-Control from the schema's hints, once per operation, instead of Apollo's hook on every field (cache-hints.ts).
       ApolloServerPluginCacheControlDisabled(),
       // A location served stale because the geocoder failed must not be kept downstream for a day.
-      cacheHintsPlugin<Context>({ uncacheable: (context) => context.warnings.list().length > 0 }),
+      cacheHintsPlugin<Context>({
+        uncacheable: (context) => context.warnings.list().length > 0,
+        // The response cache keeps a response by this policy (http/graphql-route.ts).
+        onPolicy: (context, policy) => (context.outcome.policy = policy),
+      }),
       requestPlugin(metrics),
       ...limits.plugins,
       warningsPlugin,

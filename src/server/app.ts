@@ -4,20 +4,22 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { Config } from '../config.js';
 import { GeocoderChain } from '../geocoding/chain.js';
 import type { Geocoder } from '../geocoding/geocoder.js';
 import { Locator } from '../geocoding/locator.js';
-import { SharedCacheGeocoder } from '../geocoding/shared-cache.js';
 import { createProviders } from '../geocoding/providers/index.js';
+import { SharedCacheGeocoder } from '../geocoding/shared-cache.js';
 import type { Context } from '../graphql/context.js';
 import { createSchema } from '../graphql/schema.js';
 import { ResponseWarnings } from '../graphql/warnings.js';
 import type { Logger } from '../logger.js';
 import { Metrics } from '../observability/metrics.js';
 import { createApolloServer } from './apollo.js';
-import { createHttpServer } from './http.js';
+import type { Readiness } from './http/ops-routes.js';
+import { ResponseCache } from './http/response-cache.js';
+import { createHttpServer } from './http/server.js';
+import { closeGracefully } from './shutdown.js';
 
 export interface AppOptions {
   readonly config: Config;
@@ -30,11 +32,10 @@ export interface App {
   /** Base URL, e.g. `http://127.0.0.1:4001`; GraphQL is at `${url}/graphql`. */
   readonly url: string;
   readonly port: number;
-  readonly locator: Locator;
   readonly metrics: Metrics;
   /** Resolves when every geocoder can answer; rejects if one cannot start (e.g. a dataset fails to load). */
   readonly ready: Promise<void>;
-  /** Stops accepting, lets in-flight requests finish (up to `shutdownTimeoutMs`), then releases everything. */
+  /** Shuts down as orchestrators expect (see shutdown.ts), then releases everything. */
   stop(): Promise<void>;
 }
 
@@ -48,21 +49,24 @@ export interface Service {
   context(requestId: string): Context;
   /** Resolves when every geocoder can answer; rejects if one cannot start (e.g. a dataset fails to load). */
   readonly ready: Promise<void>;
-  /** What `/readyz` reports: `null` until ready. */
-  readiness(): Record<string, unknown> | null;
+  /** What `/readyz` reports. */
+  readiness(): Readiness;
+  /** From now on `/readyz` says `stopping`. */
+  markStopping(): void;
 }
 
 /** Assembles the service without an HTTP layer (the HTTP-layer benchmark serves it through others). */
 export function createService({ config, logger, geocoder: injected }: AppOptions): Service {
   const metrics = new Metrics();
-  const providers = injected ?? new GeocoderChain(createProviders({ config, logger, metrics }), metrics);
+  const providers = injected ?? new GeocoderChain(createProviders(config.geocoders, config.providers, { logger, metrics, upstream: config.upstream }), metrics);
   // With Redis, replicas share answers below their own LRU; see shared-cache.ts.
   const geocoder = config.redis
-    ? new SharedCacheGeocoder(providers, { ...config.redis, ttlMs: config.cache.ttlMs, notFoundTtlMs: config.cache.notFoundTtlMs }, logger.child({ component: 'shared-cache' }), metrics)
+    ? new SharedCacheGeocoder(providers, { ...config.redis, ttlMs: config.locator.ttlMs, notFoundTtlMs: config.locator.notFoundTtlMs }, logger.child({ component: 'shared-cache' }), metrics)
     : providers;
-  const locator = new Locator(geocoder, { ...config.cache, batchWindowMs: config.batchWindowMs, metrics }, logger.child({ component: 'locator' }));
+  const locator = new Locator(geocoder, { ...config.locator, metrics }, logger.child({ component: 'locator' }));
 
   let readyAt: number | null = null;
+  let stopping = false;
   const ready = geocoder.ready().then(() => {
     readyAt = performance.now();
     metrics.datasetCodes.set(geocoder.size ?? 0);
@@ -76,48 +80,64 @@ export function createService({ config, logger, geocoder: injected }: AppOptions
     metrics,
     context(requestId) {
       const warnings = new ResponseWarnings();
-      return { locator: locator.forRequest(warnings, config.limits.maxPostalCodes), limits: config.limits, requestId, logger: logger.child({ requestId }), warnings };
+      return {
+        locator: locator.forRequest(warnings, config.limits.maxPostalCodes),
+        limits: config.limits,
+        requestId,
+        logger: logger.child({ requestId }),
+        warnings,
+        outcome: {},
+      };
     },
     ready,
-    readiness: () => (readyAt === null ? null : { geocoder: geocoder.name, postalCodes: geocoder.size ?? 0, uptimeMs: Math.round(performance.now()) }),
+    readiness: () => {
+      if (stopping) return { ready: false, status: 'stopping' };
+      if (readyAt === null) return { ready: false, status: 'starting' };
+      return { ready: true, details: { geocoder: geocoder.name, postalCodes: geocoder.size ?? 0, uptimeMs: Math.round(performance.now()) } };
+    },
+    markStopping: () => void (stopping = true),
   };
 }
 
-/** Starts the service on its HTTP layer (node:http; see http.ts). */
+/** Starts the service on its HTTP layer (node:http; see http/server.ts). */
 export async function startApp(options: AppOptions): Promise<App> {
   const { config, logger } = options;
   const service = createService(options);
   const { apollo } = service;
-  const httpServer = createHttpServer({
+  // Never kept longer than the locator keeps the places a response was computed from (CACHE_TTL_MS).
+  const { maxBytes, ttlMs } = config.responseCache;
+  const responseCache = maxBytes > 0 ? new ResponseCache({ maxBytes, ttlMs: Math.min(ttlMs, config.locator.ttlMs) }) : null;
+  const http = createHttpServer({
     apollo,
-    config,
-    logger,
+    options: config.http,
     context: (requestId) => service.context(requestId),
-    metrics: service.metrics,
     readiness: () => service.readiness(),
+    responseCache,
+    logger,
+    metrics: service.metrics,
   });
-  // Added before start, as Apollo's standalone server does: on stop it closes the listener and waits for in-flight requests.
-  apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs }));
   await apollo.start();
 
+  const { server } = http;
   await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.port, config.host, () => {
-      httpServer.off('error', reject);
+    server.once('error', reject);
+    server.listen(config.http.port, config.http.host, () => {
+      server.off('error', reject);
       resolve();
     });
   });
-  const { port } = httpServer.address() as AddressInfo;
-  const host = config.host && config.host !== '0.0.0.0' && config.host !== '::' ? config.host : '127.0.0.1';
+  const { port } = server.address() as AddressInfo;
+  const host = config.http.host && config.http.host !== '0.0.0.0' && config.http.host !== '::' ? config.http.host : '127.0.0.1';
 
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
-    locator: service.locator,
     metrics: service.metrics,
     ready: service.ready,
     async stop() {
-      await apollo.stop(); // the drain plugin closes the HTTP server first
+      service.markStopping();
+      await closeGracefully(http, config.shutdown, logger);
+      await apollo.stop();
       await service.geocoder.close?.();
     },
   };

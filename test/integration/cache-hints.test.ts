@@ -24,6 +24,7 @@ const context: Context = {
   requestId: 'test',
   logger,
   warnings,
+  outcome: {},
 };
 
 /** Apollo's default plugin, as a subgraph has it unless told otherwise. */

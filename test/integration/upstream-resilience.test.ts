@@ -5,7 +5,8 @@
  */
 import { CircuitState } from 'cockatiel';
 import { describe, expect, it } from 'vitest';
-import type { UpstreamConfig } from '../../src/config.js';
+import { GeocoderChain } from '../../src/geocoding/chain.js';
+import type { UpstreamOptions } from '../../src/geocoding/upstream/index.js';
 import type { GeocodeResult } from '../../src/geocoding/geocoder.js';
 import type { PostalKey } from '../../src/geocoding/postal-code.js';
 import { GeocodioGeocoder } from '../../src/geocoding/providers/geocodio.js';
@@ -14,7 +15,7 @@ import { FakeGeocodio, FakeZippopotam, placeOf } from '../support/fake-providers
 import { captureLogs } from '../support/log-capture.js';
 import { useFakes } from '../support/remote.js';
 
-const FAST: UpstreamConfig = {
+const FAST: UpstreamOptions = {
   timeoutMs: 1_000,
   retries: 2,
   retryBaseDelayMs: 5,
@@ -30,7 +31,7 @@ const zippopotam = new FakeZippopotam();
 const geocodio = new FakeGeocodio();
 const closing = useFakes(zippopotam, geocodio);
 
-function zippo(upstream: Partial<UpstreamConfig> = {}, concurrency = 8) {
+function zippo(upstream: Partial<UpstreamOptions> = {}, concurrency = 8) {
   const logs = captureLogs();
   const geocoder = new ZippopotamGeocoder({ url: zippopotam.url, concurrency, upstream: { ...FAST, ...upstream }, logger: logs.logger });
   closing.push(geocoder);
@@ -236,10 +237,10 @@ describe('Geocodio failures', () => {
     expect((await geocoder.geocode([us('90210')])).map(codeOf)).toEqual(['notFound']);
   });
 
-  it('splits more codes than the batch limit into ceil(N / limit) requests, each within the limit', async () => {
+  it('is handed more codes than its batch limit in ceil(N / limit) requests, each within the limit (the chain splits)', async () => {
     const { geocoder } = geo(geocodio.apiKey, 4);
     const codes = ['90210', '10001', '60601', '94105', '02108', '30301', '73301', '98101', '33101', '80202'];
-    expect((await geocoder.geocode(codes.map(us))).map(codeOf)).toEqual(Array(10).fill('found'));
+    expect((await new GeocoderChain([geocoder]).geocode(codes.map(us))).map(codeOf)).toEqual(Array(10).fill('found'));
     expect(geocodio.batches.map((b) => b.length).sort()).toEqual([2, 4, 4]);
   });
 

@@ -1,13 +1,13 @@
 /**
- * The transport under every remote geocoder (`src/geocoding/http/transport.ts`, Node's own HTTP
+ * The transport under every remote geocoder (`src/geocoding/upstream/transport.ts`, Node's own HTTP
  * client), against the fake providers on 127.0.0.1: compressed answers, the body size limit
  * counted after decompression, and keep-alive connections. Counts are exact: requests,
  * compressed answers, TCP connections.
  */
 import { describe, expect, it } from 'vitest';
 import type { GeocodeResult } from '../../src/geocoding/geocoder.js';
-import { Transport } from '../../src/geocoding/http/transport.js';
-import { UpstreamError } from '../../src/geocoding/http/upstream-error.js';
+import { Transport } from '../../src/geocoding/upstream/transport.js';
+import { UpstreamError } from '../../src/geocoding/upstream/upstream-error.js';
 import type { PostalKey } from '../../src/geocoding/postal-code.js';
 import { GeocodioGeocoder } from '../../src/geocoding/providers/geocodio.js';
 import { ZippopotamGeocoder } from '../../src/geocoding/providers/zippopotam.js';

@@ -21,9 +21,9 @@ export class CountingGeocoder implements Geocoder {
     return this.inner.ready();
   }
 
-  geocode(keys: readonly PostalKey[], signal?: AbortSignal): Promise<readonly GeocodeResult[]> {
+  geocode(keys: readonly PostalKey[]): Promise<readonly GeocodeResult[]> {
     this.batches.push(keys.map(keyId));
-    return this.inner.geocode(keys, signal);
+    return this.inner.geocode(keys);
   }
 }
 

@@ -5,13 +5,13 @@ import { ConfigError, loadConfig } from '../../src/config.js';
 describe('configuration', () => {
   it('has defaults that serve the embedded data on port 4001', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 4001, geocoders: ['embedded'], production: false, introspection: true, landingPage: true });
+    expect(config).toMatchObject({ http: { port: 4001 }, geocoders: ['embedded'], production: false, apollo: { introspection: true, landingPage: true } });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
   it('turns introspection, the landing page and CORS off in production unless asked', () => {
-    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ introspection: false, landingPage: false, corsOrigins: [] });
-    expect(loadConfig({ NODE_ENV: 'production', INTROSPECTION: 'true', LANDING_PAGE: '1' })).toMatchObject({ introspection: true, landingPage: true });
+    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ apollo: { introspection: false, landingPage: false }, http: { corsOrigins: [] } });
+    expect(loadConfig({ NODE_ENV: 'production', INTROSPECTION: 'true', LANDING_PAGE: '1' })).toMatchObject({ apollo: { introspection: true, landingPage: true } });
   });
 
   it('names every bad variable and what it accepts', () => {
@@ -29,39 +29,39 @@ describe('configuration', () => {
   });
 
   it('treats an empty variable as unset', () => {
-    expect(loadConfig({ PORT: '', GEOCODER: '' })).toMatchObject({ port: 4001, geocoders: ['embedded'] });
+    expect(loadConfig({ PORT: '', GEOCODER: '' })).toMatchObject({ http: { port: 4001 }, geocoders: ['embedded'] });
   });
 
   it('configures the remote geocoders and their resilience with sane defaults', () => {
     const config = loadConfig({});
     expect(config.upstream).toEqual({ timeoutMs: 5_000, retries: 2, retryBaseDelayMs: 200, retryMaxDelayMs: 5_000, breakerThreshold: 5, breakerHalfOpenAfterMs: 10_000 });
-    expect(config.zippopotam).toEqual({ url: 'https://api.zippopotam.us', concurrency: 8 });
-    expect(config.geocodio).toMatchObject({ url: 'https://api.geocod.io', apiVersion: 'v1.11', batchSize: 10_000, apiKey: undefined });
-    expect(config.nominatim).toMatchObject({ url: 'https://nominatim.openstreetmap.org', minIntervalMs: 1_000, acceptLanguage: 'en' });
-    expect(config.cache.staleMaxMs).toBe(7 * 86_400_000);
+    expect(config.providers.zippopotam).toEqual({ url: 'https://api.zippopotam.us', concurrency: 8 });
+    expect(config.providers.geocodio).toMatchObject({ url: 'https://api.geocod.io', apiVersion: 'v1.11', batchSize: 10_000, apiKey: undefined });
+    expect(config.providers.nominatim).toMatchObject({ url: 'https://nominatim.openstreetmap.org', minIntervalMs: 1_000, acceptLanguage: 'en' });
+    expect(config.locator.staleMaxMs).toBe(7 * 86_400_000);
   });
 
   it('accepts a chain of providers, each once, and base URLs without a trailing slash', () => {
     const config = loadConfig({ GEOCODER: 'embedded, zippopotam,nominatim', ZIPPOPOTAM_URL: 'http://127.0.0.1:9000/', NOMINATIM_URL: 'http://127.0.0.1:9001/nominatim//', NOMINATIM_MIN_INTERVAL_MS: '10' });
     expect(config.geocoders).toEqual(['embedded', 'zippopotam', 'nominatim']);
-    expect(config.zippopotam.url).toBe('http://127.0.0.1:9000');
-    expect(config.nominatim.url).toBe('http://127.0.0.1:9001/nominatim');
+    expect(config.providers.zippopotam.url).toBe('http://127.0.0.1:9000');
+    expect(config.providers.nominatim.url).toBe('http://127.0.0.1:9001/nominatim');
     expect(() => loadConfig({ GEOCODER: 'zippopotam,zippopotam' })).toThrow(/each at most once/);
     expect(() => loadConfig({ ZIPPOPOTAM_URL: 'ftp://example.com' })).toThrow(/ZIPPOPOTAM_URL="ftp:\/\/example.com": an absolute http/);
   });
 
   it('requires a Geocodio key when the chain uses Geocodio', () => {
     expect(() => loadConfig({ GEOCODER: 'geocodio' })).toThrow(/GEOCODIO_API_KEY="": required when GEOCODER includes geocodio/);
-    expect(loadConfig({ GEOCODER: 'geocodio', GEOCODIO_API_KEY: 'k' }).geocodio.apiKey).toBe('k');
+    expect(loadConfig({ GEOCODER: 'geocodio', GEOCODIO_API_KEY: 'k' }).providers.geocodio.apiKey).toBe('k');
     expect(() => loadConfig({ GEOCODIO_BATCH_SIZE: '10001' })).toThrow(/GEOCODIO_BATCH_SIZE/);
   });
 
   it('holds the public Nominatim instance to its usage policy', () => {
     expect(() => loadConfig({ GEOCODER: 'nominatim', NOMINATIM_MIN_INTERVAL_MS: '500' })).toThrow(/NOMINATIM_MIN_INTERVAL_MS="500": at least 1000 on the public instance/);
     expect(() => loadConfig({ GEOCODER: 'nominatim', NODE_ENV: 'production' })).toThrow(/NOMINATIM_USER_AGENT="": set it to identify this deployment/);
-    expect(loadConfig({ GEOCODER: 'nominatim', NODE_ENV: 'production', NOMINATIM_USER_AGENT: 'acme/1.0 (ops@acme.example)' }).nominatim.userAgent).toBe('acme/1.0 (ops@acme.example)');
+    expect(loadConfig({ GEOCODER: 'nominatim', NODE_ENV: 'production', NOMINATIM_USER_AGENT: 'acme/1.0 (ops@acme.example)' }).providers.nominatim.userAgent).toBe('acme/1.0 (ops@acme.example)');
     // A self-hosted instance sets its own rules.
-    expect(loadConfig({ GEOCODER: 'nominatim', NODE_ENV: 'production', NOMINATIM_URL: 'http://nominatim.internal:8080', NOMINATIM_MIN_INTERVAL_MS: '0' }).nominatim.minIntervalMs).toBe(0);
+    expect(loadConfig({ GEOCODER: 'nominatim', NODE_ENV: 'production', NOMINATIM_URL: 'http://nominatim.internal:8080', NOMINATIM_MIN_INTERVAL_MS: '0' }).providers.nominatim.minIntervalMs).toBe(0);
   });
 
   it('refuses a longest retry delay shorter than the first', () => {

@@ -17,7 +17,7 @@ function setup(answer = byPrefix, options: Partial<LocatorOptions> = {}) {
   const geocoder = new CountingGeocoder(new ScriptedGeocoder(answer));
   const locator = new Locator(
     geocoder,
-    { maxEntries: 1000, ttlMs: 10_000, notFoundTtlMs: 1_000, batchWindowMs: 0, perf: { now: () => now }, ...options },
+    { maxEntries: 1000, ttlMs: 10_000, notFoundTtlMs: 1_000, batchWindowMs: 0, clock: { now: () => now }, ...options },
     silent,
   );
   return { geocoder, locator, advance: (ms: number) => void (now += ms) };

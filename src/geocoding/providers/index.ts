@@ -1,38 +1,52 @@
 /**
- * The provider registry: `GEOCODER` names map to factories here. Adding a provider is one new
- * file in this folder and one line in `FACTORIES`.
+ * The provider registry: `GEOCODER` names the providers to chain, in order. Adding a provider is
+ * one new file in this folder (its settings, its checks, its factory: see `provider.ts`) and one
+ * line in `PROVIDERS`; CONTRIBUTING.md shows the diff.
  */
-import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../observability/metrics.js';
+import { defineSettings, list, type OptionsOf } from '../../settings.js';
 import type { Geocoder } from '../geocoder.js';
-import { defaultUsDataFile, EmbeddedGeocoder } from './embedded.js';
-import { GeocodioGeocoder } from './geocodio.js';
-import { NominatimGeocoder } from './nominatim.js';
-import { ZippopotamGeocoder } from './zippopotam.js';
+import type { UpstreamOptions } from '../upstream/index.js';
+import { embedded } from './embedded.js';
+import { geocodio } from './geocodio.js';
+import { nominatim } from './nominatim.js';
+import type { ProviderDeps } from './provider.js';
+import { zippopotam } from './zippopotam.js';
 
-export interface ProviderDeps {
-  readonly config: Config;
+export const PROVIDERS = { embedded, zippopotam, geocodio, nominatim };
+
+export type GeocoderName = keyof typeof PROVIDERS;
+export const GEOCODER_NAMES = Object.keys(PROVIDERS) as readonly GeocoderName[];
+const isGeocoderName = (name: string): name is GeocoderName => Object.hasOwn(PROVIDERS, name);
+
+/** Every provider's options, by name, whether or not the chain uses it. */
+export type ProviderOptions = { readonly [Name in GeocoderName]: OptionsOf<(typeof PROVIDERS)[Name]['settings']> };
+
+export const chainSettings = defineSettings({
+  title: 'Geocoders',
+  variables: {
+    GEOCODER: list('embedded')
+      .refine((names) => names.length > 0 && names.every(isGeocoderName) && new Set(names).size === names.length, {
+        message: `a comma-separated list of: ${GEOCODER_NAMES.join(', ')} (each at most once)`,
+      })
+      .describe(`The geocoder chain, comma-separated, tried in order for codes the earlier ones lack: ${GEOCODER_NAMES.join(', ')}.`),
+  },
+  read: (env) => env.GEOCODER.filter(isGeocoderName),
+});
+
+export interface ChainDeps {
   readonly logger: Logger;
-  readonly metrics?: Metrics;
+  readonly metrics?: Metrics | undefined;
+  readonly upstream: UpstreamOptions;
 }
 
-const FACTORIES = {
-  embedded: ({ config, logger }: ProviderDeps): Geocoder =>
-    new EmbeddedGeocoder({ files: [defaultUsDataFile(), ...config.geonamesFiles], logger: logger.child({ geocoder: 'embedded' }) }),
-  zippopotam: ({ config, logger, metrics }: ProviderDeps): Geocoder =>
-    new ZippopotamGeocoder({ ...config.zippopotam, upstream: config.upstream, logger: logger.child({ geocoder: 'zippopotam' }), metrics }),
-  // config.ts refuses a chain with geocodio and no key, so the key is present here.
-  geocodio: ({ config, logger, metrics }: ProviderDeps): Geocoder =>
-    new GeocodioGeocoder({ ...config.geocodio, apiKey: config.geocodio.apiKey ?? '', upstream: config.upstream, logger: logger.child({ geocoder: 'geocodio' }), metrics }),
-  nominatim: ({ config, logger, metrics }: ProviderDeps): Geocoder =>
-    new NominatimGeocoder({ ...config.nominatim, upstream: config.upstream, logger: logger.child({ geocoder: 'nominatim' }), metrics }),
-} satisfies Record<string, (deps: ProviderDeps) => Geocoder>;
-
-export type GeocoderName = keyof typeof FACTORIES;
-export const GEOCODER_NAMES = Object.keys(FACTORIES) as readonly GeocoderName[];
-
-/** Builds the providers named in `config.geocoders`, in order. */
-export function createProviders(deps: ProviderDeps): Geocoder[] {
-  return deps.config.geocoders.map((name) => FACTORIES[name as GeocoderName](deps));
+/** Builds the providers named in `names`, in order. */
+export function createProviders(names: readonly GeocoderName[], options: ProviderOptions, { logger, metrics, upstream }: ChainDeps): Geocoder[] {
+  return names.map((name) => {
+    const deps: ProviderDeps = { logger: logger.child({ geocoder: name }), metrics, upstream };
+    // Each entry's factory takes its own options; TypeScript cannot correlate the name with both.
+    const provider = PROVIDERS[name] as { create(options: unknown, deps: ProviderDeps): Geocoder };
+    return provider.create(options[name], deps);
+  });
 }

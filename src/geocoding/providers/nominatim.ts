@@ -10,13 +10,12 @@
  * politely rather than fail.
  */
 import { z } from 'zod';
-import type { UpstreamConfig } from '../../config.js';
-import type { Logger } from '../../logger.js';
-import type { Metrics } from '../../observability/metrics.js';
+import { baseUrl, defineSettings, ms } from '../../settings.js';
 import { toLatitude, toLongitude } from '../coordinates.js';
 import { foundAt, notFound, type GeocodeResult } from '../geocoder.js';
-import { malformed, SingleLookupGeocoder, UpstreamClient, type UpstreamResponse } from '../http/index.js';
+import { malformed, SingleLookupGeocoder, UpstreamClient, type UpstreamResponse } from '../upstream/index.js';
 import { isSamePostalCode, type PostalKey } from '../postal-code.js';
+import { defineProvider, type ProviderDeps } from './provider.js';
 
 /** The public instance, whose usage policy the configuration enforces. */
 export const PUBLIC_NOMINATIM_URL = 'https://nominatim.openstreetmap.org';
@@ -27,7 +26,32 @@ export const PUBLIC_NOMINATIM_URL = 'https://nominatim.openstreetmap.org';
  */
 export const DEFAULT_NOMINATIM_USER_AGENT = 'postal-distance-subgraph/0.1 (set NOMINATIM_USER_AGENT to your app and contact)';
 
-export interface NominatimOptions {
+const settings = defineSettings({
+  title: 'Nominatim (OpenStreetMap)',
+  variables: {
+    NOMINATIM_URL: baseUrl(PUBLIC_NOMINATIM_URL).describe('Base URL; requests go to {url}/search. A self-hosted instance sets its own rules.'),
+    NOMINATIM_USER_AGENT: z
+      .string()
+      .min(1)
+      .max(512)
+      .default(DEFAULT_NOMINATIM_USER_AGENT)
+      .describe('Identifies this deployment with a contact, as the usage policy requires, e.g. "acme-shipping/2.1 (ops@acme.example)"; required in production on the public instance.'),
+    NOMINATIM_EMAIL: z.email().optional().describe('Sent as `email`, so the instance operator can reach you; optional.'),
+    NOMINATIM_ACCEPT_LANGUAGE: z.string().min(1).max(100).default('en').describe('Accept-Language for place names.'),
+    NOMINATIM_MIN_INTERVAL_MS: ms(0, 600_000, 1_000).describe(
+      "Least time between one request's end and the next one's start, process-wide, in ms; at least 1000 on the public instance (its policy: 1 request per second).",
+    ),
+  },
+  read: (env) => ({
+    url: env.NOMINATIM_URL,
+    userAgent: env.NOMINATIM_USER_AGENT,
+    email: env.NOMINATIM_EMAIL,
+    acceptLanguage: env.NOMINATIM_ACCEPT_LANGUAGE,
+    minIntervalMs: env.NOMINATIM_MIN_INTERVAL_MS,
+  }),
+});
+
+export interface NominatimOptions extends ProviderDeps {
   /** Base URL without a trailing slash, e.g. `https://nominatim.openstreetmap.org`. */
   readonly url: string;
   /** Identifies this deployment, as the usage policy requires. */
@@ -37,10 +61,6 @@ export interface NominatimOptions {
   readonly acceptLanguage: string;
   /** Least time between the starts of two requests, in ms. */
   readonly minIntervalMs: number;
-  readonly upstream: UpstreamConfig;
-  readonly logger: Logger;
-  /** Request outcomes and circuit state, for /metrics. */
-  readonly metrics?: Metrics | undefined;
 }
 
 const NominatimPlace = z.object({
@@ -139,3 +159,16 @@ export class NominatimGeocoder extends SingleLookupGeocoder {
     };
   }
 }
+
+export const nominatim = defineProvider({
+  settings,
+  // The public instance's usage policy (1 request/s, an identifying User-Agent) is not optional.
+  whenUsed(options, report, { production }) {
+    if (options.url !== PUBLIC_NOMINATIM_URL) return;
+    if (options.minIntervalMs < 1_000) report('NOMINATIM_MIN_INTERVAL_MS', 'at least 1000 on the public instance (its usage policy: 1 request per second)');
+    if (production && options.userAgent === DEFAULT_NOMINATIM_USER_AGENT) {
+      report('NOMINATIM_USER_AGENT', 'set it to identify this deployment with contact details (the public instance usage policy), e.g. "acme-shipping/2.1 (ops@acme.example)"');
+    }
+  },
+  create: (options, deps) => new NominatimGeocoder({ ...options, ...deps }),
+});

@@ -8,23 +8,27 @@
  * of keys per call, one request each, at most `concurrency` at a time.
  */
 import { z } from 'zod';
-import type { UpstreamConfig } from '../../config.js';
-import type { Logger } from '../../logger.js';
-import type { Metrics } from '../../observability/metrics.js';
+import { baseUrl, defineSettings, int } from '../../settings.js';
 import { toLatitude, toLongitude } from '../coordinates.js';
 import { foundAt, notFound, type GeocodeResult } from '../geocoder.js';
-import { malformed, SERVICE_USER_AGENT, SingleLookupGeocoder, UpstreamClient, type UpstreamResponse } from '../http/index.js';
+import { malformed, SERVICE_USER_AGENT, SingleLookupGeocoder, UpstreamClient, type UpstreamResponse } from '../upstream/index.js';
 import { isSamePostalCode, type PostalKey } from '../postal-code.js';
+import { defineProvider, type ProviderDeps } from './provider.js';
 
-export interface ZippopotamOptions {
+const settings = defineSettings({
+  title: 'Zippopotam.us',
+  variables: {
+    ZIPPOPOTAM_URL: baseUrl('https://api.zippopotam.us').describe('Base URL; requests go to {url}/{country}/{code}.'),
+    ZIPPOPOTAM_CONCURRENCY: int(1, 1_000, 8).describe('Most lookups in flight at once (one request per code).'),
+  },
+  read: (env) => ({ url: env.ZIPPOPOTAM_URL, concurrency: env.ZIPPOPOTAM_CONCURRENCY }),
+});
+
+export interface ZippopotamOptions extends ProviderDeps {
   /** Base URL without a trailing slash, e.g. `https://api.zippopotam.us`. */
   readonly url: string;
   /** Most requests in flight at once. */
   readonly concurrency: number;
-  readonly upstream: UpstreamConfig;
-  readonly logger: Logger;
-  /** Request outcomes and circuit state, for /metrics. */
-  readonly metrics?: Metrics | undefined;
 }
 
 const ZippopotamPlace = z.object({
@@ -96,3 +100,8 @@ export class ZippopotamGeocoder extends SingleLookupGeocoder {
     };
   }
 }
+
+export const zippopotam = defineProvider({
+  settings,
+  create: (options, deps) => new ZippopotamGeocoder({ ...options, ...deps }),
+});

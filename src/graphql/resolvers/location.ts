@@ -2,7 +2,7 @@
 import { AppError } from '../../errors.js';
 import type { LocationResolvers } from '../../generated/resolvers-types.js';
 import { andThen } from '../../maybe-promise.js';
-import { distanceBetween } from './distance.js';
+import { distanceBetween } from '../models/distance.js';
 
 export const Location: LocationResolvers = {
   /**

@@ -6,8 +6,8 @@ import { AppError } from '../../errors.js';
 import type { QueryResolvers } from '../../generated/resolvers-types.js';
 import type { Located } from '../../geocoding/locator.js';
 import { all, andThen, type MaybePromise } from '../../maybe-promise.js';
-import { distanceBetween } from './distance.js';
-import { buildMatrix } from './distance-matrix.js';
+import { distanceBetween } from '../models/distance.js';
+import { buildMatrix } from '../models/distance-matrix.js';
 
 /** The country a code belongs to when the caller names none (also the schema's default). */
 const DEFAULT_COUNTRY = 'US';

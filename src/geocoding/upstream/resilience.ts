@@ -33,12 +33,51 @@ import {
   type TimeoutPolicy,
   type CircuitBreakerPolicy,
 } from 'cockatiel';
-import type { UpstreamConfig } from '../../config.js';
 import type { Logger } from '../../logger.js';
+import { defineSettings, int, ms } from '../../settings.js';
 import { IntervalGate } from './interval-gate.js';
 import { isProviderFault, isRetryable, isUpstreamError } from './upstream-error.js';
 
-export interface ResilienceOptions extends UpstreamConfig {
+export const upstreamSettings = defineSettings({
+  title: 'Remote geocoders: resilience of every call',
+  variables: {
+    UPSTREAM_TIMEOUT_MS: ms(10, 300_000, 5_000).describe('Per-attempt timeout of a remote geocoder call, body included, in ms.'),
+    UPSTREAM_RETRIES: int(0, 10, 2).describe('Retries after the first attempt, on 5xx, 429 and network errors only.'),
+    UPSTREAM_RETRY_BASE_DELAY_MS: ms(1, 60_000, 200).describe('First retry delay, in ms; exponential backoff with decorrelated jitter grows from it.'),
+    UPSTREAM_RETRY_MAX_DELAY_MS: ms(1, 600_000, 5_000).describe('Longest wait before one retry, in ms; a Retry-After asking for longer is not retried.'),
+    UPSTREAM_BREAKER_THRESHOLD: int(1, 10_000, 5).describe('Consecutive provider faults (5xx, network, timeout, malformed body) that open the circuit.'),
+    UPSTREAM_BREAKER_HALF_OPEN_MS: ms(10, 3_600_000, 10_000).describe('How long an open circuit fails fast before one probe request is let through, in ms.'),
+  },
+  read: (env): UpstreamOptions => ({
+    timeoutMs: env.UPSTREAM_TIMEOUT_MS,
+    retries: env.UPSTREAM_RETRIES,
+    retryBaseDelayMs: env.UPSTREAM_RETRY_BASE_DELAY_MS,
+    retryMaxDelayMs: env.UPSTREAM_RETRY_MAX_DELAY_MS,
+    breakerThreshold: env.UPSTREAM_BREAKER_THRESHOLD,
+    breakerHalfOpenAfterMs: env.UPSTREAM_BREAKER_HALF_OPEN_MS,
+  }),
+  check(env, report) {
+    if (env.UPSTREAM_RETRY_MAX_DELAY_MS < env.UPSTREAM_RETRY_BASE_DELAY_MS) report('UPSTREAM_RETRY_MAX_DELAY_MS', 'must be at least UPSTREAM_RETRY_BASE_DELAY_MS');
+  },
+});
+
+/** The resilience every remote geocoder shares (`UPSTREAM_*`). */
+export interface UpstreamOptions {
+  /** Per-attempt timeout of a remote call, body included, in ms. */
+  readonly timeoutMs: number;
+  /** Retries after the first attempt, on 5xx, 429 and network errors only. */
+  readonly retries: number;
+  /** First retry delay (exponential backoff with decorrelated jitter grows from it), in ms. */
+  readonly retryBaseDelayMs: number;
+  /** Longest wait before one retry, in ms; a `Retry-After` asking for longer is not retried. */
+  readonly retryMaxDelayMs: number;
+  /** Consecutive failed attempts (5xx, network, timeout, malformed body) that open the circuit. */
+  readonly breakerThreshold: number;
+  /** How long an open circuit fails fast before one probe request is let through, in ms. */
+  readonly breakerHalfOpenAfterMs: number;
+}
+
+export interface ResilienceOptions extends UpstreamOptions {
   /** Most calls in flight at once; the rest queue. */
   readonly concurrency: number;
   /** Least time from the end of one call to the start of the next, in ms; set only for rate-limited providers. */

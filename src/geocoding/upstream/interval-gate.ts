@@ -7,6 +7,7 @@
  * makes a single timestamp enough.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Clock } from '../../clock.js';
 
 export class IntervalGate {
   // Private: when the next call may start, on the `now` clock.
@@ -14,19 +15,19 @@ export class IntervalGate {
 
   constructor(
     readonly intervalMs: number,
-    private readonly now: () => number = () => performance.now(),
+    private readonly clock: Clock = performance,
   ) {
     if (!(intervalMs >= 0)) throw new RangeError(`IntervalGate needs an interval of 0 ms or more, got ${intervalMs}`);
   }
 
   /** Runs `fn` once the interval since the previous call's end has passed. Rejects if `signal` aborts while waiting. */
   async run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const delay = this.nextStartAt - this.now();
+    const delay = this.nextStartAt - this.clock.now();
     if (delay > 0) await sleep(delay, undefined, signal ? { signal } : undefined);
     try {
       return await fn();
     } finally {
-      this.nextStartAt = this.now() + this.intervalMs;
+      this.nextStartAt = this.clock.now() + this.intervalMs;
     }
   }
 }

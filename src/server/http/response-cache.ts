@@ -7,8 +7,9 @@
  * Performance section for the profile). This keeps the finished bytes of a response and answers
  * the same request with them, as a CDN in front of the service would, by the service's own
  * `Cache-Control`:
- *  - only a 200 whose `Cache-Control` is `max-age=N, public` with N > 0 is kept, so nothing with an
- *    error, a warning (a stale location), or no hint (`_service`, introspection) ever is;
+ *  - only a 200 whose cache policy (the one the cache-hints plugin also writes as `Cache-Control`)
+ *    is public with a `maxAge` N > 0 is kept, so nothing with an error, a warning (a stale
+ *    location), or no hint (`_service`, introspection) ever is;
  *  - for at most the smaller of N seconds and `ttlMs` (RESPONSE_CACHE_TTL_MS, default 60 s, and
  *    never longer than CACHE_TTL_MS keeps the places it was computed from), so what a router sees
  *    is at most that much older than a fresh answer; `Age` says how old;
@@ -25,6 +26,20 @@
  */
 import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import type { Clock } from '../../clock.js';
+import type { ResponsePolicy } from '../../graphql/cache-hints.js';
+import { defineSettings, int, ms } from '../../settings.js';
+
+export const responseCacheSettings = defineSettings({
+  title: 'Response cache',
+  variables: {
+    RESPONSE_CACHE_MAX_BYTES: int(0, 4_294_967_295, 16 * 1024 * 1024).describe(
+      'Most bytes of requests and responses kept for repeated identical requests (default 16 MiB); 0 turns the cache off.',
+    ),
+    RESPONSE_CACHE_TTL_MS: ms(1, 365 * 86_400_000, 60_000).describe("Longest a response is kept, in ms; never past its Cache-Control max-age nor CACHE_TTL_MS."),
+  },
+  read: (env) => ({ maxBytes: env.RESPONSE_CACHE_MAX_BYTES, ttlMs: env.RESPONSE_CACHE_TTL_MS }),
+});
 
 export interface ResponseCacheOptions {
   /** Most bytes of keys and bodies kept (strings counted as their length). Must be > 0. */
@@ -34,7 +49,7 @@ export interface ResponseCacheOptions {
   /** How many distinct recent requests are remembered (by digest) to admit a repeated one. Default 10,000. */
   readonly admissionWindow?: number;
   /** Clock in ms; tests inject one. Default `performance`. */
-  readonly perf?: { now(): number };
+  readonly clock?: Clock;
 }
 
 export interface CachedResponse {
@@ -54,7 +69,6 @@ export interface RequestForCache {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
-const CACHEABLE = /^max-age=(\d+), public$/;
 /** Bytes counted for an entry beyond its strings: headers, the entry and the LRU's bookkeeping. */
 const ENTRY_OVERHEAD = 256;
 
@@ -62,16 +76,16 @@ export class ResponseCache {
   private readonly entries: LRUCache<string, CachedResponse>;
   /** Digests of requests seen recently, whether or not their response is kept. */
   private readonly seen: LRUCache<string, true>;
-  private readonly clock: { now(): number };
+  private readonly clock: Clock;
 
   constructor(private readonly options: ResponseCacheOptions) {
     if (!(options.maxBytes > 0)) throw new RangeError(`maxBytes must be positive, got ${options.maxBytes}`);
-    this.clock = options.perf ?? performance;
+    this.clock = options.clock ?? performance;
     this.entries = new LRUCache<string, CachedResponse>({
       maxSize: options.maxBytes,
       maxEntrySize: Math.max(1, Math.floor(options.maxBytes / 16)),
       sizeCalculation: (entry, key) => key.length + entry.body.length + ENTRY_OVERHEAD,
-      ...(options.perf && { perf: options.perf, ttlResolution: 0 }),
+      ...(options.clock && { perf: options.clock, ttlResolution: 0 }),
     });
     this.seen = new LRUCache<string, true>({ max: options.admissionWindow ?? 10_000 });
   }
@@ -102,22 +116,29 @@ export class ResponseCache {
     return Math.max(0, Math.floor((this.clock.now() - entry.storedAt) / 1000));
   }
 
-  /** Keeps a response if its status and `Cache-Control` allow and its request was seen before; says whether it did. */
-  offer(key: string, status: number, headers: Iterable<readonly [string, string]>, body: string, operation: string): boolean {
-    if (status !== 200) return false;
-    const kept: [string, string][] = [];
-    let maxAgeS = 0;
-    for (const [name, value] of headers) {
-      kept.push([name, value]);
-      if (name === 'cache-control') maxAgeS = Number(CACHEABLE.exec(value)?.[1] ?? 0);
-    }
-    if (maxAgeS <= 0) return false;
+  /** Keeps a response if its status and cache policy allow and its request was seen before; says whether it did. */
+  offer(key: string, response: OfferedResponse): boolean {
+    const { status, policy } = response;
+    if (status !== 200 || policy.maxAge <= 0 || policy.scope !== 'PUBLIC') return false;
     if (!this.seen.has(key)) {
       this.seen.set(key, true);
       return false;
     }
-    const ttl = Math.min(maxAgeS * 1000, this.options.ttlMs);
-    this.entries.set(key, { status, headers: kept, body, operation, storedAt: this.clock.now() }, { ttl });
+    const ttl = Math.min(policy.maxAge * 1000, this.options.ttlMs);
+    const entry = { status, headers: [...response.headers], body: response.body, operation: response.operation, storedAt: this.clock.now() };
+    this.entries.set(key, entry, { ttl });
     return this.entries.has(key);
   }
+}
+
+/** A response Apollo has just sent, with what its plugins decided about it. */
+export interface OfferedResponse {
+  readonly status: number;
+  /** The response headers as Apollo set them, `Cache-Control` included. */
+  readonly headers: Iterable<readonly [string, string]>;
+  readonly body: string;
+  /** The cache policy the cache-hints plugin gave it (and wrote as `Cache-Control`). */
+  readonly policy: ResponsePolicy;
+  /** The operation label it was counted under. */
+  readonly operation: string;
 }

@@ -1,0 +1,95 @@
+/**
+ * `/graphql`: CORS, the request id, the body, the response cache, then Apollo through its
+ * documented integration API (`executeHTTPGraphQLRequest`), the same pairing Apollo's standalone
+ * server uses. What plugins learn about the request (its operation label, its cache policy)
+ * comes back typed on the context's `outcome`, not through headers or properties on the request.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { Context } from '../../graphql/context.js';
+import type { Logger } from '../../logger.js';
+import type { Metrics } from '../../observability/metrics.js';
+import type { BodyReader, ReadRequest } from './body.js';
+import type { Middleware } from './cors.js';
+import { graphqlError, sendJson } from './replies.js';
+import { requestIdOf } from './request-id.js';
+import type { ResponseCache } from './response-cache.js';
+
+export interface GraphQLRouteDeps {
+  readonly apollo: ApolloServer<Context>;
+  /** Builds the GraphQL context of one request. */
+  readonly context: (requestId: string) => Context;
+  readonly body: BodyReader;
+  readonly cors: Middleware | null;
+  readonly cache: ResponseCache | null;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+export type Route = (req: IncomingMessage, res: ServerResponse, search: string) => void;
+
+export function graphqlRoute(deps: GraphQLRouteDeps): Route {
+  const { apollo, cache, logger, metrics } = deps;
+  const cacheHit = metrics.responseCache.labels('hit');
+  const cacheMiss = metrics.responseCache.labels('miss');
+  const cacheBypass = metrics.responseCache.labels('bypass');
+
+  /** Answers from the response cache if it holds `key`, counting the request as Apollo's plugin would have. */
+  const replay = (res: ServerResponse, key: string, started: number): boolean => {
+    const hit = cache?.get(key);
+    if (!hit) return false;
+    cacheHit.inc();
+    for (const [name, value] of hit.headers) res.setHeader(name, value);
+    res.setHeader('age', String(cache!.ageSeconds(hit)));
+    res.statusCode = hit.status;
+    res.end(hit.body);
+    metrics.countRequest(hit.operation, 'success', (performance.now() - started) / 1000);
+    return true;
+  };
+
+  const execute = async (req: ReadRequest, res: ServerResponse, search: string, requestId: string, cacheKey: string | null): Promise<void> => {
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const context = deps.context(requestId);
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search, body: req.body },
+      context: async () => context,
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      const { operation, policy } = context.outcome;
+      if (cache && cacheKey !== null && operation !== undefined && policy !== undefined) {
+        if (cache.offer(cacheKey, { status: res.statusCode, headers: response.headers, body: response.body.string, policy, operation })) {
+          metrics.responseCacheBytes.set(cache.bytes);
+        }
+      }
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+
+  const handle: Route = (req, res, search) => {
+    const started = performance.now();
+    const requestId = requestIdOf(req);
+    res.setHeader('x-request-id', requestId);
+    deps.body.read(req, res, requestId, () => {
+      const read = req as ReadRequest;
+      const key = cache?.keyOf(read, read.rawBody) ?? null;
+      if (key === null) cacheBypass.inc();
+      else if (replay(res, key, started)) return;
+      else cacheMiss.inc();
+      execute(read, res, search, requestId, key).catch((error: unknown) => {
+        logger.error({ err: error, requestId }, 'GraphQL request failed outside execution');
+        if (!res.headersSent) sendJson(res, 500, graphqlError('Internal server error', 'INTERNAL_SERVER_ERROR'));
+        else res.destroy();
+      });
+    });
+  };
+  const { cors } = deps;
+  return cors ? (req, res, search) => cors(req, res, () => handle(req, res, search)) : handle;
+}

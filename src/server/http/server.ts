@@ -1,0 +1,107 @@
+/**
+ * The HTTP layer: Node's own `http` server, a route table, and the connection bookkeeping that a
+ * graceful shutdown needs. `npm run bench:http-layer` compares it with Apollo's standalone server
+ * and the Express integration (docs/performance.md).
+ *
+ * Routes: `/graphql` (GET, POST; Sandbox on GET from a browser), `/healthz`, `/readyz`, `/metrics`.
+ */
+import http, { type ServerResponse } from 'node:http';
+import type { ApolloServer } from '@apollo/server';
+import { z } from 'zod';
+import type { Context } from '../../graphql/context.js';
+import type { Logger } from '../../logger.js';
+import type { Metrics } from '../../observability/metrics.js';
+import { defineSettings, int, list } from '../../settings.js';
+import { bodyReader } from './body.js';
+import { corsFor } from './cors.js';
+import { graphqlRoute, type Route } from './graphql-route.js';
+import { opsRoutes, type Readiness } from './ops-routes.js';
+import { sendJson } from './replies.js';
+import type { ResponseCache } from './response-cache.js';
+
+export const httpSettings = defineSettings({
+  title: 'HTTP server',
+  variables: {
+    PORT: int(0, 65535, 4001).describe('TCP port to listen on; 0 picks a free one.'),
+    HOST: z.string().min(1).optional().describe('Interface to listen on, e.g. 127.0.0.1; unset listens on every interface.'),
+    MAX_BODY_BYTES: int(1_024, 100_000_000, 1_000_000).describe('Largest request body, in bytes; a larger one is answered 413 as soon as its headers say so.'),
+    CORS_ORIGINS: list().describe('Origins allowed by CORS, comma-separated, or * for any. Default: * in development, none in production.'),
+  },
+  read: (env, { production }) => ({
+    port: env.PORT,
+    host: env.HOST,
+    maxBodyBytes: env.MAX_BODY_BYTES,
+    corsOrigins: env.CORS_ORIGINS.length > 0 ? env.CORS_ORIGINS : production ? [] : ['*'],
+  }),
+});
+
+export interface HttpOptions {
+  readonly maxBodyBytes: number;
+  readonly corsOrigins: readonly string[];
+}
+
+export interface HttpDeps {
+  readonly apollo: ApolloServer<Context>;
+  readonly options: HttpOptions;
+  /** Builds the GraphQL context of one request. */
+  readonly context: (requestId: string) => Context;
+  readonly readiness: () => Readiness;
+  /** Whole responses for repeated requests, or null when off. */
+  readonly responseCache: ResponseCache | null;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+export interface HttpServer {
+  readonly server: http.Server;
+  /** From now on every response closes its connection, including those of requests in flight. */
+  closeConnectionsAfterResponses(): void;
+  /** Requests received and not yet answered. */
+  readonly inFlight: number;
+}
+
+export function createHttpServer(deps: HttpDeps): HttpServer {
+  const { options, logger, metrics } = deps;
+  const routes: Record<string, Route> = {
+    '/graphql': graphqlRoute({
+      apollo: deps.apollo,
+      context: deps.context,
+      body: bodyReader({ maxBytes: options.maxBodyBytes, keepRaw: deps.responseCache !== null, logger }),
+      cors: corsFor(options.corsOrigins),
+      cache: deps.responseCache,
+      logger,
+      metrics,
+    }),
+    ...opsRoutes({ readiness: deps.readiness, metrics, logger }),
+  };
+
+  // Responses not yet finished, so that a shutdown can tell them to close their connections.
+  const open = new Set<ServerResponse>();
+  let closing = false;
+
+  const server = http.createServer((req, res) => {
+    if (closing) res.setHeader('connection', 'close');
+    open.add(res);
+    res.once('close', () => open.delete(res));
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const pathname = q === -1 ? url : url.slice(0, q);
+    const route = Object.hasOwn(routes, pathname) ? routes[pathname] : undefined;
+    if (route) return route(req, res, q === -1 ? '' : url.slice(q));
+    return sendJson(res, 404, { error: `No route for ${pathname}: GraphQL is served at /graphql.` });
+  });
+  // Routers keep connections open between requests; outlive their idle timeouts so a reused socket is never closed under them.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
+  return {
+    server,
+    closeConnectionsAfterResponses() {
+      closing = true;
+      for (const res of open) if (!res.headersSent) res.setHeader('connection', 'close');
+    },
+    get inFlight() {
+      return open.size;
+    },
+  };
+}
