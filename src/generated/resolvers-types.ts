@@ -136,7 +136,7 @@ export type Location = {
  */
 export type LocationDistanceToArgs = {
   countryCode?: InputMaybe<Scalars['String']['input']>;
-  method?: InputMaybe<DistanceMethod>;
+  method?: DistanceMethod;
   postalCode: Scalars['String']['input'];
 };
 
@@ -166,7 +166,7 @@ export type Query = {
 export type QueryDistanceArgs = {
   from: Scalars['String']['input'];
   fromCountry?: InputMaybe<Scalars['String']['input']>;
-  method?: InputMaybe<DistanceMethod>;
+  method?: DistanceMethod;
   to: Scalars['String']['input'];
   toCountry?: InputMaybe<Scalars['String']['input']>;
 };
@@ -175,14 +175,14 @@ export type QueryDistanceArgs = {
 export type QueryDistanceMatrixArgs = {
   destinationCountry?: InputMaybe<Scalars['String']['input']>;
   destinations: Array<Scalars['String']['input']>;
-  method?: InputMaybe<DistanceMethod>;
+  method?: DistanceMethod;
   originCountry?: InputMaybe<Scalars['String']['input']>;
   origins: Array<Scalars['String']['input']>;
 };
 
 
 export type QueryDistancesArgs = {
-  method?: InputMaybe<DistanceMethod>;
+  method?: DistanceMethod;
   pairs: Array<DistancePairInput>;
 };
 

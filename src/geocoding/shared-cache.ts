@@ -8,17 +8,25 @@
  * (`SET NX PX`) and asks the geocoder; the others poll for its answer until the lease ends.
  *
  * Redis is an optimisation, never a dependency: every Redis failure or timeout falls through to
- * the wrapped geocoder, is counted, and is logged once per outage.
+ * the wrapped geocoder, is counted, and is logged once per outage. A Redis that hangs rather than
+ * dies (frozen, overloaded) is caught by a circuit breaker: after `breakerThreshold` failed
+ * commands in a row it is skipped, and marked down, until a probe succeeds `breakerHalfOpenMs`
+ * later; without it every cold lookup would wait out the command timeout.
+ *
+ * Nothing read from Redis is trusted: another process (or an attacker with access to it) may have
+ * written it. A value that is not a settled answer for its key, checked as strictly as a
+ * provider's answer (`toSettled`), is ignored, deleted, counted, logged, and resolved again.
  */
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import type { Redis } from 'ioredis';
+import { circuitBreaker, CircuitState, ConsecutiveBreaker, handleAll, isBrokenCircuitError, type CircuitBreakerPolicy } from 'cockatiel';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { defineSettings, ms } from '../settings.js';
-import type { GeocodeResult, Geocoder, Settled } from './geocoder.js';
+import { defineSettings, int, ms } from '../settings.js';
+import { toSettled, type GeocodeResult, type Geocoder, type Settled } from './geocoder.js';
 import { keyId, type PostalKey } from './postal-code.js';
 
 export const sharedCacheSettings = defineSettings({
@@ -32,11 +40,21 @@ export const sharedCacheSettings = defineSettings({
     REDIS_TIMEOUT_MS: ms(1, 60_000, 100).describe('Longest wait for one Redis command before falling back to the geocoder, in ms.'),
     REDIS_LEASE_MS: ms(1, 600_000, 10_000).describe('How long one replica may hold a code while fetching it; others wait for its answer at most this long, in ms.'),
     REDIS_POLL_MS: ms(1, 10_000, 25).describe("How often a replica waiting on another's fetch looks for the answer, in ms."),
+    REDIS_BREAKER_THRESHOLD: int(1, 1_000, 3).describe('Failed or timed-out Redis commands in a row after which Redis is skipped (and reported down) until a probe succeeds.'),
+    REDIS_BREAKER_HALF_OPEN_MS: ms(10, 3_600_000, 5_000).describe('How long Redis is skipped before one command probes it again, in ms.'),
   },
   read: (env) =>
     env.REDIS_URL === undefined
       ? undefined
-      : { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, timeoutMs: env.REDIS_TIMEOUT_MS, leaseMs: env.REDIS_LEASE_MS, pollMs: env.REDIS_POLL_MS },
+      : {
+          url: env.REDIS_URL,
+          keyPrefix: env.REDIS_KEY_PREFIX,
+          timeoutMs: env.REDIS_TIMEOUT_MS,
+          leaseMs: env.REDIS_LEASE_MS,
+          pollMs: env.REDIS_POLL_MS,
+          breakerThreshold: env.REDIS_BREAKER_THRESHOLD,
+          breakerHalfOpenMs: env.REDIS_BREAKER_HALF_OPEN_MS,
+        },
 });
 
 export interface SharedCacheOptions {
@@ -53,6 +71,10 @@ export interface SharedCacheOptions {
   readonly leaseMs: number;
   /** How often a waiting replica looks for the leaseholder's answer, in ms. */
   readonly pollMs: number;
+  /** Failed commands in a row after which Redis is skipped until a probe succeeds. */
+  readonly breakerThreshold: number;
+  /** How long Redis is skipped before one command probes it, in ms. */
+  readonly breakerHalfOpenMs: number;
 }
 
 /**
@@ -68,6 +90,7 @@ class SharedCacheMetrics {
   readonly lookups: Counter<'result'>;
   readonly errors: Counter;
   readonly up: Gauge;
+  readonly invalid: Counter;
 
   constructor(registry: Registry) {
     this.lookups = new Counter({
@@ -81,7 +104,12 @@ class SharedCacheMetrics {
       help: 'Failed or timed-out shared-cache (Redis) commands; each fell back to the geocoder.',
       registers: [registry],
     });
-    this.up = new Gauge({ name: 'shared_cache_up', help: '1 while the shared cache (Redis) is reachable, 0 otherwise.', registers: [registry] });
+    this.up = new Gauge({ name: 'shared_cache_up', help: '1 while the shared cache (Redis) is connected and answering in time, 0 otherwise.', registers: [registry] });
+    this.invalid = new Counter({
+      name: 'shared_cache_invalid_total',
+      help: 'Values read from the shared cache that were not a valid answer for their key: ignored, deleted and resolved again.',
+      registers: [registry],
+    });
   }
 }
 
@@ -91,9 +119,11 @@ export class SharedCacheGeocoder implements Geocoder {
   private readonly redis: Redis;
   private readonly owner = randomUUID();
   /** Whether Redis is connected; false until its first `ready`, so nothing waits on a connection in progress. */
-  private up = false;
+  private connected = false;
   private connectedOnce = false;
+  private readonly breaker: CircuitBreakerPolicy;
   private readonly stats: SharedCacheMetrics;
+  private invalidLogged = false;
 
   constructor(
     private readonly inner: Geocoder,
@@ -114,12 +144,20 @@ export class SharedCacheGeocoder implements Geocoder {
       retryStrategy: (attempt) => Math.min(attempt * 200, 5_000), // keep reconnecting, gently
       lazyConnect: false,
     });
-    // Connection state follows connection events only; a slow command is a fallback, not an outage.
-    this.redis.on('ready', () => this.markUp());
-    this.redis.on('close', () => this.markDown());
+    this.redis.on('ready', () => this.markConnected());
+    this.redis.on('close', () => this.markDisconnected());
     this.redis.on('error', (error: Error) => {
-      if (this.up) this.logger.warn({ err: error }, 'shared cache (Redis) error');
+      if (this.connected) this.logger.warn({ err: error }, 'shared cache (Redis) error');
       else this.logger.debug({ err: error }, 'shared cache (Redis) still unavailable');
+    });
+    this.breaker = circuitBreaker(handleAll, { halfOpenAfter: options.breakerHalfOpenMs, breaker: new ConsecutiveBreaker(options.breakerThreshold) });
+    this.breaker.onBreak(() => {
+      this.logger.warn({ halfOpenAfterMs: options.breakerHalfOpenMs }, 'shared cache (Redis) is not answering in time: skipping it until a probe succeeds');
+      this.stats.up.set(0);
+    });
+    this.breaker.onReset(() => {
+      this.logger.info('shared cache (Redis) answers in time again');
+      if (this.connected) this.stats.up.set(1);
     });
     this.stats.up.set(0);
   }
@@ -169,7 +207,6 @@ export class SharedCacheGeocoder implements Geocoder {
     if (indexes.length === 0) return [];
     const batch = indexes.map((i) => keys[i] as PostalKey);
     const answers = await this.inner.geocode(batch);
-    if (!this.up) return answers;
     const pipeline = this.redis.pipeline();
     batch.forEach((key, j) => {
       const answer = answers[j];
@@ -180,34 +217,27 @@ export class SharedCacheGeocoder implements Geocoder {
       pipeline.del(`${id}:lease`); // failures are not stored: a waiting replica then asks for itself
     });
     // Writing back is best effort and off the response path.
-    pipeline.exec().catch((error: unknown) => this.failed(error));
+    void this.command(() => exec(pipeline));
     return answers;
   }
 
   // Private: one MGET; on any failure, nothing is cached as far as the caller knows.
   private async read(keys: readonly PostalKey[]): Promise<(Settled | undefined)[]> {
-    if (!this.up) return keys.map(() => undefined);
-    try {
-      const values = await this.redis.mget(keys.map((k) => this.options.keyPrefix + keyId(k)));
-      return values.map(decode);
-    } catch (error) {
-      this.failed(error);
-      return keys.map(() => undefined);
-    }
+    const ids = keys.map((k) => this.options.keyPrefix + keyId(k));
+    const values = await this.command(() => this.redis.mget(ids));
+    if (!values) return keys.map(() => undefined);
+    return values.map((raw, i) => this.decode(raw, keys[i] as PostalKey, ids[i] as string));
   }
 
   // Private: true for each key whose lease we now hold (or when Redis cannot arbitrate: then we fetch).
   private async lease(keys: readonly PostalKey[]): Promise<boolean[]> {
-    if (!this.up) return keys.map(() => true);
-    try {
+    const replies = await this.command(() => {
       const pipeline = this.redis.pipeline();
       for (const key of keys) pipeline.set(`${this.options.keyPrefix + keyId(key)}:lease`, this.owner, 'PX', this.options.leaseMs, 'NX');
-      const replies = (await pipeline.exec()) ?? [];
-      return keys.map((_, i) => replies[i]?.[1] === 'OK' || replies[i]?.[0] != null);
-    } catch (error) {
-      this.failed(error);
-      return keys.map(() => true);
-    }
+      return exec(pipeline);
+    });
+    if (!replies) return keys.map(() => true);
+    return keys.map((_, i) => replies[i]?.[1] === 'OK');
   }
 
   // Private: polls for answers another replica is fetching, until each arrives or its lease ends.
@@ -215,57 +245,86 @@ export class SharedCacheGeocoder implements Geocoder {
     const answers = new Array<Settled | undefined>(indexes.length);
     let pending = indexes.map((_, j) => j);
     const deadline = performance.now() + this.options.leaseMs;
-    while (pending.length > 0 && performance.now() < deadline && this.up) {
+    while (pending.length > 0 && performance.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, this.options.pollMs));
       const ids = pending.map((j) => this.options.keyPrefix + keyId(keys[indexes[j] as number] as PostalKey));
-      let replies: (string | null)[];
-      try {
+      const out = await this.command(() => {
         const pipeline = this.redis.pipeline().mget(ids);
         for (const id of ids) pipeline.exists(`${id}:lease`);
-        const out = (await pipeline.exec()) ?? [];
-        replies = (out[0]?.[1] as (string | null)[] | undefined) ?? [];
-        // A code with neither an answer nor a lease was given up by its holder: stop waiting for it.
-        pending = pending.filter((j, n) => {
-          answers[j] = decode(replies[n] ?? null);
-          return !answers[j] && out[n + 1]?.[1] === 1;
-        });
-      } catch (error) {
-        this.failed(error);
-        break;
-      }
+        return exec(pipeline);
+      });
+      if (!out) break; // Redis failed or is skipped: the caller asks the geocoder itself
+      const replies = (out[0]?.[1] as (string | null)[] | undefined) ?? [];
+      // A code with neither an answer nor a lease was given up by its holder: stop waiting for it.
+      pending = pending.filter((j, n) => {
+        answers[j] = this.decode(replies[n] ?? null, keys[indexes[j] as number] as PostalKey, ids[n] as string);
+        return !answers[j] && out[n + 1]?.[1] === 1;
+      });
     }
     return answers;
   }
 
-  // Private: a failed or timed-out command; the caller has already fallen back to the geocoder.
-  private failed(error: unknown): void {
-    this.stats.errors.inc();
-    this.logger.debug({ err: error }, 'shared cache (Redis) command failed; fell back to the geocoder');
+  /**
+   * Runs one Redis call through the breaker. `undefined` when Redis is disconnected, skipped
+   * (the circuit is open) or the call failed: the caller then goes on without it.
+   */
+  private async command<T>(call: () => Promise<T>): Promise<T | undefined> {
+    if (!this.connected) return undefined;
+    try {
+      return await this.breaker.execute(call);
+    } catch (error) {
+      if (!isBrokenCircuitError(error)) {
+        this.stats.errors.inc();
+        this.logger.debug({ err: error }, 'shared cache (Redis) command failed; fell back to the geocoder');
+      }
+      return undefined;
+    }
   }
 
-  private markDown(): void {
-    if (this.up) this.logger.warn('shared cache (Redis) unavailable: serving from the in-process cache and the geocoder');
-    this.up = false;
+  // Private: a stored value as a settled answer for its key, or undefined (deleting it when it is not one).
+  private decode(raw: string | null, key: PostalKey, id: string): Settled | undefined {
+    if (raw === null) return undefined;
+    const settled = parseStored(raw, key);
+    if (settled) return settled;
+    this.stats.invalid.inc();
+    const details = { key: keyId(key), length: raw.length };
+    if (this.invalidLogged) this.logger.debug(details, 'ignored and deleted an invalid shared-cache entry');
+    else this.logger.warn(details, 'the shared cache (Redis) held an invalid entry: ignored and deleted it, and resolved the code again (logged once; see shared_cache_invalid_total)');
+    this.invalidLogged = true;
+    void this.command(() => this.redis.del(id));
+    return undefined;
+  }
+
+  private markDisconnected(): void {
+    if (this.connected) this.logger.warn('shared cache (Redis) unavailable: serving from the in-process cache and the geocoder');
+    this.connected = false;
     this.stats.up.set(0);
   }
 
-  private markUp(): void {
+  private markConnected(): void {
     this.logger.info(this.connectedOnce ? 'shared cache (Redis) available again' : 'shared cache (Redis) connected');
     this.connectedOnce = true;
-    this.up = true;
-    this.stats.up.set(1);
+    this.connected = true;
+    this.stats.up.set(this.breaker.state === CircuitState.Open ? 0 : 1);
   }
 }
 
-/** Parses a stored answer; anything unexpected is treated as absent, never trusted. */
-function decode(raw: string | null): Settled | undefined {
-  if (!raw) return undefined;
+/**
+ * Runs a pipeline and fails as a whole when any of its commands failed: ioredis resolves a pipeline
+ * with per-command errors (a timeout included), which the breaker must count.
+ */
+async function exec(pipeline: ChainableCommander): Promise<[error: Error | null, result: unknown][]> {
+  const replies = (await pipeline.exec()) ?? [];
+  const failed = replies.find(([error]) => error);
+  if (failed) throw failed[0];
+  return replies;
+}
+
+/** A stored value for `key`: JSON of a settled answer, checked by `toSettled`; anything else is undefined. */
+function parseStored(raw: string, key: PostalKey): Settled | undefined {
   try {
-    const value = JSON.parse(raw) as Settled;
-    if (value.kind === 'found' && Number.isFinite(value.place?.latitude) && Number.isFinite(value.place?.longitude)) return value;
-    if (value.kind === 'notFound') return value;
+    return toSettled(JSON.parse(raw), key);
   } catch {
-    // fall through
+    return undefined;
   }
-  return undefined;
 }

@@ -1,7 +1,6 @@
 import type { LocationLookup } from '../geocoding/locator.js';
 import type { Logger } from '../logger.js';
 import type { ResponsePolicy } from './cache-hints.js';
-import type { Limits } from './limits.js';
 import type { ResponseWarnings } from './warnings.js';
 
 /**
@@ -19,7 +18,6 @@ export interface RequestOutcome {
 export interface Context {
   /** The process-wide locator (shared cache and batching across requests), bound to this request's `warnings`. */
   readonly locator: LocationLookup;
-  readonly limits: Limits;
   /** The router's `x-request-id` when it sent one, otherwise a fresh UUID. */
   readonly requestId: string;
   /** Child logger bound to `requestId`. */

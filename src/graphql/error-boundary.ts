@@ -32,7 +32,17 @@ export function isExpectedError(formatted: GraphQLFormattedError, error: unknown
   const original = unwrapResolverError(error);
   if (isAppError(original)) return true;
   const code = formatted.extensions?.code;
-  return typeof code === 'string' && CLIENT_ERROR_CODES.has(code) && original === error;
+  return original === error && ((typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) || isRequestRefusal(error));
+}
+
+/**
+ * An error Apollo raised about the request itself with a 4xx status but no code of its own (a
+ * persisted query of an unknown version, a hash that does not match its query): the client's
+ * mistake, reported as BAD_REQUEST rather than masked as an internal error.
+ */
+function isRequestRefusal(error: unknown): boolean {
+  const status = (error as { extensions?: { http?: { status?: unknown } } } | null)?.extensions?.http?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
 
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
@@ -40,6 +50,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const where = { ...(locations && { locations }), ...(path && { path }) };
   const original = unwrapResolverError(error);
   if (isAppError(original)) return { message: original.message, ...where, extensions: { code: original.code } };
-  if (isExpectedError(formatted, error)) return { message: formatted.message, ...where, extensions: { code: formatted.extensions?.code } };
+  if (isExpectedError(formatted, error)) {
+    const code = formatted.extensions?.code;
+    return { message: formatted.message, ...where, extensions: { code: typeof code === 'string' && CLIENT_ERROR_CODES.has(code) ? code : 'BAD_REQUEST' } };
+  }
   return { message: 'Internal server error', ...where, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }

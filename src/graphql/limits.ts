@@ -1,16 +1,28 @@
 /**
  * Limits against abusive operations, applied before execution.
  *
- * Depth, aliases, directives and cost come from GraphQL Armor's validation rules. Tokens are
- * bounded by graphql-js's own `maxTokens` parse option (passed as Apollo's `parseOptions`): Armor's
- * Apollo token plugin would parse every document a second time to count them.
- * List sizes are checked where the lists are read: `distances` and `distanceMatrix` in their
- * resolvers, `_entities` by `limitEntities` below.
+ * Depth, aliases, directives and cost come from GraphQL Armor's validation rules (aliases of
+ * `__typename` count too: Armor lets them through by default). Tokens are bounded by graphql-js's
+ * own `maxTokens` parse option (passed as Apollo's `parseOptions`): Armor's Apollo token plugin
+ * would parse every document a second time to count them. List sizes and the size of the whole
+ * response are measured from the operation and its variables (operation-size.ts) once the
+ * operation is known and before it runs.
  */
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { defaultFieldResolver, type GraphQLSchema, type ValidationRule } from 'graphql';
-import { AppError } from '../errors.js';
+import {
+  defaultFieldResolver,
+  GraphQLError,
+  Kind,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type GraphQLUnionType,
+  type ValidationRule,
+} from 'graphql';
+import { AppError, isAppError, quoteInput } from '../errors.js';
+import { andThen, type MaybePromise } from '../maybe-promise.js';
+import { measureOperation } from './operation-size.js';
 import { defineSettings, int, type OptionsOf } from '../settings.js';
 import type { Context } from './context.js';
 
@@ -30,6 +42,9 @@ export const limitSettings = defineSettings({
     MAX_DIRECTIVES: int(0, 1_000, 50).describe('Most directives per operation (GraphQL Armor).'),
     MAX_COST: int(1, 1_000_000, 5_000).describe("Highest static cost of an operation (GraphQL Armor's cost model)."),
     MAX_TOKENS: int(100, 1_000_000, 15_000).describe('Most lexical tokens in a document (graphql-js parser; the same default as Apollo Router).'),
+    MAX_RESPONSE_FIELDS: int(1, 100_000_000, 100_000).describe(
+      'Most fields one response may hold, counting each field once per list item it appears in (aliases and fragments included); measured from the arguments before anything runs.',
+    ),
   },
   read: (env) => ({
     maxDistancePairs: env.MAX_DISTANCE_PAIRS,
@@ -41,6 +56,7 @@ export const limitSettings = defineSettings({
     maxDirectives: env.MAX_DIRECTIVES,
     maxCost: env.MAX_COST,
     maxTokens: env.MAX_TOKENS,
+    maxResponseFields: env.MAX_RESPONSE_FIELDS,
   }),
 });
 
@@ -55,7 +71,7 @@ export interface OperationLimits {
 export function operationLimits(limits: Limits, maskFieldSuggestions: boolean): OperationLimits {
   const protection = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true },
-    maxAliases: { n: limits.maxAliases },
+    maxAliases: { n: limits.maxAliases, allowList: [] },
     maxDirectives: { n: limits.maxDirectives },
     costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true },
     maxTokens: { enabled: false }, // see the header: parseOptions.maxTokens instead
@@ -63,27 +79,76 @@ export function operationLimits(limits: Limits, maskFieldSuggestions: boolean): 
   }).protect();
   return {
     // Armor types its plugins for any context; ours is a subtype of theirs.
-    plugins: protection.plugins as ApolloServerPlugin<Context>[],
+    plugins: [...(protection.plugins as ApolloServerPlugin<Context>[]), operationSizePlugin(limits)],
     validationRules: protection.validationRules,
     parseOptions: { maxTokens: limits.maxTokens },
   };
 }
 
 /**
- * Bounds `_entities(representations:)`, which @apollo/subgraph leaves unbounded, by wrapping its
- * resolver in the built schema: the check runs once per call, before any representation resolves.
+ * Measures every operation once Apollo knows which one runs, before it runs (operation-size.ts).
+ * A breach is a request error: HTTP 400 with BAD_USER_INPUT, nothing executed.
  */
-export function limitEntities(schema: GraphQLSchema): GraphQLSchema {
+function operationSizePlugin(limits: Limits): ApolloServerPlugin<Context> {
+  // Fragments by name, per parsed document (Apollo reuses the parsed document of a repeated query).
+  const fragmentsOf = new WeakMap<DocumentNode, ReadonlyMap<string, FragmentDefinitionNode>>();
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, document, request, schema }) {
+          if (!operation) return; // Apollo has already answered a request without one
+          let fragments = fragmentsOf.get(document);
+          if (!fragments) {
+            const byName = new Map<string, FragmentDefinitionNode>();
+            for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) byName.set(d.name.value, d);
+            fragmentsOf.set(document, (fragments = byName));
+          }
+          try {
+            measureOperation(schema, operation, fragments, request.variables, limits);
+          } catch (error) {
+            if (!isAppError(error)) throw error;
+            throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 400 } } });
+          }
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Checks each representation `_entities` receives, which @apollo/subgraph leaves to `_Any` (no
+ * validation): one that is not an object naming an entity type of this subgraph is that item's
+ * BAD_USER_INPUT, not an exception that fails the whole list as an internal error. The rest resolve.
+ */
+export function checkRepresentations(schema: GraphQLSchema): GraphQLSchema {
   const field = schema.getQueryType()?.getFields()._entities;
   if (!field) return schema;
   const resolve = field.resolve ?? defaultFieldResolver;
-  field.resolve = (source, args: { representations?: unknown[] }, context: Context, info) => {
-    const count = args.representations?.length ?? 0;
-    const max = context.limits.maxEntities;
-    if (count > max) {
-      throw new AppError('BAD_USER_INPUT', `Too many representations: ${count} given, at most ${max} per _entities call.`);
-    }
-    return resolve(source, args, context, info);
+  const entityTypes = new Set((schema.getType('_Entity') as GraphQLUnionType | undefined)?.getTypes().map((type) => type.name));
+  field.resolve = (source, args: { representations: unknown[] }, context: Context, info) => {
+    const problems = args.representations.map((representation, i) => representationProblem(representation, i, entityTypes));
+    if (problems.every((problem) => problem === undefined)) return resolve(source, args, context, info);
+    const valid = args.representations.filter((_, i) => problems[i] === undefined);
+    const resolved = resolve(source, { ...args, representations: valid }, context, info) as MaybePromise<readonly unknown[]>;
+    // Splices each invalid item's error back at its index, so paths stay aligned with the input.
+    return andThen(resolved, (results) => {
+      let next = 0;
+      return problems.map((problem) => problem ?? results[next++]);
+    });
   };
   return schema;
+}
+
+function representationProblem(representation: unknown, index: number, entityTypes: ReadonlySet<string>): AppError | undefined {
+  if (typeof representation !== 'object' || representation === null || Array.isArray(representation)) {
+    return new AppError('BAD_USER_INPUT', `Representation ${index} is not an object with a __typename and the entity's key fields.`);
+  }
+  const typename = (representation as { __typename?: unknown }).__typename;
+  if (typeof typename !== 'string' || !entityTypes.has(typename)) {
+    return new AppError(
+      'BAD_USER_INPUT',
+      `Representation ${index} has __typename ${quoteInput(String(typename))}; this subgraph resolves ${[...entityTypes].join(', ')}.`,
+    );
+  }
+  return undefined;
 }

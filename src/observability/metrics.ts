@@ -3,18 +3,15 @@
  * tests running several apps in one process never share counters. A component that exists only in
  * some configurations (the shared cache) registers its own metrics here when it is made.
  */
+import { Kind, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-
-/** Operation names come from clients: keep at most this many distinct label values, then "other". */
-const MAX_OPERATION_NAMES = 100;
-const OPERATION_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,63}$/;
 
 export class Metrics {
   readonly registry = new Registry();
 
   readonly graphqlRequests = new Counter({
     name: 'graphql_requests_total',
-    help: 'GraphQL requests by operation name and outcome (success, partial: data with errors, error: no data).',
+    help: 'GraphQL requests by operation (the root fields it selects, e.g. distance+location; invalid when it did not parse or validate) and outcome (success, partial: data with errors, error: no data).',
     labelNames: ['operation', 'outcome'] as const,
     registers: [this.registry],
   });
@@ -117,26 +114,16 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  private readonly operationNames = new Set<string>();
   private readonly operationSeries = new Map<string, OperationSeries>();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  /** A bounded label for an operation name: anonymous, the name, or "other" once the set is full or the name is odd. */
-  operationLabel(name: string | null | undefined): string {
-    if (!name) return 'anonymous';
-    if (this.operationNames.has(name)) return name;
-    if (!OPERATION_NAME.test(name) || this.operationNames.size >= MAX_OPERATION_NAMES) return 'other';
-    this.operationNames.add(name);
-    return name;
-  }
-
   /**
    * Counts one finished request of `operation` (a label from {@link operationLabel}). The series
    * of each label are bound once: `inc({ operation, outcome })` hashes its labels on every call,
-   * 3% of the CPU under distinct one-distance requests. At most 102 labels, so the map is bounded.
+   * 3% of the CPU under distinct one-distance requests. Labels come from the schema, so the map is bounded.
    */
   countRequest(operation: string, outcome: Outcome, seconds: number): void {
     let series = this.operationSeries.get(operation);
@@ -152,6 +139,31 @@ export class Metrics {
     series[outcome].inc();
     series.duration.observe(seconds);
   }
+}
+
+/**
+ * The metrics label of an operation: the root fields it selects, sorted and joined with `+`
+ * (`distance`, `_entities`, `distance+location`), or `invalid` when there is no operation to run
+ * (a parse or validation error). Not the operation name: names come from clients, and every junk
+ * name would hold a label for the life of the process; root fields come from the schema, so no
+ * client can make up new ones.
+ */
+export function operationLabel(operation: OperationDefinitionNode | undefined, document: DocumentNode | undefined): string {
+  if (!operation) return 'invalid';
+  const names = new Set<string>();
+  const visit = (selectionSet: SelectionSetNode, spread: ReadonlySet<string>): void => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) names.add(selection.name.value);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet, spread);
+      else if (!spread.has(selection.name.value)) {
+        const fragment = document?.definitions.find((d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === selection.name.value);
+        if (fragment?.kind === Kind.FRAGMENT_DEFINITION) visit(fragment.selectionSet, new Set([...spread, selection.name.value]));
+      }
+    }
+  };
+  visit(operation.selectionSet, new Set());
+  const label = [...names].sort().join('+');
+  return operation.operation === 'query' ? label : `${operation.operation}:${label}`;
 }
 
 /** How a request ended: data without errors, data with errors, no data. */

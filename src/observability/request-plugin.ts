@@ -1,13 +1,21 @@
 /**
  * Per-request observability, as one Apollo Server plugin: metrics for every request, one log line
- * per failed request (with the request id and operation name; stacks only for unexpected errors,
- * which clients never see), and a debug line per request.
+ * per request with errors (with the request id and operation name; stacks only for unexpected
+ * errors, which clients never see), and a debug line per request.
+ *
+ * A client's own mistakes (a malformed or unknown code, a list over its limit) are logged at debug
+ * level: they need no operator. Anything unexpected is logged at error level. A line names at most
+ * {@link LOGGED_ERRORS} errors and counts the rest by code, so a request with 100,000 bad codes
+ * makes a short line, not a 30 MB one.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Context } from '../graphql/context.js';
 import { formatError, isExpectedError } from '../graphql/error-boundary.js';
-import type { Metrics, Outcome } from './metrics.js';
+import { operationLabel, type Metrics, type Outcome } from './metrics.js';
+
+/** Errors described one by one in a log line; the rest are only counted. */
+export const LOGGED_ERRORS = 10;
 
 export function requestPlugin(metrics: Metrics): ApolloServerPlugin<Context> {
   return {
@@ -15,23 +23,30 @@ export function requestPlugin(metrics: Metrics): ApolloServerPlugin<Context> {
       const started = performance.now();
       return {
         async didEncounterErrors({ errors, operationName }) {
-          const details = errors.map((error) => {
+          const byCode: Record<string, number> = {};
+          const details: Record<string, unknown>[] = [];
+          let unexpected = false;
+          for (const error of errors) {
             const code = String(formatError(error.toJSON(), error).extensions?.code ?? 'INTERNAL_SERVER_ERROR');
             metrics.graphqlErrors.inc({ code });
+            byCode[code] = (byCode[code] ?? 0) + 1;
             const expected = isExpectedError(error, error);
-            return { message: error.message, code, path: error.path, ...(!expected && { err: error.originalError ?? error }) };
-          });
-          const unexpected = details.some((d) => 'err' in d);
-          contextValue.logger[unexpected ? 'error' : 'info']({ operationName, errors: details }, 'request had errors');
+            unexpected ||= !expected;
+            // Unexpected errors are always described: they are what an operator needs to see.
+            if (details.length < LOGGED_ERRORS || (!expected && details.length < 2 * LOGGED_ERRORS)) {
+              details.push({ message: error.message.slice(0, 500), code, path: error.path, ...(!expected && { err: error.originalError ?? error }) });
+            }
+          }
+          contextValue.logger[unexpected ? 'error' : 'debug']({ operationName, errorCount: errors.length, byCode, errors: details }, 'request had errors');
         },
-        async willSendResponse({ response, operationName }) {
+        async willSendResponse({ response, operation, document }) {
           const seconds = (performance.now() - started) / 1000;
-          const operation = metrics.operationLabel(operationName);
+          const label = operationLabel(operation, document);
           // The HTTP layer counts a later response-cache hit of this request under the same label.
-          contextValue.outcome.operation = operation;
+          contextValue.outcome.operation = label;
           const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
-          metrics.countRequest(operation, outcomeOf(body?.data, body?.errors), seconds);
-          contextValue.logger.debug({ operationName, ms: Math.round(seconds * 1e4) / 10 }, 'request done');
+          metrics.countRequest(label, outcomeOf(body?.data, body?.errors), seconds);
+          contextValue.logger.debug({ operation: label, ms: Math.round(seconds * 1e4) / 10 }, 'request done');
         },
       };
     },

@@ -3,7 +3,7 @@ import { ApolloServer } from '@apollo/server';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
 import type { Config } from '../config.js';
 import { defineSettings, optionalBool } from '../settings.js';
 import { cacheHintsPlugin } from '../graphql/cache-hints.js';
@@ -55,6 +55,7 @@ export function createApolloServer(schema: () => GraphQLSchema, config: Config, 
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     formatError,
+    stringifyResult: serializer(logger),
     // Apollo includes stack traces unless NODE_ENV is production or test; never, here.
     includeStacktraceInErrorResponses: false,
     // main.ts owns shutdown (drain, then exit 0); Apollo's own handler would race it and re-raise the signal.
@@ -77,6 +78,22 @@ export function createApolloServer(schema: () => GraphQLSchema, config: Config, 
       warningsPlugin,
     ],
   });
+}
+
+/**
+ * Apollo's serializer (JSON and a newline), but a response that cannot be serialized (too large
+ * for a string, say) is logged with what is known of it before Apollo answers 500 for it: Apollo
+ * itself answers such a failure without a log line.
+ */
+function serializer(logger: Logger): (value: FormattedExecutionResult) => string {
+  return (value) => {
+    try {
+      return `${JSON.stringify(value)}\n`;
+    } catch (error) {
+      logger.error({ err: error, errors: value.errors?.length ?? 0 }, 'the response could not be serialized; answered 500 instead');
+      throw new GraphQLError('The response could not be built; ask for fewer items.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    }
+  };
 }
 
 /** Apollo executes with graphql-jit through its gateway interface (executor.ts), or with graphql-js when `JIT_MAX_OPERATIONS=0`. */

@@ -82,7 +82,6 @@ export function createService({ config, logger, geocoder: injected }: AppOptions
       const warnings = new ResponseWarnings();
       return {
         locator: locator.forRequest(warnings, config.limits.maxPostalCodes),
-        limits: config.limits,
         requestId,
         logger: logger.child({ requestId }),
         warnings,

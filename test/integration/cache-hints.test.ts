@@ -20,7 +20,6 @@ const geocoder = new EmbeddedGeocoder({ files: [defaultUsDataFile()], logger });
 const warnings = new ResponseWarnings();
 const context: Context = {
   locator: new Locator(geocoder, { maxEntries: 1_000, ttlMs: 60_000, notFoundTtlMs: 60_000, batchWindowMs: 0 }, logger).forRequest(warnings),
-  limits: loadConfig({ NODE_ENV: 'test' }).limits,
   requestId: 'test',
   logger,
   warnings,

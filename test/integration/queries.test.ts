@@ -172,9 +172,10 @@ describe('distanceMatrix', () => {
 
   it('rejects a matrix over the cell limit', async () => {
     const codes = Array.from({ length: 51 }, () => '90210');
-    const { body } = await server.graphql('query($c: [String!]!) { distanceMatrix(origins: $c, destinations: $c) { rows { origin { postalCode } } } }', { c: codes });
-    expect(body.data!.distanceMatrix).toBeNull();
-    expect(body.errors![0]!.message).toMatch(/51 × 51 = 2601 cells, at most 2500/);
+    const { status, body } = await server.graphql('query($c: [String!]!) { distanceMatrix(origins: $c, destinations: $c) { rows { origin { postalCode } } } }', { c: codes });
+    expect(status).toBe(400);
+    expect(body.data).toBeUndefined();
+    expect(body.errors![0]).toMatchObject({ message: expect.stringMatching(/51 × 51 = 2601 cells, at most 2500/), extensions: { code: 'BAD_USER_INPUT' } });
   });
 });
 

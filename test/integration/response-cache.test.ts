@@ -38,8 +38,8 @@ describe('the response cache', () => {
     });
     // The first is only remembered; the second is kept; the rest are answered from the cache.
     expect([counts.miss, counts.hit]).toEqual([2, 2]);
-    expect(counts.delta('graphql_requests_total', { operation: 'Trip', outcome: 'success' })).toBe(4);
-    expect(counts.delta('graphql_request_duration_seconds_count', { operation: 'Trip' })).toBe(4);
+    expect(counts.delta('graphql_requests_total', { operation: 'distance', outcome: 'success' })).toBe(4);
+    expect(counts.delta('graphql_request_duration_seconds_count', { operation: 'distance' })).toBe(4);
     const [first, second, ...again] = answers;
     expect(second!.headers.get('age')).toBeNull();
     for (const answer of again) {

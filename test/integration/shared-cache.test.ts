@@ -4,6 +4,7 @@ import { found, type GeocodeResult, type Geocoder, type Place } from '../../src/
 import { keyId, type PostalKey } from '../../src/geocoding/postal-code.js';
 import { CountingGeocoder } from '../support/counting-geocoder.js';
 import { FakeZippopotam } from '../support/fake-providers/index.js';
+import { captureLogs, LEVEL } from '../support/log-capture.js';
 import { sample, scrape } from '../support/metrics.js';
 import { REDIS_BINARY, REDIS_SKIP_REASON, startRedis, type RedisServer } from '../support/redis.js';
 import { FAST_UPSTREAM, usCodes } from '../support/remote.js';
@@ -118,6 +119,76 @@ describe.skipIf(!REDIS_BINARY)(`shared cache in Redis${REDIS_BINARY ? '' : ` (sk
     const again = await a.graphql(QUERY, { codes: codes(50_000, 3) });
     expect(again.body.errors).toBeUndefined();
     expect(sample(await scrape(a.url), 'shared_cache_lookups_total', { result: 'miss' })).toBeGreaterThan(0);
+  });
+});
+
+describe.skipIf(!REDIS_BINARY)(`what the service takes from Redis${REDIS_BINARY ? '' : ` (skipped: ${REDIS_SKIP_REASON})`}`, () => {
+  let redis: RedisServer;
+  beforeAll(async () => void (redis = await startRedis()));
+  afterAll(() => redis?.stop());
+
+  it('never serves an entry it cannot trust: ignores it, deletes it, counts it, logs it once, and resolves the code again', async () => {
+    const provider = new CountingGeocoder(slowProvider(0));
+    const logs = captureLogs('debug');
+    const replica = await startTestServer({ REDIS_URL: redis.url }, provider, logs.logger);
+    const client = new Redis(redis.url);
+    try {
+      while (sample(await scrape(replica.url), 'shared_cache_up') !== 1) await new Promise((r) => setTimeout(r, 10));
+      const key = (code: string) => `postal-distance:v1:US${code}`;
+      const place = (code: string) => ({ countryCode: 'US', postalCode: code, latitude: 40, longitude: -74, placeName: 'Forged', adminName: null, adminCode: null });
+      await client.set(key('70001'), JSON.stringify({ kind: 'found', place: { ...place('70001'), latitude: 999 } }));
+      await client.set(key('70002'), JSON.stringify({ kind: 'found', place: { ...place('70002'), postalCode: '<script>' } }));
+      await client.set(key('70003'), JSON.stringify({ kind: 'found', place: { countryCode: 'US', postalCode: '70003' } }));
+      await client.set(key('70004'), JSON.stringify({ kind: 'found', place: { ...place('70004'), placeName: 'x'.repeat(900_000) } }));
+      await client.set(key('70005'), 'not json');
+      const forged = ['70001', '70002', '70003', '70004', '70005'];
+      const before = provider.keysAsked;
+      const res = await replica.graphql(QUERY, { codes: forged });
+      expect(res.status).toBe(200);
+      expect(res.body.errors).toBeUndefined();
+      expect(res.body.data!.distanceMatrix.origins).toEqual(forged.map((code) => ({ placeName: `Place ${code}` })));
+      expect(provider.keysAsked - before).toBe(6); // the five forged codes and 10001
+      expect(sample(await scrape(replica.url), 'shared_cache_invalid_total')).toBe(5);
+      expect(logs.lines.filter((l) => l.level === LEVEL.warn && /invalid entry/.test(l.msg))).toHaveLength(1);
+      // Each was deleted, then replaced by the provider's answer once it settled.
+      await new Promise((r) => setTimeout(r, 50));
+      for (const code of forged) expect(JSON.parse((await client.get(key(code)))!)).toMatchObject({ kind: 'found', place: { placeName: `Place ${code}` } });
+    } finally {
+      client.disconnect();
+      await replica.stop();
+    }
+  });
+
+  it('skips a Redis that hangs after a few timeouts, says so, and uses it again once it answers', async () => {
+    const provider = new CountingGeocoder(slowProvider(0));
+    const logs = captureLogs('debug');
+    const env = { REDIS_URL: redis.url, REDIS_TIMEOUT_MS: '50', REDIS_BREAKER_THRESHOLD: '2', REDIS_BREAKER_HALF_OPEN_MS: '300' };
+    const replica = await startTestServer(env, provider, logs.logger);
+    try {
+      while (sample(await scrape(replica.url), 'shared_cache_up') !== 1) await new Promise((r) => setTimeout(r, 10));
+      redis.freeze();
+      // The first cold lookup runs into timeouts (the read, then the lease): two in a row open the circuit.
+      expect((await replica.graphql(QUERY, { codes: codes(71_000, 3) })).body.errors).toBeUndefined();
+      const metrics = await scrape(replica.url);
+      expect(sample(metrics, 'shared_cache_up')).toBe(0);
+      const errors = sample(metrics, 'shared_cache_errors_total');
+      expect(errors).toBe(2);
+      expect(logs.messages('warn')).toContain('shared cache (Redis) is not answering in time: skipping it until a probe succeeds');
+      // While the circuit is open Redis is not asked at all: no further timeouts, the provider answers.
+      const before = provider.keysAsked;
+      for (let i = 0; i < 5; i++) expect((await replica.graphql(QUERY, { codes: codes(72_000 + 10 * i, 3) })).body.errors).toBeUndefined();
+      expect(provider.keysAsked - before).toBe(15);
+      expect(sample(await scrape(replica.url), 'shared_cache_errors_total')).toBe(errors);
+
+      redis.thaw();
+      await new Promise((r) => setTimeout(r, 350)); // past the half-open delay: the next command is the probe
+      expect((await replica.graphql(QUERY, { codes: codes(73_000, 3) })).body.errors).toBeUndefined();
+      expect(sample(await scrape(replica.url), 'shared_cache_up')).toBe(1);
+      expect(logs.messages('info')).toContain('shared cache (Redis) answers in time again');
+    } finally {
+      redis.thaw();
+      await replica.stop();
+    }
   });
 });
 

@@ -20,6 +20,9 @@ export interface RedisServer {
   /** Stops the server but keeps its port, to simulate an outage; `start()` brings it back. */
   pause(): Promise<void>;
   start(): Promise<void>;
+  /** Freezes the process (SIGSTOP): connections stay open and nothing answers, as a hung Redis. `thaw()` resumes it. */
+  freeze(): void;
+  thaw(): void;
 }
 
 async function freePort(): Promise<number> {
@@ -49,5 +52,13 @@ export async function startRedis(): Promise<RedisServer> {
     await exited;
   };
   await start();
-  return { url: `redis://127.0.0.1:${port}`, port, stop, pause: stop, start };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    stop,
+    pause: stop,
+    start,
+    freeze: () => void child?.kill('SIGSTOP'),
+    thaw: () => void child?.kill('SIGCONT'),
+  };
 }

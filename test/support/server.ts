@@ -1,7 +1,7 @@
 /** Starts the real service on an ephemeral port and talks HTTP to it. */
 import { loadConfig } from '../../src/config.js';
 import type { Geocoder } from '../../src/geocoding/geocoder.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { startApp, type App } from '../../src/server/app.js';
 
 /** Test-side view of a response. `any` on purpose: assertions walk arbitrary response shapes and fail loudly if wrong. */
@@ -31,9 +31,9 @@ export interface TestServer {
  * time they run (`JIT_COMPILE_AFTER=0`), so every test exercises the compiled executor that serves
  * repeated operations in production; test/integration/executor.test.ts covers the default admission.
  */
-export async function startTestServer(env: Record<string, string> = {}, geocoder?: Geocoder): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, geocoder?: Geocoder, logger?: Logger): Promise<TestServer> {
   const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', JIT_COMPILE_AFTER: '0', ...env });
-  const app = await startApp({ config, logger: createLogger(config), ...(geocoder && { geocoder }) });
+  const app = await startApp({ config, logger: logger ?? createLogger(config), ...(geocoder && { geocoder }) });
   await app.ready;
   return {
     app,

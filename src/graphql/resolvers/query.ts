@@ -1,8 +1,7 @@
 /**
- * Root queries. Each validates its list sizes first, then looks every code up at once so they
- * batch, and is synchronous when every code is cached (see maybe-promise.ts).
+ * Root queries. Each looks every code up at once so they batch, and is synchronous when every code
+ * is cached (see maybe-promise.ts). List sizes were checked before execution (operation-size.ts).
  */
-import { AppError } from '../../errors.js';
 import type { QueryResolvers } from '../../generated/resolvers-types.js';
 import type { Located } from '../../geocoding/locator.js';
 import { all, andThen, type MaybePromise } from '../../maybe-promise.js';
@@ -22,10 +21,7 @@ export const Query: QueryResolvers = {
     return andThen(places, ([a, b]) => distanceBetween(a!, b!, method));
   },
 
-  distances: (_, { pairs, method }, { locator, limits }) => {
-    if (pairs.length > limits.maxDistancePairs) {
-      throw new AppError('BAD_USER_INPUT', `Too many pairs: ${pairs.length} given, at most ${limits.maxDistancePairs} per call. Split the list.`);
-    }
+  distances: (_, { pairs, method }, { locator }) => {
     // Every code is asked at once (so they batch), and awaited as one list: graphql-js then completes
     // plain values rather than a promise per pair (measured: see the README's Performance section).
     const lookups = new Array<MaybePromise<Located>>(pairs.length * 2);
@@ -38,14 +34,7 @@ export const Query: QueryResolvers = {
     return andThen(all(lookups), (places) => pairs.map((_pair, i) => distanceBetween(places[2 * i]!, places[2 * i + 1]!, method)));
   },
 
-  distanceMatrix: (_, { origins, destinations, originCountry, destinationCountry, method }, { locator, limits }) => {
-    const cells = origins.length * destinations.length;
-    if (cells > limits.maxMatrixCells) {
-      throw new AppError(
-        'BAD_USER_INPUT',
-        `Matrix too large: ${origins.length} × ${destinations.length} = ${cells} cells, at most ${limits.maxMatrixCells} per call. Split it.`,
-      );
-    }
+  distanceMatrix: (_, { origins, destinations, originCountry, destinationCountry, method }, { locator }) => {
     const originCc = originCountry ?? DEFAULT_COUNTRY;
     const destinationCc = destinationCountry ?? originCc;
     // Both lists asked before either is awaited, so they share a batch.
