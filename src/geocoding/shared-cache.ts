@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { GeocodeResult, Geocoder } from './geocoder.js';
+import type { GeocodeResult, Geocoder, Place } from './geocoder.js';
 import { keyId, type PostalKey } from './postal-code.js';
 
 export interface SharedCacheOptions {
@@ -219,10 +219,15 @@ function decode(raw: string | null): Settled | undefined {
   if (!raw) return undefined;
   try {
     const value = JSON.parse(raw) as Settled;
-    if (value.kind === 'found' && Number.isFinite(value.place?.latitude) && Number.isFinite(value.place?.longitude)) return value;
+    // A place stored before `precision` and `matchedPostalCode` existed is absent too: asked again, then replaced.
+    if (value.kind === 'found' && Number.isFinite(value.place?.latitude) && Number.isFinite(value.place?.longitude) && isPrecise(value.place)) return value;
     if (value.kind === 'notFound') return value;
   } catch {
     // fall through
   }
   return undefined;
 }
+
+// Private: whether a stored place says which code answered it, and how closely.
+const isPrecise = (place: Place): boolean =>
+  typeof place.matchedPostalCode === 'string' && (place.precision === 'POSTAL_CODE' || place.precision === 'PREFIX');

@@ -12,7 +12,7 @@ import { runService } from '../support/service-process.js';
 
 /** A provider that answers every code after `delayMs`, shared by two replicas so its counts are fleet-wide. */
 function slowProvider(delayMs: number): Geocoder {
-  const place = (key: PostalKey): Place => ({ ...key, latitude: 40, longitude: -74, placeName: `Place ${key.postalCode}`, adminName: null, adminCode: null });
+  const place = (key: PostalKey): Place => ({ ...key, matchedPostalCode: key.postalCode, precision: 'POSTAL_CODE', latitude: 40, longitude: -74, placeName: `Place ${key.postalCode}`, adminName: null, adminCode: null });
   return {
     name: 'slow',
     maxBatchSize: Infinity,
