@@ -41,7 +41,7 @@ export interface LoadStats {
   readonly rows: number;
   /** Rows whose key an earlier row already holds (the first one wins). */
   readonly duplicates: number;
-  /** Rows skipped: a column missing, a coordinate blank, not a number or out of range, or a code that is not one. */
+  /** Rows skipped: a column missing, a coordinate blank, not a number or out of range, or a code its country's format refuses. */
   readonly malformed: number;
 }
 
@@ -148,13 +148,9 @@ export class GeoNamesIndex {
       const country = lastCountry.value;
       // NaN (blank, not a number) fails these comparisons too.
       if (!(Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180) || country.length !== 2) return void malformed++;
-      let postalCode: string;
-      try {
-        // The same normalization as user input, so both sides of a lookup always agree.
-        postalCode = normalizeDataPostalCode(country, decode(buf, codeStart, codeEnd));
-      } catch {
-        return void malformed++;
-      }
+      // The same normalization as user input, so both sides of a lookup always agree.
+      const postalCode = normalizeDataPostalCode(country, decode(buf, codeStart, codeEnd));
+      if (postalCode === undefined) return void malformed++;
       let codes = this.rowsByCountry.get(country);
       if (codes === undefined) this.rowsByCountry.set(country, (codes = new Map()));
       if (codes.has(postalCode)) return void duplicates++;

@@ -93,38 +93,57 @@ export function normalizeCountryCode(input: string): string {
  * its country writes (`sw1a1aa` → `SW1A 1AA`, `k1a0b1` → `K1A 0B1`, `1012ab` → `1012 AB`,
  * `90210 1234` → `90210-1234`). In the countries whose codes have a first part used on its own
  * (a UK outward code `SW1A`, a Canadian forward sortation area `K1A`), that part alone is accepted
- * too. Countries without a known format get a generic check (1 to 20 letters, digits, single spaces
- * or hyphens). Throws `BAD_USER_INPUT`, with the expected format, for a code that cannot exist in
- * its country; never pads or cuts a code (a US `2134` is refused, with `02134` suggested).
+ * too; a code written with its country's prefix (`LT-01100`, `L-1009`) loses it. Countries without
+ * a known format get a generic check (1 to 20 letters, digits, single spaces or hyphens). Throws
+ * `BAD_USER_INPUT`, with the expected format, for a code that cannot exist in its country; never
+ * pads or cuts a code (a US `2134` is refused, with `02134` suggested).
  */
 export function normalizePostalCode(countryCode: string, input: string): string {
   const format = postalFormatOf(countryCode);
-  if (input.length > MAX_POSTAL_CODE_LENGTH + 5) throw invalid(countryCode, input, format);
-  // Nearly every input is canonical already: one regular expression, no string made.
-  if (format?.canonical.test(input)) return input;
-  const trimmed = input.trim();
-  if (trimmed.length === 0 || !RAW_CHARACTERS.test(trimmed)) throw invalid(countryCode, input, format);
-  // ASCII only from here, so upper-casing folds nothing.
-  const upper = trimmed.toUpperCase().replace(/[ \t]+/g, ' ');
-  if (!format) {
-    if (upper.length > MAX_POSTAL_CODE_LENGTH || !GENERIC_PATTERN.test(upper)) throw invalid(countryCode, input, format);
-    return upper;
-  }
-  const match = format.lenient.exec(upper);
-  if (match) return canonicalFrom(format, upper, match);
-  if (isFirstPart(format, upper)) return upper;
-  throw invalid(countryCode, input, format);
+  const code = canonicalOf(countryCode, input, format);
+  if (code === undefined) throw invalid(countryCode, input, format);
+  return code;
 }
 
 /**
  * {@link normalizePostalCode} for data files, whose codes are nearly always canonical already:
- * the same result (and the same errors), but a country without a format skips the regular
- * expressions when the code is already in its generic canonical form (1 to 20 of A–Z and 0–9,
- * with single spaces or hyphens only between them). Loading 1.5 million GeoNames rows spends
- * about 0.3 s in those expressions otherwise.
+ * the same canonical code, or `undefined` where it would throw (a GeoNames file holds a few codes
+ * its country's format refuses, and an error's stack costs microseconds). A country without a
+ * format skips the regular expressions when the code is already in its generic canonical form
+ * (1 to 20 of A–Z and 0–9, with single spaces or hyphens only between them).
  */
-export function normalizeDataPostalCode(countryCode: string, input: string): string {
-  return postalFormatOf(countryCode) === undefined && isGenericCanonical(input) ? input : normalizePostalCode(countryCode, input);
+export function normalizeDataPostalCode(countryCode: string, input: string): string | undefined {
+  const format = postalFormatOf(countryCode);
+  return format === undefined && isGenericCanonical(input) ? input : canonicalOf(countryCode, input, format);
+}
+
+/**
+ * Prefixes a code may be written with besides its country's ISO code (which any code may carry:
+ * Lithuania's `LT-01100`, Moldova's `MD-2001` and Azerbaijan's `AZ 1000` are written so, and the
+ * metadata's patterns leave it out): Luxembourg's codes keep the CEPT country letter, `L-1009`.
+ */
+const OTHER_COUNTRY_PREFIXES: Readonly<Record<string, string>> = { LU: 'L' };
+
+// Private: the canonical code, or undefined for one that cannot be a code of its country. Never throws.
+function canonicalOf(countryCode: string, input: string, format: PostalFormat | undefined): string | undefined {
+  if (input.length > MAX_POSTAL_CODE_LENGTH + 5) return undefined;
+  // Nearly every input is canonical already: one regular expression, no string made.
+  if (format?.canonical.test(input)) return input;
+  const trimmed = input.trim();
+  if (trimmed.length === 0 || !RAW_CHARACTERS.test(trimmed)) return undefined;
+  // ASCII only from here, so upper-casing folds nothing.
+  const upper = trimmed.toUpperCase().replace(/[ \t]+/g, ' ');
+  if (!format) return upper.length <= MAX_POSTAL_CODE_LENGTH && GENERIC_PATTERN.test(upper) ? upper : undefined;
+  const match = format.lenient.exec(upper);
+  if (match) return canonicalFrom(format, upper, match);
+  if (isFirstPart(format, upper)) return upper;
+  for (const prefix of [countryCode, OTHER_COUNTRY_PREFIXES[countryCode]]) {
+    if (prefix === undefined || !upper.startsWith(prefix)) continue;
+    const rest = upper.charCodeAt(prefix.length) === 0x20 || upper.charCodeAt(prefix.length) === 0x2d ? upper.slice(prefix.length + 1) : upper.slice(prefix.length);
+    const unprefixed = format.lenient.exec(rest);
+    if (unprefixed) return canonicalFrom(format, rest, unprefixed);
+  }
+  return undefined;
 }
 
 // Private: whether the generic rule returns `code` unchanged (trim, upper-case, collapse spaces, GENERIC_PATTERN).
@@ -167,13 +186,8 @@ export type PostalPrecision = 'POSTAL_CODE' | 'PREFIX';
  * is not one of that country. Providers check every answer with it before trusting it.
  */
 export function answeredPostalCode(key: PostalKey, answered: string): string | undefined {
-  let code: string;
-  try {
-    code = normalizePostalCode(key.countryCode, answered);
-  } catch {
-    return undefined;
-  }
-  return code === key.postalCode || code === postalCodePrefix(key) ? code : undefined;
+  const code = canonicalOf(key.countryCode, answered, postalFormatOf(key.countryCode));
+  return code !== undefined && (code === key.postalCode || code === postalCodePrefix(key)) ? code : undefined;
 }
 
 // Private: the error for a code that cannot be one of its country, with the format expected.
@@ -197,12 +211,6 @@ function expectedOf(format: PostalFormat): string {
 function zeroPadded(countryCode: string, input: string): string | undefined {
   const digits = input.trim();
   if (!/^\d{1,8}$/.test(digits)) return undefined;
-  for (const candidate of [`0${digits}`, `00${digits}`]) {
-    try {
-      if (normalizePostalCode(countryCode, candidate) === candidate) return candidate;
-    } catch {
-      // not this one
-    }
-  }
-  return undefined;
+  const format = postalFormatOf(countryCode);
+  return [`0${digits}`, `00${digits}`].find((candidate) => canonicalOf(countryCode, candidate, format) === candidate);
 }
