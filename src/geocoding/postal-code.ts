@@ -138,12 +138,18 @@ function canonicalOf(countryCode: string, input: string, format: PostalFormat | 
   if (match) return canonicalFrom(format, upper, match);
   if (isFirstPart(format, upper)) return upper;
   for (const prefix of [countryCode, OTHER_COUNTRY_PREFIXES[countryCode]]) {
-    if (prefix === undefined || !upper.startsWith(prefix)) continue;
-    const rest = upper.charCodeAt(prefix.length) === 0x20 || upper.charCodeAt(prefix.length) === 0x2d ? upper.slice(prefix.length + 1) : upper.slice(prefix.length);
-    const unprefixed = format.lenient.exec(rest);
-    if (unprefixed) return canonicalFrom(format, rest, unprefixed);
+    const rest = prefix === undefined ? undefined : withoutPrefix(upper, prefix);
+    const unprefixed = rest === undefined ? null : format.lenient.exec(rest);
+    if (rest !== undefined && unprefixed) return canonicalFrom(format, rest, unprefixed);
   }
   return undefined;
+}
+
+// Private: `code` without a leading `prefix` and the space or hyphen after it, if it starts with it.
+function withoutPrefix(code: string, prefix: string): string | undefined {
+  if (!code.startsWith(prefix)) return undefined;
+  const next = code.charCodeAt(prefix.length);
+  return code.slice(next === 0x20 || next === 0x2d ? prefix.length + 1 : prefix.length);
 }
 
 // Private: whether the generic rule returns `code` unchanged (trim, upper-case, collapse spaces, GENERIC_PATTERN).
