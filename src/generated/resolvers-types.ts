@@ -116,15 +116,22 @@ export type Location = {
   latitude: Scalars['Float']['output'];
   /** Longitude in decimal degrees on WGS-84, positive east. */
   longitude: Scalars['Float']['output'];
+  /**
+   * The code of the data row that answered: `postalCode` itself, or, with precision `PREFIX`,
+   * its first part (`SW1A` for `SW1A 1AA` when only outward codes are loaded, `90210` for `90210-1234`).
+   */
+  matchedPostalCode: Scalars['String']['output'];
   /** The place (city, town or locality) the postal code belongs to, for example `Beverly Hills`. */
   placeName?: Maybe<Scalars['String']['output']>;
   /**
-   * The postal code in the canonical form of its country, as the geocoding data keys it:
-   * trimmed and upper case; US ZIP+4 (`90210-1234`) is reduced to the five-digit ZIP,
-   * and countries whose data only carries a prefix (Canada's forward sortation area `K1A`,
-   * the outward code of a UK postcode, Ireland's Eircode routing key) are reduced to that prefix.
+   * The postal code asked for, in the canonical form of its country: upper case, with the
+   * separators the country writes (`SW1A 1AA`, `K1A 0B1`, `1012 AB`, US ZIP+4 `90210-1234`),
+   * so a representation's key comes back as it was sent once canonical. The data that answered
+   * may hold only the code's first part: see `precision` and `matchedPostalCode`.
    */
   postalCode: Scalars['String']['output'];
+  /** Whether the coordinates and place are those of the postal code itself or only of its first part. */
+  precision: LocationPrecision;
 };
 
 
@@ -139,6 +146,17 @@ export type LocationDistanceToArgs = {
   method?: DistanceMethod;
   postalCode: Scalars['String']['input'];
 };
+
+/** How closely a `Location` answers the postal code it was asked for. */
+export type LocationPrecision =
+  /** The data holds the postal code itself: the point and place are the code's own. */
+  | 'POSTAL_CODE'
+  /**
+   * The data holds only the code's first part (a UK outward code such as `SW1A`, a Canadian
+   * forward sortation area such as `K1A`, the ZIP of a ZIP+4): the point and place are that part's,
+   * shared by every code that begins with it, so two such codes may be 0 m apart.
+   */
+  | 'PREFIX';
 
 export type Query = {
   __typename?: 'Query';
@@ -294,6 +312,7 @@ export type ResolversTypes = {
   DistancePairInput: DistancePairInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Location: ResolverTypeWrapper<Place>;
+  LocationPrecision: LocationPrecision;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -350,8 +369,10 @@ export type LocationResolvers<ContextType = Context, ParentType extends Resolver
   distanceTo?: Resolver<Maybe<ResolversTypes['Distance']>, ParentType, ContextType, RequireFields<LocationDistanceToArgs, 'method' | 'postalCode'>>;
   latitude?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   longitude?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  matchedPostalCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   placeName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   postalCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  precision?: Resolver<ResolversTypes['LocationPrecision'], ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {

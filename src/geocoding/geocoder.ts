@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { AppError } from '../errors.js';
-import type { PostalKey } from './postal-code.js';
+import { postalCodePrefix, type PostalKey, type PostalPrecision } from './postal-code.js';
 
 /**
  * The longest place or region name accepted from a provider, a data file or the shared cache.
@@ -14,8 +14,15 @@ import type { PostalKey } from './postal-code.js';
  */
 export const MAX_NAME_LENGTH = 200;
 
-/** A postal code resolved to a point and its place: the model behind the GraphQL `Location`. */
+/**
+ * A postal code resolved to a point and its place: the model behind the GraphQL `Location`.
+ * `postalCode` is the code asked (canonical); the data may hold only its first part.
+ */
 export interface Place extends PostalKey {
+  /** The code of the data row that answered: `postalCode` itself, or its first part (`SW1A` for `SW1A 1AA`). */
+  readonly matchedPostalCode: string;
+  /** `PREFIX` when the answer is for the code's first part only. */
+  readonly precision: PostalPrecision;
   readonly latitude: number;
   readonly longitude: number;
   readonly placeName: string | null;
@@ -51,14 +58,22 @@ export interface Geocoder {
 export const found = (place: Place): Settled => ({ kind: 'found', place });
 
 /**
- * A provider's answer for `key`. The place is built field by field, in the order the embedded
- * index uses, so every provider's places share one object shape, and without an object spread
- * (`{ ...key, latitude, ... }` measured 2.5 µs a call here: 0.5 ms per 200-code batch).
+ * A provider's answer for `key`, from the data row of `matchedPostalCode` (the key's own code by
+ * default; its first part when that is all the provider answered). The place is built field by
+ * field, in the order the embedded index uses, so every provider's places share one object shape,
+ * and without an object spread (`{ ...key, latitude, ... }` measured 2.5 µs a call here: 0.5 ms per
+ * 200-code batch).
  */
-export const foundAt = (key: PostalKey, where: Omit<Place, keyof PostalKey>): Settled =>
+export const foundAt = (
+  key: PostalKey,
+  where: Omit<Place, keyof PostalKey | 'matchedPostalCode' | 'precision'>,
+  matchedPostalCode: string = key.postalCode,
+): Settled =>
   found({
     countryCode: key.countryCode,
     postalCode: key.postalCode,
+    matchedPostalCode,
+    precision: matchedPostalCode === key.postalCode ? 'POSTAL_CODE' : 'PREFIX',
     latitude: where.latitude,
     longitude: where.longitude,
     placeName: where.placeName,
@@ -74,6 +89,8 @@ const SettledSchema = z.discriminatedUnion('kind', [
     place: z.object({
       countryCode: z.string(),
       postalCode: z.string(),
+      matchedPostalCode: z.string(),
+      precision: z.enum(['POSTAL_CODE', 'PREFIX']),
       latitude: z.number().min(-90).max(90),
       longitude: z.number().min(-180).max(180),
       placeName: name,
@@ -86,7 +103,8 @@ const SettledSchema = z.discriminatedUnion('kind', [
 
 /**
  * A settled answer for `key` read back from outside the process, or `undefined` when it is not one:
- * the wrong shape, coordinates out of range, names too long, or a place of another code.
+ * the wrong shape, coordinates out of range, names too long, or a place of another code (its own
+ * code, or its first part with precision PREFIX, are the only codes a place for `key` may carry).
  */
 export function toSettled(value: unknown, key: PostalKey): Settled | undefined {
   const parsed = SettledSchema.safeParse(value);
@@ -95,7 +113,10 @@ export function toSettled(value: unknown, key: PostalKey): Settled | undefined {
   if (settled.kind === 'notFound') return notFound(settled.reason);
   const { place } = settled;
   if (place.countryCode !== key.countryCode || place.postalCode !== key.postalCode) return undefined;
-  return foundAt(key, place);
+  const matched = place.matchedPostalCode;
+  if (matched !== key.postalCode && matched !== postalCodePrefix(key)) return undefined;
+  if (place.precision !== (matched === key.postalCode ? 'POSTAL_CODE' : 'PREFIX')) return undefined;
+  return foundAt(key, place, matched);
 }
 
 export const notFound = (reason?: string): Settled =>

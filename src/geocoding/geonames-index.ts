@@ -12,13 +12,16 @@
  * parsed from the bytes; the country, admin pair and place name are compared with the previous
  * row's bytes first, because GeoNames files are sorted by country and grouped by admin area.
  *
+ * Rows are keyed by their canonical code (the same normalization as user input), whether the file
+ * holds full codes (GB_full: `SW1A 1AA`) or only their first parts (the basic GB file: `SW1A`).
+ *
  * File format: UTF-8, tab-separated, no header; columns: country code, postal code, place name,
  * admin name1, admin code1, admin name2, admin code2, admin name3, admin code3, latitude,
  * longitude, accuracy.
  */
 import { createReadStream } from 'node:fs';
 import type { Place } from './geocoder.js';
-import { normalizeDataPostalCode } from './postal-code.js';
+import { normalizeDataPostalCode, postalCodePrefix } from './postal-code.js';
 
 const TAB = 0x09;
 const NEWLINE = 0x0a;
@@ -38,7 +41,7 @@ export interface LoadStats {
   readonly rows: number;
   /** Rows whose key an earlier row already holds (the first one wins). */
   readonly duplicates: number;
-  /** Rows skipped: a column missing, a coordinate blank, not a number or out of range, or a code that is not one. */
+  /** Rows skipped: a column missing, a coordinate blank, not a number or out of range, or a code its country's format refuses. */
   readonly malformed: number;
 }
 
@@ -67,13 +70,29 @@ export class GeoNamesIndex {
     return this.rowsByCountry.has(countryCode);
   }
 
+  /**
+   * The place of a canonical code: its own row, or else, when the loaded data holds its first part
+   * (a basic GB file holds outward codes such as `SW1A`; GB_full holds only full postcodes), that
+   * part's row, with precision `PREFIX`. Whether a country's data holds full codes or first parts
+   * is what its rows show: no list of countries decides it.
+   */
   get(countryCode: string, postalCode: string): Place | undefined {
-    const row = this.rowsByCountry.get(countryCode)?.get(postalCode);
-    if (row === undefined) return undefined;
+    const codes = this.rowsByCountry.get(countryCode);
+    if (codes === undefined) return undefined;
+    let matched = postalCode;
+    let row = codes.get(postalCode);
+    if (row === undefined) {
+      const prefix = postalCodePrefix({ countryCode, postalCode });
+      row = prefix === undefined ? undefined : codes.get(prefix);
+      if (row === undefined || prefix === undefined) return undefined;
+      matched = prefix;
+    }
     const [adminName, adminCode] = this.admins[this.adminRefs[row] ?? 0] ?? [null, null];
     return {
       countryCode,
       postalCode,
+      matchedPostalCode: matched,
+      precision: matched === postalCode ? 'POSTAL_CODE' : 'PREFIX',
       latitude: this.latitudes[row] ?? Number.NaN,
       longitude: this.longitudes[row] ?? Number.NaN,
       placeName: this.placeNames[row] ?? null,
@@ -129,13 +148,9 @@ export class GeoNamesIndex {
       const country = lastCountry.value;
       // NaN (blank, not a number) fails these comparisons too.
       if (!(Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180) || country.length !== 2) return void malformed++;
-      let postalCode: string;
-      try {
-        // The same normalization as user input, so both sides of a lookup always agree.
-        postalCode = normalizeDataPostalCode(country, decode(buf, codeStart, codeEnd));
-      } catch {
-        return void malformed++;
-      }
+      // The same normalization as user input, so both sides of a lookup always agree.
+      const postalCode = normalizeDataPostalCode(country, decode(buf, codeStart, codeEnd));
+      if (postalCode === undefined) return void malformed++;
       let codes = this.rowsByCountry.get(country);
       if (codes === undefined) this.rowsByCountry.set(country, (codes = new Map()));
       if (codes.has(postalCode)) return void duplicates++;

@@ -1,8 +1,14 @@
 /**
  * Postal-code and country normalization: pure functions, run before any geocoder is asked,
  * so a malformed code costs nothing and every provider sees the same canonical key.
+ *
+ * A code is validated against its country's format (postal-formats.ts: libaddressinput's
+ * patterns) and written in that country's canonical form (`sw1a1aa` → `SW1A 1AA`). The raw input
+ * is checked before it is upper-cased: `toUpperCase` folds non-ASCII letters into ASCII ones
+ * (`ß` → `SS`, dotless `ı` → `I`), which would turn text that is no code into one.
  */
 import { AppError, quoteInput } from '../errors.js';
+import { canonicalFrom, firstPartOf, isFirstPart, isoCountryCodes, postalFormatOf, type PostalFormat } from './postal-formats.js';
 
 /** A postal code in canonical form, with its country: the key of a `Location`. */
 export interface PostalKey {
@@ -17,101 +23,133 @@ export const keyId = (key: PostalKey): string => key.countryCode + key.postalCod
 
 /** The longest postal code GeoNames stores (its column holds at most 20 characters). */
 const MAX_POSTAL_CODE_LENGTH = 20;
+const GENERIC_EXPECTED = `1 to ${MAX_POSTAL_CODE_LENGTH} letters, digits, spaces or hyphens`;
 
-interface CountryRule {
-  /** Matches the cleaned code; group 1 is the canonical part the data is keyed by. */
-  readonly pattern: RegExp;
-  /** Shown to the user when the code does not match. */
-  readonly expected: string;
-}
-
-/**
- * Countries whose format is known and matters: either it lets us reject typos early,
- * or GeoNames keys the country by a prefix (CA, GB, IE, MT, NL) so a full code must be cut to it.
- * Any other country gets the generic rule.
- */
-const COUNTRY_RULES: Readonly<Record<string, CountryRule>> = {
-  US: { pattern: /^(\d{5})(?:-?\d{4})?$/, expected: 'five digits, or ZIP+4 such as 90210-1234' },
-  CA: { pattern: /^([A-Z]\d[A-Z])(?:\d[A-Z]\d)?$/, expected: 'a code such as K1A 0B1, or its first three characters' },
-  GB: { pattern: /^([A-Z]{1,2}\d[A-Z\d]?)(?:\d[A-Z]{2})?$/, expected: 'a postcode such as SW1A 1AA, or its outward code SW1A' },
-  IE: { pattern: /^([AC-FHKNPRTV-Y]\d{2}|D6W)(?:[0-9AC-FHKNPRTV-Y]{4})?$/, expected: 'an Eircode such as D02 X285, or its routing key D02' },
-  MT: { pattern: /^([A-Z]{3})(?:\d{2,4})?$/, expected: 'a code such as VLT 1117, or its three letters' },
-  NL: { pattern: /^(\d{4})(?:[A-Z]{2})?$/, expected: 'a code such as 1012 AB, or its four digits' },
-  DE: { pattern: /^(\d{5})$/, expected: 'five digits' },
-  FR: { pattern: /^(\d{5})$/, expected: 'five digits' },
-};
-
-/** Countries whose rule drops inner spaces (their codes are written with one, but keyed by the part before it). */
+/** The generic rule, for countries the format source has no pattern for. */
 const GENERIC_PATTERN = /^([A-Z0-9](?:[A-Z0-9 -]*[A-Z0-9])?)$/;
+/** What a raw code may hold before it is upper-cased: ASCII letters and digits, spaces (or tabs) and hyphens. */
+const RAW_CHARACTERS = /^[A-Za-z0-9 \t-]*$/;
 
 /**
- * Two-letter codes that `Intl.DisplayNames` names but that are not ISO 3166-1 countries
- * (unions, exceptional reservations, private-use codes). XK (Kosovo) is kept: GeoNames uses it.
+ * The ISO 3166-1 alpha-2 codes (from the format source's list of the 249 assigned ones), plus XK
+ * (Kosovo): user-assigned, but GeoNames and most geocoders use it.
  */
-const NOT_COUNTRIES = new Set(['AC', 'CP', 'CQ', 'DG', 'EA', 'EU', 'EZ', 'IC', 'QO', 'TA', 'UK', 'UN', 'XA', 'XB', 'ZZ']);
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+const COUNTRY_CODES: ReadonlySet<string> = new Set([...isoCountryCodes(), 'XK']);
 
 /**
- * Whether each two-letter code asked about so far is a country. `Intl.DisplayNames.of` costs about
- * 2 µs and every lookup asks it (200 times for 100 pairs), so each answer is kept: at most 26² entries.
+ * Codes withdrawn from ISO 3166-1 (ISO 3166-3, "formerly used codes") and not reassigned, with what
+ * replaced them. `Intl.DisplayNames` still names many of them (as their successors: SU is "Russia"),
+ * so they are refused by name here, with the replacement where one is clear.
  */
-const countryKnown = new Map<string, boolean>();
-function isCountry(code: string): boolean {
-  let known = countryKnown.get(code);
-  if (known === undefined) {
-    known = !NOT_COUNTRIES.has(code) && regionNames.of(code) !== undefined;
-    countryKnown.set(code, known);
-  }
-  return known;
-}
+const WITHDRAWN: Readonly<Record<string, string>> = {
+  AN: 'the Netherlands Antilles, now CW (Curaçao), SX (Sint Maarten) and BQ (Caribbean Netherlands)',
+  BU: 'Burma: use MM (Myanmar)',
+  CS: 'Serbia and Montenegro (earlier Czechoslovakia), now RS and ME (earlier CZ and SK)',
+  CT: 'Canton and Enderbury Islands: use KI (Kiribati)',
+  DD: 'the German Democratic Republic: use DE (Germany)',
+  DY: 'Dahomey: use BJ (Benin)',
+  FQ: 'the French Southern and Antarctic Territories, now TF and AQ',
+  FX: 'Metropolitan France: use FR (France)',
+  HV: 'Upper Volta: use BF (Burkina Faso)',
+  JT: 'Johnston Island: use UM (United States Minor Outlying Islands)',
+  MI: 'the Midway Islands: use UM (United States Minor Outlying Islands)',
+  NH: 'the New Hebrides: use VU (Vanuatu)',
+  NQ: 'Dronning Maud Land: use AQ (Antarctica)',
+  NT: 'the Saudi–Iraqi neutral zone, now part of IQ and SA',
+  PC: 'the Trust Territory of the Pacific Islands, now FM, MH, MP and PW',
+  PU: 'the United States Miscellaneous Pacific Islands: use UM',
+  PZ: 'the Panama Canal Zone: use PA (Panama)',
+  RH: 'Southern Rhodesia: use ZW (Zimbabwe)',
+  SU: 'the USSR, now fifteen countries such as RU, UA and KZ',
+  TP: 'East Timor: use TL (Timor-Leste)',
+  VD: 'North Vietnam: use VN (Viet Nam)',
+  WK: 'Wake Island: use UM (United States Minor Outlying Islands)',
+  YD: 'South Yemen: use YE (Yemen)',
+  YU: 'Yugoslavia, now BA, HR, ME, MK, RS and SI (and XK)',
+  ZR: 'Zaire: use CD (the Democratic Republic of the Congo)',
+};
 
 /** Validates and upper-cases an ISO 3166-1 alpha-2 country code. Throws `BAD_USER_INPUT`. */
 export function normalizeCountryCode(input: string): string {
-  // Nearly every input is already canonical ("US"): once known to be a country, it needs no cleaning.
-  if (countryKnown.get(input) === true) return input;
-  const code = input.trim().toUpperCase();
-  if (!/^[A-Z]{2}$/.test(code) || !isCountry(code)) {
-    const hint = code === 'UK' ? ' (the United Kingdom is GB)' : '';
-    throw new AppError(
-      'BAD_USER_INPUT',
-      `Country code ${quoteInput(input)} is not an ISO 3166-1 alpha-2 country code such as US, CA or DE${hint}.`,
-    );
+  // Nearly every input is already canonical ("US"): one set lookup.
+  if (COUNTRY_CODES.has(input)) return input;
+  const trimmed = input.trim();
+  // Checked before upper-casing, which folds non-ASCII letters into ASCII ones.
+  const code = /^[A-Za-z]{2}$/.test(trimmed) ? trimmed.toUpperCase() : '';
+  if (COUNTRY_CODES.has(code)) return code;
+  const withdrawn = WITHDRAWN[code];
+  if (withdrawn !== undefined) {
+    throw new AppError('BAD_USER_INPUT', `Country code ${quoteInput(input)} was withdrawn from ISO 3166-1: it was ${withdrawn}.`);
   }
+  const hint = code === 'UK' ? ' (the United Kingdom is GB)' : '';
+  throw new AppError(
+    'BAD_USER_INPUT',
+    `Country code ${quoteInput(input)} is not an ISO 3166-1 alpha-2 country code such as US, CA or DE${hint}.`,
+  );
+}
+
+/**
+ * Brings a postal code to its country's canonical form: trimmed, upper case, with the separators
+ * its country writes (`sw1a1aa` → `SW1A 1AA`, `k1a0b1` → `K1A 0B1`, `1012ab` → `1012 AB`,
+ * `90210 1234` → `90210-1234`). In the countries whose codes have a first part used on its own
+ * (a UK outward code `SW1A`, a Canadian forward sortation area `K1A`), that part alone is accepted
+ * too; a code written with its country's prefix (`LT-01100`, `L-1009`) loses it. Countries without
+ * a known format get a generic check (1 to 20 letters, digits, single spaces or hyphens). Throws
+ * `BAD_USER_INPUT`, with the expected format, for a code that cannot exist in its country; never
+ * pads or cuts a code (a US `2134` is refused, with `02134` suggested).
+ */
+export function normalizePostalCode(countryCode: string, input: string): string {
+  const format = postalFormatOf(countryCode);
+  const code = canonicalOf(countryCode, input, format);
+  if (code === undefined) throw invalid(countryCode, input, format);
   return code;
 }
 
 /**
- * Brings a postal code to the canonical form its country's data is keyed by:
- * trimmed, upper case, and cut to the part the data carries (see {@link COUNTRY_RULES}).
- * Throws `BAD_USER_INPUT` for a code that cannot be a postal code of that country.
+ * {@link normalizePostalCode} for data files, whose codes are nearly always canonical already:
+ * the same canonical code, or `undefined` where it would throw (a GeoNames file holds a few codes
+ * its country's format refuses, and an error's stack costs microseconds). A country without a
+ * format skips the regular expressions when the code is already in its generic canonical form
+ * (1 to 20 of A–Z and 0–9, with single spaces or hyphens only between them).
  */
-export function normalizePostalCode(countryCode: string, input: string): string {
-  const upper = input.trim().toUpperCase();
-  const rule = COUNTRY_RULES[countryCode];
-  if (upper.length === 0 || upper.length > MAX_POSTAL_CODE_LENGTH + 5) {
-    throw invalid(countryCode, input, rule?.expected ?? `1 to ${MAX_POSTAL_CODE_LENGTH} letters, digits, spaces or hyphens`);
-  }
-  if (rule) {
-    const match = rule.pattern.exec(upper.replace(/\s+/g, ''));
-    if (!match?.[1]) throw invalid(countryCode, input, rule.expected);
-    return match[1];
-  }
-  const collapsed = upper.replace(/\s+/g, ' ');
-  if (collapsed.length > MAX_POSTAL_CODE_LENGTH || !GENERIC_PATTERN.test(collapsed)) {
-    throw invalid(countryCode, input, `1 to ${MAX_POSTAL_CODE_LENGTH} letters, digits, spaces or hyphens`);
-  }
-  return collapsed;
+export function normalizeDataPostalCode(countryCode: string, input: string): string | undefined {
+  const format = postalFormatOf(countryCode);
+  return format === undefined && isGenericCanonical(input) ? input : canonicalOf(countryCode, input, format);
 }
 
 /**
- * {@link normalizePostalCode} for data files, whose codes are nearly always canonical already:
- * the same result (and the same errors), but a country without a rule of its own skips the
- * regular expressions when the code is already in its generic canonical form (1 to 20 of A–Z
- * and 0–9, with single spaces or hyphens only between them). Loading 1.5 million GeoNames rows
- * spends about 0.3 s in those expressions otherwise.
+ * Prefixes a code may be written with besides its country's ISO code (which any code may carry:
+ * Lithuania's `LT-01100`, Moldova's `MD-2001` and Azerbaijan's `AZ 1000` are written so, and the
+ * metadata's patterns leave it out): Luxembourg's codes keep the CEPT country letter, `L-1009`.
  */
-export function normalizeDataPostalCode(countryCode: string, input: string): string {
-  return COUNTRY_RULES[countryCode] === undefined && isGenericCanonical(input) ? input : normalizePostalCode(countryCode, input);
+const OTHER_COUNTRY_PREFIXES: Readonly<Record<string, string>> = { LU: 'L' };
+
+// Private: the canonical code, or undefined for one that cannot be a code of its country. Never throws.
+function canonicalOf(countryCode: string, input: string, format: PostalFormat | undefined): string | undefined {
+  if (input.length > MAX_POSTAL_CODE_LENGTH + 5) return undefined;
+  // Nearly every input is canonical already: one regular expression, no string made.
+  if (format?.canonical.test(input)) return input;
+  const trimmed = input.trim();
+  if (trimmed.length === 0 || !RAW_CHARACTERS.test(trimmed)) return undefined;
+  // ASCII only from here, so upper-casing folds nothing.
+  const upper = trimmed.toUpperCase().replace(/[ \t]+/g, ' ');
+  if (!format) return upper.length <= MAX_POSTAL_CODE_LENGTH && GENERIC_PATTERN.test(upper) ? upper : undefined;
+  const match = format.lenient.exec(upper);
+  if (match) return canonicalFrom(format, upper, match);
+  if (isFirstPart(format, upper)) return upper;
+  for (const prefix of [countryCode, OTHER_COUNTRY_PREFIXES[countryCode]]) {
+    const rest = prefix === undefined ? undefined : withoutPrefix(upper, prefix);
+    const unprefixed = rest === undefined ? null : format.lenient.exec(rest);
+    if (rest !== undefined && unprefixed) return canonicalFrom(format, rest, unprefixed);
+  }
+  return undefined;
+}
+
+// Private: `code` without a leading `prefix` and the space or hyphen after it, if it starts with it.
+function withoutPrefix(code: string, prefix: string): string | undefined {
+  if (!code.startsWith(prefix)) return undefined;
+  const next = code.charCodeAt(prefix.length);
+  return code.slice(next === 0x20 || next === 0x2d ? prefix.length + 1 : prefix.length);
 }
 
 // Private: whether the generic rule returns `code` unchanged (trim, upper-case, collapse spaces, GENERIC_PATTERN).
@@ -135,22 +173,50 @@ export function toPostalKey(postalCode: string, countryCode: string): PostalKey 
   return { countryCode: country, postalCode: normalizePostalCode(country, postalCode) };
 }
 
-function invalid(countryCode: string, input: string, expected: string): AppError {
-  return new AppError(
-    'BAD_USER_INPUT',
-    `Postal code ${quoteInput(input)} is not a valid ${countryCode} postal code: expected ${expected}.`,
-  );
+/**
+ * The first part of a key's code when its country has one and the code is longer (`SW1A` of
+ * `SW1A 1AA`, `90210` of `90210-1234`): what the code is matched by when the data holds only
+ * such parts. `undefined` otherwise.
+ */
+export function postalCodePrefix(key: PostalKey): string | undefined {
+  const format = postalFormatOf(key.countryCode);
+  return format && firstPartOf(format, key.postalCode);
 }
 
+/** How closely a place answers a key: for its own code, or for the code's first part only. */
+export type PostalPrecision = 'POSTAL_CODE' | 'PREFIX';
+
 /**
- * Whether a code a provider answered with is the code of `key`, once both are canonical
- * (a provider may write a Canadian code in full, `K1A 0B1`, or a ZIP+4). False for anything
- * that is not a valid code of that country.
+ * Which of `key`'s codes a provider's answer is for, once canonical: the key's own code, or its
+ * first part (see {@link postalCodePrefix}); `undefined` for anything else, including a code that
+ * is not one of that country. Providers check every answer with it before trusting it.
  */
-export function isSamePostalCode(key: PostalKey, answered: string): boolean {
-  try {
-    return normalizePostalCode(key.countryCode, answered) === key.postalCode;
-  } catch {
-    return false;
-  }
+export function answeredPostalCode(key: PostalKey, answered: string): string | undefined {
+  const code = canonicalOf(key.countryCode, answered, postalFormatOf(key.countryCode));
+  return code !== undefined && (code === key.postalCode || code === postalCodePrefix(key)) ? code : undefined;
+}
+
+// Private: the error for a code that cannot be one of its country, with the format expected.
+function invalid(countryCode: string, input: string, format: PostalFormat | undefined): AppError {
+  const expected = format ? expectedOf(format) : GENERIC_EXPECTED;
+  const padded = format ? zeroPadded(countryCode, input) : undefined;
+  const hint = padded === undefined ? '' : ` Did you mean ${quoteInput(padded)}? (A spreadsheet may have dropped its leading zero.)`;
+  return new AppError('BAD_USER_INPUT', `Postal code ${quoteInput(input)} is not a valid ${countryCode} postal code: expected ${expected}.${hint}`);
+}
+
+// Private: the expected format in words, from the source's examples.
+function expectedOf(format: PostalFormat): string {
+  const [first, second] = format.examples;
+  const examples = second === undefined ? `${first}` : `${first} or ${second}`;
+  const part = first === undefined ? undefined : firstPartOf(format, first);
+  const partOnly = part !== undefined && !format.lenient.test(part) ? `, or its ${format.firstPartName} such as ${part}` : '';
+  return `a code such as ${examples}${partOnly}`;
+}
+
+// Private: a digits-only code that becomes valid with one or two leading zeros (a number column in a spreadsheet drops them).
+function zeroPadded(countryCode: string, input: string): string | undefined {
+  const digits = input.trim();
+  if (!/^\d{1,8}$/.test(digits)) return undefined;
+  const format = postalFormatOf(countryCode);
+  return [`0${digits}`, `00${digits}`].find((candidate) => canonicalOf(countryCode, candidate, format) === candidate);
 }

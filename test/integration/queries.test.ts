@@ -34,11 +34,15 @@ describe('distance', () => {
     expect(d.method).toBe('GEODESIC');
   });
 
-  it('resolves both ends as Locations with their GeoNames place and region', async () => {
-    const { body } = await server.graphql('{ distance(from: "90210-1234", to: "10001") { from { postalCode countryCode placeName adminName adminCode latitude longitude } to { placeName adminCode } } }');
+  it('resolves both ends as Locations with their GeoNames place and region; a ZIP+4 by its ZIP, with precision PREFIX', async () => {
+    const { body } = await server.graphql(
+      '{ distance(from: "90210-1234", to: "10001") { from { postalCode matchedPostalCode precision countryCode placeName adminName adminCode latitude longitude } to { placeName adminCode precision } } }',
+    );
     const row = usRow('90210');
     expect(body.data!.distance.from).toEqual({
-      postalCode: '90210',
+      postalCode: '90210-1234',
+      matchedPostalCode: '90210',
+      precision: 'PREFIX',
       countryCode: 'US',
       placeName: row.placeName,
       adminName: row.adminName,
@@ -46,7 +50,7 @@ describe('distance', () => {
       latitude: row.latitude,
       longitude: row.longitude,
     });
-    expect(body.data!.distance.to).toEqual({ placeName: usRow('10001').placeName, adminCode: 'NY' });
+    expect(body.data!.distance.to).toEqual({ placeName: usRow('10001').placeName, adminCode: 'NY', precision: 'POSTAL_CODE' });
   });
 
   it('offers the haversine method, close to but not equal to the geodesic', async () => {

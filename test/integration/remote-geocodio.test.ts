@@ -60,14 +60,15 @@ describe('batching', () => {
     const server = await start({ GEOCODER: 'embedded,geocodio' });
     const { body } = await server.graphql(`{
       us: location(postalCode: "90210") { placeName }
-      ca: location(postalCode: "K1A 0B1", countryCode: "CA") { postalCode placeName latitude }
+      ca: location(postalCode: "K1A 0B1", countryCode: "CA") { postalCode matchedPostalCode precision placeName latitude }
       mx: location(postalCode: "06700", countryCode: "MX") { placeName }
       unknown: location(postalCode: "00000") { placeName }
       fr: location(postalCode: "75013", countryCode: "FR") { placeName }
     }`);
     expect(body.data).toEqual({
       us: { placeName: placeOf('US', '90210').placeName },
-      ca: { postalCode: 'K1A', placeName: 'Ottawa', latitude: placeOf('CA', 'K1A').latitude },
+      // The fake, like a source holding forward sortation areas, answers the full code with its area.
+      ca: { postalCode: 'K1A 0B1', matchedPostalCode: 'K1A', precision: 'PREFIX', placeName: 'Ottawa', latitude: placeOf('CA', 'K1A').latitude },
       mx: { placeName: 'Roma Norte' },
       unknown: null,
       fr: null,
@@ -77,7 +78,7 @@ describe('batching', () => {
       ['fr', 'POSTAL_CODE_NOT_FOUND'],
     ]);
     expect(fake.batches).toHaveLength(1);
-    expect(sorted(fake.batches[0]!)).toEqual(['00000', '06700, Mexico', 'K1A, Canada']);
+    expect(sorted(fake.batches[0]!)).toEqual(['00000', '06700, Mexico', 'K1A 0B1, Canada']);
   });
 });
 

@@ -13,7 +13,7 @@ import { runService } from '../support/service-process.js';
 
 /** A provider that answers every code after `delayMs`, shared by two replicas so its counts are fleet-wide. */
 function slowProvider(delayMs: number): Geocoder {
-  const place = (key: PostalKey): Place => ({ ...key, latitude: 40, longitude: -74, placeName: `Place ${key.postalCode}`, adminName: null, adminCode: null });
+  const place = (key: PostalKey): Place => ({ ...key, matchedPostalCode: key.postalCode, precision: 'POSTAL_CODE', latitude: 40, longitude: -74, placeName: `Place ${key.postalCode}`, adminName: null, adminCode: null });
   return {
     name: 'slow',
     maxBatchSize: Infinity,
@@ -71,7 +71,7 @@ describe.skipIf(!REDIS_BINARY)(`shared cache in Redis${REDIS_BINARY ? '' : ` (sk
   it('stores answers with their TTL under the configured prefix', async () => {
     const client = new Redis(redis.url);
     try {
-      const ttl = await client.pttl(`postal-distance:v1:${keyId({ countryCode: 'US', postalCode: '20000' })}`);
+      const ttl = await client.pttl(`postal-distance:v2:${keyId({ countryCode: 'US', postalCode: '20000' })}`);
       expect(ttl).toBeGreaterThan(86_000_000);
       expect(ttl).toBeLessThanOrEqual(86_400_000);
     } finally {
@@ -134,8 +134,8 @@ describe.skipIf(!REDIS_BINARY)(`what the service takes from Redis${REDIS_BINARY 
     const client = new Redis(redis.url);
     try {
       while (sample(await scrape(replica.url), 'shared_cache_up') !== 1) await new Promise((r) => setTimeout(r, 10));
-      const key = (code: string) => `postal-distance:v1:US${code}`;
-      const place = (code: string) => ({ countryCode: 'US', postalCode: code, latitude: 40, longitude: -74, placeName: 'Forged', adminName: null, adminCode: null });
+      const key = (code: string) => `postal-distance:v2:US${code}`;
+      const place = (code: string) => ({ countryCode: 'US', postalCode: code, matchedPostalCode: code, precision: 'POSTAL_CODE', latitude: 40, longitude: -74, placeName: 'Forged', adminName: null, adminCode: null });
       await client.set(key('70001'), JSON.stringify({ kind: 'found', place: { ...place('70001'), latitude: 999 } }));
       await client.set(key('70002'), JSON.stringify({ kind: 'found', place: { ...place('70002'), postalCode: '<script>' } }));
       await client.set(key('70003'), JSON.stringify({ kind: 'found', place: { countryCode: 'US', postalCode: '70003' } }));

@@ -21,6 +21,8 @@ describe('GeoNamesIndex', () => {
     expect(index.get('US', '90210')).toEqual({
       countryCode: 'US',
       postalCode: '90210',
+      matchedPostalCode: '90210',
+      precision: 'POSTAL_CODE',
       latitude: 34.0901,
       longitude: -118.4065,
       placeName: 'Beverly Hills',
@@ -80,10 +82,50 @@ describe('GeoNamesIndex', () => {
     expect(index.get('FR', '75007')).toMatchObject({ latitude: -0, longitude: 180 });
   });
 
-  it('normalizes data codes as it does user input, so a full Canadian code is found by its prefix', async () => {
+  it('keys full codes by their canonical form: two full codes are two places', async () => {
     const index = new GeoNamesIndex();
-    await index.loadFile(writeFile([row('CA', 'k1a 0b1', 'Ottawa', 'Ontario', 'ON', '45.4', '-75.7')]));
-    expect(index.get('CA', 'K1A')?.placeName).toBe('Ottawa');
+    const stats = await index.loadFile(
+      writeFile([
+        row('GB', 'SW1A 1AA', 'Buckingham Palace', 'England', 'ENG', '51.501009', '-0.141588'),
+        row('GB', 'sw1a2aa', 'Downing Street', 'England', 'ENG', '51.50354', '-0.127695'),
+      ]),
+    );
+    expect(stats).toMatchObject({ rows: 2, duplicates: 0, malformed: 0 });
+    expect(index.get('GB', 'SW1A 1AA')).toMatchObject({ postalCode: 'SW1A 1AA', matchedPostalCode: 'SW1A 1AA', precision: 'POSTAL_CODE', placeName: 'Buckingham Palace' });
+    expect(index.get('GB', 'SW1A 2AA')).toMatchObject({ postalCode: 'SW1A 2AA', matchedPostalCode: 'SW1A 2AA', precision: 'POSTAL_CODE', placeName: 'Downing Street' });
+    // Full-code data holds no outward codes, so a full code it lacks is not answered by one.
+    expect(index.get('GB', 'SW1A 0AA')).toBeUndefined();
+    expect(index.get('GB', 'SW1A')).toBeUndefined();
+  });
+
+  it('answers a full code from the row of its first part when that is what the data holds, with precision PREFIX', async () => {
+    const index = new GeoNamesIndex();
+    await index.loadFile(
+      writeFile([
+        row('CA', 'K1A', 'Ottawa', 'Ontario', 'ON', '45.4', '-75.7'),
+        row('GB', 'sw1a', 'London', 'England', 'ENG', '51.5', '-0.14'),
+        row('US', '90210', 'Beverly Hills', 'California', 'CA', '34.0901', '-118.4065'),
+      ]),
+    );
+    expect(index.get('CA', 'K1A 0B1')).toMatchObject({ postalCode: 'K1A 0B1', matchedPostalCode: 'K1A', precision: 'PREFIX', placeName: 'Ottawa' });
+    expect(index.get('CA', 'K1A')).toMatchObject({ postalCode: 'K1A', matchedPostalCode: 'K1A', precision: 'POSTAL_CODE' });
+    expect(index.get('GB', 'SW1A 2AA')).toMatchObject({ postalCode: 'SW1A 2AA', matchedPostalCode: 'SW1A', precision: 'PREFIX' });
+    expect(index.get('US', '90210-1234')).toMatchObject({ postalCode: '90210-1234', matchedPostalCode: '90210', precision: 'PREFIX', latitude: 34.0901 });
+    expect(index.get('CA', 'K2A 0B1')).toBeUndefined();
+  });
+
+  it('prefers a full code\'s own row to its first part\'s when both are loaded', async () => {
+    const index = new GeoNamesIndex();
+    await index.loadFile(writeFile([row('GB', 'SW1A', 'London', 'England', 'ENG', '51.5', '-0.14'), row('GB', 'SW1A 1AA', 'Buckingham Palace', 'England', 'ENG', '51.501', '-0.1416')]));
+    expect(index.get('GB', 'SW1A 1AA')).toMatchObject({ matchedPostalCode: 'SW1A 1AA', precision: 'POSTAL_CODE', placeName: 'Buckingham Palace' });
+    expect(index.get('GB', 'SW1A 2AA')).toMatchObject({ matchedPostalCode: 'SW1A', precision: 'PREFIX', placeName: 'London' });
+  });
+
+  it('counts a code that cannot exist in its country as malformed', async () => {
+    const index = new GeoNamesIndex();
+    const stats = await index.loadFile(writeFile([row('DE', '1234', 'Nowhere', 'Bayern', 'BY', '48', '11'), row('US', 'ABCDE', 'Nowhere', 'Texas', 'TX', '30', '-97')]));
+    expect(stats).toMatchObject({ rows: 2, duplicates: 0, malformed: 2 });
+    expect(index.size).toBe(0);
   });
 
   it('tells apart consecutive rows that differ in one byte of the country, admin pair or place name', async () => {
@@ -97,7 +139,7 @@ describe('GeoNamesIndex', () => {
         row('DE', '10178', 'Berlim', 'Berlim', 'BB', '52.5', '13.4'),
         row('DE', '10179', 'Berlim', 'Berli', 'mBB', '52.5', '13.4'), // the same characters as the row before, split elsewhere
         row('DE', '10243', '', '', '', '52.5', '13.4'),
-        row('AT', '10243', 'Wien', 'Wien', 'W', '48.2', '16.4'),
+        row('DZ', '10243', 'Alger', 'Alger', '01', '36.7', '3.1'), // one byte from DE, and the same code
       ]),
       7, // tiny chunks: the remembered bytes must survive the buffer they came from
     );
@@ -112,7 +154,7 @@ describe('GeoNamesIndex', () => {
     expect(place('DE', '10178')).toEqual(['Berlim', 'Berlim', 'BB']);
     expect(place('DE', '10179')).toEqual(['Berlim', 'Berli', 'mBB']);
     expect(place('DE', '10243')).toEqual([null, null, null]);
-    expect(place('AT', '10243')).toEqual(['Wien', 'Wien', 'W']);
+    expect(place('DZ', '10243')).toEqual(['Alger', 'Alger', '01']);
   });
 
   it('parses coordinates from bytes exactly as Number() parses the text, except that a blank is NaN', () => {

@@ -7,7 +7,7 @@ import type { PostalKey } from '../../src/geocoding/postal-code.js';
 import { CountingGeocoder, ScriptedGeocoder } from '../support/counting-geocoder.js';
 
 const silent = pino({ level: 'silent' });
-const place = (key: PostalKey): Place => ({ ...key, latitude: 1, longitude: 2, placeName: 'P', adminName: null, adminCode: null });
+const place = (key: PostalKey): Place => ({ ...key, matchedPostalCode: key.postalCode, precision: 'POSTAL_CODE', latitude: 1, longitude: 2, placeName: 'P', adminName: null, adminCode: null });
 
 /** Codes starting with 0 are unknown; everything else is found. */
 const byPrefix = (key: PostalKey): GeocodeResult => (key.postalCode.startsWith('0') ? notFound() : found(place(key)));
@@ -26,10 +26,20 @@ function setup(answer = byPrefix, options: Partial<LocatorOptions> = {}) {
 describe('Locator', () => {
   it('batches the lookups of one tick into one geocoder call, each unique code once', async () => {
     const { geocoder, locator } = setup();
-    const codes = ['10001', '90210', '10001', '60601', '90210-1234'];
+    const codes = ['10001', '90210', '10001', '60601', ' 90210 '];
     const results = await Promise.all(codes.map((code) => locator.locate(code, 'US')));
     expect(results.every((r) => !(r instanceof AppError))).toBe(true);
     expect(geocoder.batches).toEqual([['US10001', 'US90210', 'US60601']]);
+  });
+
+  it('keys by the canonical full code: two full codes are two entries, one code spelled two ways is one', async () => {
+    const { geocoder, locator } = setup();
+    const asked = [['SW1A 1AA', 'GB'], ['sw1a2aa', 'gb'], ['SW1A-1AA', 'GB'], ['90210-1234', 'US'], ['902101234', 'US'], ['90210', 'US']] as const;
+    const results = await Promise.all(asked.map(([code, country]) => locator.locate(code, country)));
+    expect(results.map((r) => (r instanceof AppError ? r.code : r.postalCode))).toEqual(['SW1A 1AA', 'SW1A 2AA', 'SW1A 1AA', '90210-1234', '90210-1234', '90210']);
+    expect(geocoder.batches).toEqual([['GBSW1A 1AA', 'GBSW1A 2AA', 'US90210-1234', 'US90210']]);
+    await locator.locate('sw1a 2aa', 'GB');
+    expect(geocoder.batches).toHaveLength(1);
   });
 
   it('answers repeated codes from the cache across calls', async () => {
@@ -181,7 +191,7 @@ describe('Locator', () => {
       await lookup.locate('10001', 'US');
       advance(10_001);
       state.fail = true;
-      const results = await Promise.all([lookup.locate('10001', 'US'), lookup.locate('10001', 'US'), lookup.locate('10001-1234', 'US')]);
+      const results = await Promise.all([lookup.locate('10001', 'US'), lookup.locate('10001', 'US'), lookup.locate(' 10001 ', 'US')]);
       expect(results.every((r) => !(r instanceof AppError))).toBe(true);
       expect(stale).toEqual(['US10001', 'US10001', 'US10001']);
       expect(geocoder.batches).toEqual([['US10001'], ['US10001']]);

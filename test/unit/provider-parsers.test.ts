@@ -32,7 +32,17 @@ describe('Zippopotam answers', () => {
   it('reads a place, coordinates from strings', () => {
     expect(parse(200, body())).toEqual({
       kind: 'found',
-      place: { countryCode: 'US', postalCode: '90210', latitude: 34.0901, longitude: -118.4065, placeName: 'Beverly Hills', adminName: 'California', adminCode: 'CA' },
+      place: {
+        countryCode: 'US',
+        postalCode: '90210',
+        matchedPostalCode: '90210',
+        precision: 'POSTAL_CODE',
+        latitude: 34.0901,
+        longitude: -118.4065,
+        placeName: 'Beverly Hills',
+        adminName: 'California',
+        adminCode: 'CA',
+      },
     });
   });
 
@@ -67,7 +77,18 @@ describe('Zippopotam answers', () => {
 
   it('asks for the country in lower case and escapes the code', () => {
     expect(zippopotamUrl('https://api.zippopotam.us', US90210).href).toBe('https://api.zippopotam.us/us/90210');
-    expect(zippopotamUrl('http://x', { countryCode: 'SE', postalCode: '114 55' }).href).toBe('http://x/se/114%2055');
+    expect(zippopotamUrl('http://x', { countryCode: 'CZ', postalCode: '110 00' }).href).toBe('http://x/cz/110%2000');
+  });
+
+  it('asks a code by its first part, as its GeoNames data holds it, and answers with precision PREFIX', () => {
+    expect(zippopotamUrl('http://x', { countryCode: 'CA', postalCode: 'K1A 0B1' }).href).toBe('http://x/ca/K1A');
+    expect(zippopotamUrl('http://x', { countryCode: 'GB', postalCode: 'SW1A 1AA' }).href).toBe('http://x/gb/SW1A');
+    expect(zippopotamUrl('http://x', { countryCode: 'US', postalCode: '90210-1234' }).href).toBe('http://x/us/90210');
+    expect(zippopotamUrl('http://x', { countryCode: 'JP', postalCode: '100-0001' }).href).toBe('http://x/jp/100-0001');
+    expect(parse(200, body(), { countryCode: 'US', postalCode: '90210-1234' })).toMatchObject({
+      kind: 'found',
+      place: { postalCode: '90210-1234', matchedPostalCode: '90210', precision: 'PREFIX', latitude: 34.0901 },
+    });
   });
 });
 
@@ -92,14 +113,28 @@ describe('Geocodio batch answers', () => {
 
   it('covers US, Canada and Mexico, with postal-code queries', () => {
     expect(['US', 'CA', 'MX', 'FR'].map(geocodioCovers)).toEqual([true, true, true, false]);
-    expect([US90210, CAK1A, { countryCode: 'MX', postalCode: '06700' }].map(geocodioQuery)).toEqual(['90210', 'K1A, Canada', '06700, Mexico']);
+    const keys = [US90210, CAK1A, { countryCode: 'CA', postalCode: 'K1A 0B1' }, { countryCode: 'MX', postalCode: '06700' }, { countryCode: 'US', postalCode: '90210-1234' }];
+    expect(keys.map(geocodioQuery)).toEqual(['90210', 'K1A, Canada', 'K1A 0B1, Canada', '06700, Mexico', '90210']);
   });
 
   it('reads results in input order; an empty result list is not found', () => {
     const keys = [US90210, { countryCode: 'US', postalCode: '00000' }];
     const results = parse(keys, ['90210', '00000'], { results: [item('90210', [result('90210')]), item('00000', [])] });
     expect(results).toEqual([
-      { kind: 'found', place: { countryCode: 'US', postalCode: '90210', latitude: 34.0901, longitude: -118.4065, placeName: 'Beverly Hills', adminName: null, adminCode: 'CA' } },
+      {
+        kind: 'found',
+        place: {
+          countryCode: 'US',
+          postalCode: '90210',
+          matchedPostalCode: '90210',
+          precision: 'POSTAL_CODE',
+          latitude: 34.0901,
+          longitude: -118.4065,
+          placeName: 'Beverly Hills',
+          adminName: null,
+          adminCode: 'CA',
+        },
+      },
       { kind: 'notFound' },
     ]);
   });
@@ -121,9 +156,23 @@ describe('Geocodio batch answers', () => {
     expect(mixed).toMatchObject([{ kind: 'found', place: { postalCode: '90210' } }]);
   });
 
-  it('matches a Canadian answer written in full to the forward sortation area asked', () => {
-    expect(parse([CAK1A], ['K1A, Canada'], { results: [item('K1A, Canada', [result('K1A 0B1', 'place', { lat: 45.42, lng: -75.69 }, 'CA')])] })).toMatchObject([
-      { kind: 'found', place: { postalCode: 'K1A', latitude: 45.42 } },
+  it('matches a full Canadian code answered in full, or by its forward sortation area with precision PREFIX', () => {
+    const full: PostalKey = { countryCode: 'CA', postalCode: 'K1A 0B1' };
+    const answered = (zip: string) => parse([full], ['K1A 0B1, Canada'], { results: [item('K1A 0B1, Canada', [result(zip, 'place', { lat: 45.42, lng: -75.69 }, 'CA')])] });
+    expect(answered('K1A0B1')).toMatchObject([{ kind: 'found', place: { postalCode: 'K1A 0B1', matchedPostalCode: 'K1A 0B1', precision: 'POSTAL_CODE', latitude: 45.42 } }]);
+    expect(answered('K1A')).toMatchObject([{ kind: 'found', place: { postalCode: 'K1A 0B1', matchedPostalCode: 'K1A', precision: 'PREFIX', latitude: 45.42 } }]);
+    expect(answered('K1A 0B2')).toEqual([{ kind: 'notFound' }]);
+  });
+
+  it('does not answer a forward sortation area with one full code inside it: that is a point of the area, not the area', () => {
+    expect(parse([CAK1A], ['K1A, Canada'], { results: [item('K1A, Canada', [result('K1A 0B1', 'place', { lat: 45.42, lng: -75.69 }, 'CA')])] })).toEqual([
+      { kind: 'notFound' },
+    ]);
+  });
+
+  it('answers a ZIP+4 by its ZIP, with precision PREFIX', () => {
+    expect(parse([{ countryCode: 'US', postalCode: '90210-1234' }], ['90210'], { results: [item('90210', [result('90210')])] })).toMatchObject([
+      { kind: 'found', place: { postalCode: '90210-1234', matchedPostalCode: '90210', precision: 'PREFIX' } },
     ]);
   });
 
@@ -160,7 +209,17 @@ describe('Nominatim answers', () => {
   it('reads the first result, with the region code from ISO 3166-2', () => {
     expect(parse([place()])).toEqual({
       kind: 'found',
-      place: { countryCode: 'US', postalCode: '90210', latitude: 34.0901, longitude: -118.4065, placeName: 'Beverly Hills', adminName: 'California', adminCode: 'CA' },
+      place: {
+        countryCode: 'US',
+        postalCode: '90210',
+        matchedPostalCode: '90210',
+        precision: 'POSTAL_CODE',
+        latitude: 34.0901,
+        longitude: -118.4065,
+        placeName: 'Beverly Hills',
+        adminName: 'California',
+        adminCode: 'CA',
+      },
     });
   });
 
@@ -176,6 +235,13 @@ describe('Nominatim answers', () => {
     expect(parse([place({ lon: '-181' })])).toEqual({ malformed: 'the coordinates are not numbers in range' });
     expect(parse({ lat: '1', lon: '2' })).toEqual({ malformed: 'the body is not a Nominatim result list' });
     expect(parse([{ lat: 34 }])).toEqual({ malformed: 'the first result is not a Nominatim place' });
+  });
+
+  it('answers a ZIP+4 with the ZIP the search found, with precision PREFIX', () => {
+    expect(parse([place()], { countryCode: 'US', postalCode: '90210-1234' })).toMatchObject({
+      kind: 'found',
+      place: { postalCode: '90210-1234', matchedPostalCode: '90210', precision: 'PREFIX' },
+    });
   });
 
   it('asks a structured postal-code search, never combined with q', () => {

@@ -13,7 +13,7 @@ import { baseUrl, defineSettings, int, ms } from '../../settings.js';
 import { toLatitude, toLongitude } from '../coordinates.js';
 import { foundAt, notFound, type GeocodeResult, type Geocoder } from '../geocoder.js';
 import { failed, malformed, SERVICE_USER_AGENT, UpstreamClient } from '../upstream/index.js';
-import { isSamePostalCode, type PostalKey } from '../postal-code.js';
+import { answeredPostalCode, postalCodePrefix, type PostalKey } from '../postal-code.js';
 import { defineProvider, type ProviderDeps } from './provider.js';
 
 const settings = defineSettings({
@@ -68,10 +68,15 @@ export const ACCEPTED_ACCURACY_TYPES: ReadonlySet<string> = new Set(['place']);
 /** Whether Geocodio covers a country; others are not found without a request. */
 export const geocodioCovers = (countryCode: string): boolean => COUNTRIES.has(countryCode);
 
-/** The query string for a key Geocodio covers: `90210`, `K1A, Canada`, `06700, Mexico`. */
+/**
+ * The query string for a key Geocodio covers: `90210`, `K1A 0B1, Canada`, `06700, Mexico`. A US
+ * ZIP+4 is asked as its ZIP: Geocodio's postal-code results are five-digit ZIPs, and the ZIP+4s of
+ * one ZIP then share one query.
+ */
 export function geocodioQuery(key: PostalKey): string {
   const country = COUNTRIES.get(key.countryCode);
-  return country ? `${key.postalCode}, ${country}` : key.postalCode;
+  if (country) return `${key.postalCode}, ${country}`;
+  return postalCodePrefix(key) ?? key.postalCode; // the US, the one country without a name appended
 }
 
 const Candidate = z.object({
@@ -120,12 +125,14 @@ function parseItem(key: PostalKey, item: z.infer<typeof BatchItem>): GeocodeResu
     if (!candidate.success) return failed(malformed('a candidate is not a Geocodio result'), 'geocodio');
     const { address_components: address, accuracy_type: accuracyType, location } = candidate.data;
     if (!ACCEPTED_ACCURACY_TYPES.has(accuracyType)) continue;
-    if (address.zip === undefined || !isSamePostalCode(key, address.zip)) continue;
+    // The code itself, or its first part (a ZIP for a ZIP+4, a forward sortation area): precision PREFIX.
+    const matched = address.zip === undefined ? undefined : answeredPostalCode(key, address.zip);
+    if (matched === undefined) continue;
     if (address.country !== undefined && address.country.toUpperCase() !== key.countryCode) continue;
     const latitude = toLatitude(location.lat);
     const longitude = toLongitude(location.lng);
     if (latitude === undefined || longitude === undefined) return failed(malformed('the coordinates are not numbers in range'), 'geocodio');
-    return foundAt(key, { latitude, longitude, placeName: address.city || null, adminName: null, adminCode: address.state || null });
+    return foundAt(key, { latitude, longitude, placeName: address.city || null, adminName: null, adminCode: address.state || null }, matched);
   }
   return notFound();
 }

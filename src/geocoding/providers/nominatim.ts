@@ -14,7 +14,7 @@ import { baseUrl, defineSettings, ms } from '../../settings.js';
 import { toLatitude, toLongitude } from '../coordinates.js';
 import { foundAt, notFound, type GeocodeResult } from '../geocoder.js';
 import { malformed, SingleLookupGeocoder, UpstreamClient, type UpstreamResponse } from '../upstream/index.js';
-import { isSamePostalCode, type PostalKey } from '../postal-code.js';
+import { answeredPostalCode, type PostalKey } from '../postal-code.js';
 import { defineProvider, type ProviderDeps } from './provider.js';
 
 /** The public instance, whose usage policy the configuration enforces. */
@@ -110,7 +110,9 @@ export function parseNominatimResponse(key: PostalKey, answer: UpstreamResponse)
   if (place.type !== 'postcode' && place.addresstype !== 'postcode') return notFound();
   const address = place.address ?? {};
   const code = address.postcode ?? place.name;
-  if (code === undefined || !isSamePostalCode(key, code)) throw malformed('the answer is for another postal code');
+  // A full code may be answered with its first part (a ZIP for a ZIP+4): precision PREFIX.
+  const matched = code === undefined ? undefined : answeredPostalCode(key, code);
+  if (matched === undefined) throw malformed('the answer is for another postal code');
   if (address.country_code !== undefined && address.country_code.toUpperCase() !== key.countryCode) {
     throw malformed('the answer is for another country');
   }
@@ -125,7 +127,7 @@ export function parseNominatimResponse(key: PostalKey, answer: UpstreamResponse)
     placeName: address.city ?? address.town ?? address.village ?? address.municipality ?? address.hamlet ?? null,
     adminName: address.state ?? null,
     adminCode: region?.startsWith(regionPrefix) ? region.slice(regionPrefix.length) : null,
-  });
+  }, matched);
 }
 
 export class NominatimGeocoder extends SingleLookupGeocoder {

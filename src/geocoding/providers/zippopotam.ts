@@ -3,6 +3,10 @@
  * no key. 200 carries the code's places with coordinates as strings; 404 (body `{}`) means the
  * code or country is unknown.
  *
+ * Its data is GeoNames' basic files (its README: for the UK "only out-codes"), which hold only the
+ * first part of a code where one exists (a UK outward code, a Canadian forward sortation area, a
+ * US ZIP of a ZIP+4), so such a code is asked by that part and answered with precision `PREFIX`.
+ *
  * One request per code is all the API allows, so the savings come from above (the locator never
  * asks for a code twice while it is cached or in flight) and the cost is bounded here: any number
  * of keys per call, one request each, at most `concurrency` at a time.
@@ -12,7 +16,7 @@ import { baseUrl, defineSettings, int } from '../../settings.js';
 import { toLatitude, toLongitude } from '../coordinates.js';
 import { foundAt, notFound, type GeocodeResult } from '../geocoder.js';
 import { malformed, SERVICE_USER_AGENT, SingleLookupGeocoder, UpstreamClient, type UpstreamResponse } from '../upstream/index.js';
-import { isSamePostalCode, type PostalKey } from '../postal-code.js';
+import { answeredPostalCode, postalCodePrefix, type PostalKey } from '../postal-code.js';
 import { defineProvider, type ProviderDeps } from './provider.js';
 
 const settings = defineSettings({
@@ -45,9 +49,12 @@ const ZippopotamBody = z.object({
   places: z.array(ZippopotamPlace).min(1),
 });
 
+/** The code Zippopotam is asked for a key: its first part where it has one (see above), else the code. */
+export const zippopotamCode = (key: PostalKey): string => postalCodePrefix(key) ?? key.postalCode;
+
 /** The request for one key. The API's own examples use lower-case countries. */
 export function zippopotamUrl(base: string, key: PostalKey): URL {
-  return new URL(`${base}/${key.countryCode.toLowerCase()}/${encodeURIComponent(key.postalCode)}`);
+  return new URL(`${base}/${key.countryCode.toLowerCase()}/${encodeURIComponent(zippopotamCode(key))}`);
 }
 
 /**
@@ -59,7 +66,8 @@ export function parseZippopotamResponse(key: PostalKey, answer: UpstreamResponse
   const parsed = ZippopotamBody.safeParse(answer.body);
   if (!parsed.success) throw malformed('the body is not a Zippopotam place');
   const body = parsed.data;
-  if (body['country abbreviation'].toUpperCase() !== key.countryCode || !isSamePostalCode(key, body['post code'])) {
+  const matched = answeredPostalCode(key, body['post code']);
+  if (body['country abbreviation'].toUpperCase() !== key.countryCode || matched === undefined) {
     throw malformed('the answer is for another postal code');
   }
   // A code may cover several places (a ZIP spanning two towns): the first is the one the API
@@ -74,7 +82,7 @@ export function parseZippopotamResponse(key: PostalKey, answer: UpstreamResponse
     placeName: place['place name'] || null,
     adminName: place.state || null,
     adminCode: place['state abbreviation'] || null,
-  });
+  }, matched);
 }
 
 export class ZippopotamGeocoder extends SingleLookupGeocoder {
@@ -95,7 +103,7 @@ export class ZippopotamGeocoder extends SingleLookupGeocoder {
 
   protected lookupOf(key: PostalKey) {
     return {
-      request: { url: zippopotamUrl(this.options.url, key), answers: [200, 404], label: `${key.countryCode} ${key.postalCode}` },
+      request: { url: zippopotamUrl(this.options.url, key), answers: [200, 404], label: `${key.countryCode} ${zippopotamCode(key)}` },
       parse: (answer: UpstreamResponse) => parseZippopotamResponse(key, answer),
     };
   }

@@ -8,8 +8,9 @@
  * - 403 `{"error"}` for a missing or wrong key, 422 for a body that is not an array of strings or
  *   is over the batch limit, 429 with `X-RateLimit-*` headers, 404 for another version.
  *
- * It reads the queries the service sends (`90210`, `K1A, Canada`, `06700, Mexico`) and answers a
- * postal code with its centroid, accuracy type `place`, as Geocodio does.
+ * It reads the queries the service sends (`90210`, `K1A, Canada`, `K1A 0B1, Canada`, `06700, Mexico`)
+ * and answers a postal code with its centroid, accuracy type `place`, as Geocodio does; it knows
+ * Canadian forward sortation areas only, so it answers a full Canadian code with its area's.
  */
 import { anotherCode, placesOf, type GazetteerPlace } from './gazetteer.js';
 import { FakeProvider, type Fault, type FakeRequest, type Reply } from './fake-server.js';
