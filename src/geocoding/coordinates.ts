@@ -1,7 +1,13 @@
 /**
- * Coordinates read from a provider's answer. A value that is not a finite number in range is
- * rejected rather than repaired: a wrong coordinate is worse than an error.
+ * Values read from a provider's answer. A coordinate that is not a finite number in range is
+ * rejected rather than repaired: a wrong coordinate is worse than an error. A string longer than
+ * any real name (`MAX_NAME_LENGTH`) makes the answer malformed rather than a cache entry.
  */
+import { z } from 'zod';
+import { MAX_NAME_LENGTH } from './geocoder.js';
+
+/** Any string in a provider's answer: a name, a code, a number written as text. */
+export const answerText = z.string().max(MAX_NAME_LENGTH);
 
 /** A decimal number as providers write it in strings ("34.0901", "-118.4065"); no exponent, no blanks. */
 const DECIMAL = /^[+-]?\d{1,3}(?:\.\d+)?$/;

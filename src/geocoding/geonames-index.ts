@@ -20,7 +20,7 @@
  * longitude, accuracy.
  */
 import { createReadStream } from 'node:fs';
-import type { Place } from './geocoder.js';
+import { MAX_NAME_LENGTH, type Place } from './geocoder.js';
 import { normalizeDataPostalCode, postalCodePrefix } from './postal-code.js';
 
 const TAB = 0x09;
@@ -41,7 +41,7 @@ export interface LoadStats {
   readonly rows: number;
   /** Rows whose key an earlier row already holds (the first one wins). */
   readonly duplicates: number;
-  /** Rows skipped: a column missing, a coordinate blank, not a number or out of range, or a code its country's format refuses. */
+  /** Rows skipped: a column missing, a coordinate blank, not a number or out of range, a name longer than any real one, or a code its country's format refuses. */
   readonly malformed: number;
 }
 
@@ -156,12 +156,17 @@ export class GeoNamesIndex {
       if (codes.has(postalCode)) return void duplicates++;
 
       // Admin name and code are adjacent columns: their bytes, with the tab between them, identify the pair.
+      // Names are bounded as a provider's are (MAX_NAME_LENGTH): a longer one is no place name.
       if (!lastAdmin.matches(buf, adminNameStart, adminCodeEnd)) {
-        const ref = this.internAdmin(orNull(decode(buf, adminNameStart, adminNameEnd)), orNull(decode(buf, adminCodeStart, adminCodeEnd)));
-        lastAdmin.remember(buf, adminNameStart, adminCodeEnd, ref);
+        const adminName = boundedName(buf, adminNameStart, adminNameEnd);
+        const adminCode = boundedName(buf, adminCodeStart, adminCodeEnd);
+        if (adminName === undefined || adminCode === undefined) return void malformed++;
+        lastAdmin.remember(buf, adminNameStart, adminCodeEnd, this.internAdmin(adminName, adminCode));
       }
       if (!lastPlace.matches(buf, placeStart, placeEnd)) {
-        lastPlace.remember(buf, placeStart, placeEnd, orNull(decode(buf, placeStart, placeEnd)));
+        const placeName = boundedName(buf, placeStart, placeEnd);
+        if (placeName === undefined) return void malformed++;
+        lastPlace.remember(buf, placeStart, placeEnd, placeName);
       }
       this.append(codes, postalCode, latitude, longitude, lastPlace.value, lastAdmin.value);
     };
@@ -286,3 +291,11 @@ function grow<T extends Float64Array | Uint32Array>(from: T, to: T): T {
 }
 
 const orNull = (s: string): string | null => (s.length === 0 ? null : s);
+
+/** A name column as a string (null when blank), or undefined when it is longer than any real name. */
+function boundedName(buf: Buffer, start: number, end: number): string | null | undefined {
+  // A character takes at most 4 bytes: anything longer in bytes is too long in characters, and is not decoded.
+  if (end - start > 4 * MAX_NAME_LENGTH) return undefined;
+  const name = decode(buf, start, end);
+  return name.length > MAX_NAME_LENGTH ? undefined : orNull(name);
+}

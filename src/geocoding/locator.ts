@@ -3,9 +3,11 @@
  *
  * Where the cache layers meet, and why each exists:
  *  1. `normalize` rejects a malformed code before anything else is asked (`BAD_USER_INPUT`).
- *  2. The LRU (`lru-cache`, process-wide) keeps settled answers across requests: found places
- *     for `ttlMs`, not-found answers for the shorter `notFoundTtlMs`. Failures are never stored,
- *     so the next request tries again. A hit is answered without touching anything below.
+ *  2. Two LRUs (`lru-cache`, process-wide) keep settled answers across requests: found places
+ *     for `ttlMs`, bounded by count and by bytes; not-found answers for the shorter
+ *     `notFoundTtlMs`, in a smaller LRU of their own, so a flood of made-up codes cannot evict
+ *     the places real traffic uses. Failures are never stored, so the next request tries again.
+ *     A hit is answered without touching anything below.
  *  3. A process-wide DataLoader gathers the codes missed within one tick, or within
  *     `batchWindowMs`, into one call of the geocoder chain, which splits it into each provider's
  *     largest allowed batches. Its own cache holds only what is in flight, so concurrent requests
@@ -42,7 +44,13 @@ const DAY_MS = 86_400_000;
 export const locatorSettings = defineSettings({
   title: 'In-process cache and batching',
   variables: {
-    CACHE_MAX_ENTRIES: int(1, 100_000_000, 100_000).describe('Most geocoding answers kept in the in-process LRU.'),
+    CACHE_MAX_ENTRIES: int(1, 100_000_000, 100_000).describe('Most found locations kept in the in-process LRU.'),
+    CACHE_MAX_BYTES: int(1_024, 68_719_476_736, 64 * 1024 * 1024).describe(
+      'Most bytes of found locations kept in the in-process LRU (default 64 MiB), estimated from their strings; whichever of this and CACHE_MAX_ENTRIES is reached first evicts.',
+    ),
+    CACHE_NOT_FOUND_MAX_ENTRIES: int(1, 100_000_000, 10_000).describe(
+      'Most not-found answers kept, in an LRU of their own: unknown codes never evict found ones.',
+    ),
     CACHE_TTL_MS: ms(1, 365 * DAY_MS, DAY_MS).describe('How long a found location is kept, in ms (default 1 day).'),
     CACHE_NOT_FOUND_TTL_MS: ms(1, 365 * DAY_MS, 3_600_000).describe('How long a not-found answer is kept, in ms (default 1 hour).'),
     CACHE_STALE_MAX_MS: ms(0, 365 * DAY_MS, 7 * DAY_MS).describe(
@@ -52,6 +60,8 @@ export const locatorSettings = defineSettings({
   },
   read: (env) => ({
     maxEntries: env.CACHE_MAX_ENTRIES,
+    maxBytes: env.CACHE_MAX_BYTES,
+    notFoundMaxEntries: env.CACHE_NOT_FOUND_MAX_ENTRIES,
     ttlMs: env.CACHE_TTL_MS,
     notFoundTtlMs: env.CACHE_NOT_FOUND_TTL_MS,
     staleMaxMs: env.CACHE_STALE_MAX_MS,
@@ -60,8 +70,12 @@ export const locatorSettings = defineSettings({
 });
 
 export interface LocatorOptions {
-  /** Most settled answers kept. */
+  /** Most found places kept. */
   readonly maxEntries: number;
+  /** Most bytes of found places kept (estimated, see `entryBytes`). Default: no bound but `maxEntries`. */
+  readonly maxBytes?: number;
+  /** Most not-found answers kept, apart from the found ones. Default: `maxEntries`. */
+  readonly notFoundMaxEntries?: number;
   /** How long a found place is kept, in ms. */
   readonly ttlMs: number;
   /** How long a not-found answer is kept, in ms. */
@@ -103,7 +117,8 @@ interface Entry {
 type Answer = Entry | { readonly failure: AppError };
 
 export class Locator {
-  private readonly cache: LRUCache<string, Entry>;
+  private readonly found: LRUCache<string, Entry>;
+  private readonly notFound: LRUCache<string, Entry>;
   private readonly batcher: DataLoader<PostalKey, Answer, string>;
   private readonly clock: Clock;
   private readonly metrics: Metrics | undefined;
@@ -124,8 +139,7 @@ export class Locator {
     this.clock = options.clock ?? performance;
     this.metrics = options.metrics;
     this.lookups = options.metrics?.locationLookups;
-    this.cache = new LRUCache<string, Entry>({
-      max: options.maxEntries,
+    const shared = {
       ttl: options.ttlMs,
       // An injected clock is read on every check rather than cached for a millisecond.
       ...(options.clock && { perf: options.clock, ttlResolution: 0 }),
@@ -136,7 +150,13 @@ export class Locator {
           if (reason === 'evict') options.metrics?.locationCache.inc({ event: 'eviction' });
         },
       }),
+    };
+    this.found = new LRUCache<string, Entry>({
+      ...shared,
+      max: options.maxEntries,
+      ...(options.maxBytes !== undefined && { maxSize: options.maxBytes, sizeCalculation: entryBytes }),
     });
+    this.notFound = new LRUCache<string, Entry>({ ...shared, max: options.notFoundMaxEntries ?? options.maxEntries });
   }
 
   /**
@@ -176,7 +196,7 @@ export class Locator {
 
   // Private: a fresh hit answered at once; anything else waits for the DataLoader.
   private lookup(key: PostalKey, id: string, listener: StaleListener | undefined): MaybePromise<Located> {
-    const entry = this.cache.get(id);
+    const entry = this.found.get(id) ?? this.notFound.get(id);
     if (entry) {
       if (this.lookups) this.lookups.hit++;
       return meaning(entry.result, key);
@@ -219,10 +239,12 @@ export class Locator {
       if (result.kind !== 'error') {
         const ttl = result.kind === 'notFound' ? notFoundTtlMs : ttlMs;
         const entry = { result, freshUntil: now + ttl };
-        this.cache.set(id, entry, { ttl });
+        (result.kind === 'found' ? this.found : this.notFound).set(id, entry, { ttl });
+        // A code that was not found and now is (or the reverse) must not be answered by its old entry.
+        (result.kind === 'found' ? this.notFound : this.found).delete(id);
         return entry;
       }
-      const expired = staleMaxMs > 0 ? this.cache.get(id, { allowStale: true }) : undefined;
+      const expired = staleMaxMs > 0 ? (this.found.get(id, { allowStale: true }) ?? this.notFound.get(id, { allowStale: true })) : undefined;
       if (expired && now - expired.freshUntil <= staleMaxMs) {
         this.logger.warn({ key, code: result.error.code }, 'the geocoder failed: serving the expired answer');
         return expired;
@@ -234,7 +256,7 @@ export class Locator {
   // Private: one call of the geocoder for a batch; a geocoder that breaks its contract fails the batch, not the process.
   private async geocodeBatch(keys: readonly PostalKey[]): Promise<readonly GeocodeResult[]> {
     this.metrics?.geocoderBatchSize.observe(keys.length);
-    this.metrics?.locationCacheEntries.set(this.cache.size);
+    this.metrics?.locationCacheEntries.set(this.found.size + this.notFound.size);
     try {
       const results = await this.geocoder.geocode(keys);
       if (results.length !== keys.length) throw new Error(`geocoder ${this.geocoder.name} answered ${results.length} results for ${keys.length} keys`);
@@ -250,6 +272,15 @@ export class Locator {
     this.logger.error({ err: error, key }, 'geocoder failed unexpectedly');
     return new AppError('GEOCODER_UNAVAILABLE', 'The geocoding service failed; try again later.');
   }
+}
+
+/** Bytes an entry holds, roughly: the objects and the LRU's slots, plus its strings at two bytes a character. */
+function entryBytes(entry: Entry, id: string): number {
+  const { result } = entry;
+  if (result.kind !== 'found') return 200 + 2 * id.length;
+  const { place } = result;
+  const text = id.length + place.postalCode.length + place.matchedPostalCode.length + (place.placeName?.length ?? 0) + (place.adminName?.length ?? 0) + (place.adminCode?.length ?? 0);
+  return 300 + 2 * text;
 }
 
 /** What a settled answer means to the caller: the place, or why there is none. */

@@ -85,7 +85,7 @@ export function createApolloServer(schema: () => GraphQLSchema, config: Config, 
  * for a string, say) is logged with what is known of it before Apollo answers 500 for it: Apollo
  * itself answers such a failure without a log line.
  */
-function serializer(logger: Logger): (value: FormattedExecutionResult) => string {
+export function serializer(logger: Logger): (value: FormattedExecutionResult) => string {
   return (value) => {
     try {
       return `${JSON.stringify(value)}\n`;

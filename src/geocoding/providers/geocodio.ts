@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { baseUrl, defineSettings, int, ms } from '../../settings.js';
-import { toLatitude, toLongitude } from '../coordinates.js';
+import { answerText, toLatitude, toLongitude } from '../coordinates.js';
 import { foundAt, notFound, type GeocodeResult, type Geocoder } from '../geocoder.js';
 import { failed, malformed, SERVICE_USER_AGENT, UpstreamClient } from '../upstream/index.js';
 import { answeredPostalCode, postalCodePrefix, type PostalKey } from '../postal-code.js';
@@ -82,19 +82,19 @@ export function geocodioQuery(key: PostalKey): string {
 const Candidate = z.object({
   location: z.object({ lat: z.unknown(), lng: z.unknown() }),
   address_components: z.object({
-    zip: z.string().optional(),
-    city: z.string().optional(),
-    state: z.string().optional(),
-    country: z.string().optional(),
+    zip: answerText.optional(),
+    city: answerText.optional(),
+    state: answerText.optional(),
+    country: answerText.optional(),
   }),
-  accuracy_type: z.string(),
+  accuracy_type: answerText,
 });
 
 const BatchItem = z.object({
-  query: z.string(),
+  query: answerText,
   response: z.object({
     results: z.array(z.unknown()).optional(),
-    error: z.string().optional(),
+    error: z.string().optional(), // never stored: a long message is still a readable one
   }),
 });
 

@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { baseUrl, defineSettings, ms } from '../../settings.js';
-import { toLatitude, toLongitude } from '../coordinates.js';
+import { answerText, toLatitude, toLongitude } from '../coordinates.js';
 import { foundAt, notFound, type GeocodeResult } from '../geocoder.js';
 import { malformed, SingleLookupGeocoder, UpstreamClient, type UpstreamResponse } from '../upstream/index.js';
 import { answeredPostalCode, type PostalKey } from '../postal-code.js';
@@ -64,22 +64,22 @@ export interface NominatimOptions extends ProviderDeps {
 }
 
 const NominatimPlace = z.object({
-  lat: z.string(),
-  lon: z.string(),
-  name: z.string().optional(),
-  type: z.string().optional(),
-  addresstype: z.string().optional(),
+  lat: answerText,
+  lon: answerText,
+  name: answerText.optional(),
+  type: answerText.optional(),
+  addresstype: answerText.optional(),
   address: z
     .object({
-      postcode: z.string().optional(),
-      country_code: z.string().optional(),
-      state: z.string().optional(),
-      city: z.string().optional(),
-      town: z.string().optional(),
-      village: z.string().optional(),
-      hamlet: z.string().optional(),
-      municipality: z.string().optional(),
-      'ISO3166-2-lvl4': z.string().optional(),
+      postcode: answerText.optional(),
+      country_code: answerText.optional(),
+      state: answerText.optional(),
+      city: answerText.optional(),
+      town: answerText.optional(),
+      village: answerText.optional(),
+      hamlet: answerText.optional(),
+      municipality: answerText.optional(),
+      'ISO3166-2-lvl4': answerText.optional(),
     })
     .optional(),
 });

@@ -13,7 +13,7 @@
  */
 import { z } from 'zod';
 import { baseUrl, defineSettings, int } from '../../settings.js';
-import { toLatitude, toLongitude } from '../coordinates.js';
+import { answerText, toLatitude, toLongitude } from '../coordinates.js';
 import { foundAt, notFound, type GeocodeResult } from '../geocoder.js';
 import { malformed, SERVICE_USER_AGENT, SingleLookupGeocoder, UpstreamClient, type UpstreamResponse } from '../upstream/index.js';
 import { answeredPostalCode, postalCodePrefix, type PostalKey } from '../postal-code.js';
@@ -36,16 +36,16 @@ export interface ZippopotamOptions extends ProviderDeps {
 }
 
 const ZippopotamPlace = z.object({
-  'place name': z.string(),
-  state: z.string().optional(),
-  'state abbreviation': z.string().optional(),
-  latitude: z.string(),
-  longitude: z.string(),
+  'place name': answerText,
+  state: answerText.optional(),
+  'state abbreviation': answerText.optional(),
+  latitude: answerText,
+  longitude: answerText,
 });
 
 const ZippopotamBody = z.object({
-  'post code': z.string(),
-  'country abbreviation': z.string(),
+  'post code': answerText,
+  'country abbreviation': answerText,
   places: z.array(ZippopotamPlace).min(1),
 });
 

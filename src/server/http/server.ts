@@ -6,6 +6,7 @@
  * Routes: `/graphql` (GET, POST; Sandbox on GET from a browser), `/healthz`, `/readyz`, `/metrics`.
  */
 import http, { type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { ApolloServer } from '@apollo/server';
 import { z } from 'zod';
 import type { Context } from '../../graphql/context.js';
@@ -56,8 +57,27 @@ export interface HttpServer {
   readonly server: http.Server;
   /** From now on every response closes its connection, including those of requests in flight. */
   closeConnectionsAfterResponses(): void;
+  /**
+   * Closes the connections that carry no request: kept-alive ones between requests, and those
+   * opened more than `firstRequestGraceMs` ago that have not sent one. A connection opened just
+   * now is waiting for its first request to arrive: closing it would reset that request.
+   */
+  closeIdleConnections(firstRequestGraceMs: number): void;
   /** Requests received and not yet answered. */
   readonly inFlight: number;
+  /** Connections open. */
+  readonly connections: number;
+  /** Connections accepted since the server started. */
+  readonly accepted: number;
+  /** When the last connection was accepted, on `performance`'s clock, in ms. */
+  readonly lastConnectionAt: number;
+}
+
+/** What the server knows of one connection, for closing only those that carry nothing. */
+interface Connection {
+  requests: number;
+  active: number;
+  readonly openedAt: number;
 }
 
 export function createHttpServer(deps: HttpDeps): HttpServer {
@@ -75,20 +95,38 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
     ...opsRoutes({ readiness: deps.readiness, metrics, logger }),
   };
 
-  // Responses not yet finished, so that a shutdown can tell them to close their connections.
+  // Responses not yet finished, and connections with what they carry, so that a shutdown can
+  // tell responses to close their connections and close the connections that carry nothing.
   const open = new Set<ServerResponse>();
+  const connections = new Map<Socket, Connection>();
   let closing = false;
+  let lastConnectionAt = Number.NEGATIVE_INFINITY;
+  let accepted = 0;
 
   const server = http.createServer((req, res) => {
     if (closing) res.setHeader('connection', 'close');
     open.add(res);
-    res.once('close', () => open.delete(res));
+    const connection = connections.get(req.socket);
+    if (connection) {
+      connection.requests++;
+      connection.active++;
+    }
+    res.once('close', () => {
+      open.delete(res);
+      if (connection) connection.active--;
+    });
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const pathname = q === -1 ? url : url.slice(0, q);
     const route = Object.hasOwn(routes, pathname) ? routes[pathname] : undefined;
     if (route) return route(req, res, q === -1 ? '' : url.slice(q));
     return sendJson(res, 404, { error: `No route for ${pathname}: GraphQL is served at /graphql.` });
+  });
+  server.on('connection', (socket: Socket) => {
+    lastConnectionAt = performance.now();
+    accepted++;
+    connections.set(socket, { requests: 0, active: 0, openedAt: lastConnectionAt });
+    socket.once('close', () => connections.delete(socket));
   });
   // Routers keep connections open between requests; outlive their idle timeouts so a reused socket is never closed under them.
   server.keepAliveTimeout = 65_000;
@@ -100,8 +138,23 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
       closing = true;
       for (const res of open) if (!res.headersSent) res.setHeader('connection', 'close');
     },
+    closeIdleConnections(firstRequestGraceMs) {
+      const now = performance.now();
+      for (const [socket, { requests, active, openedAt }] of connections) {
+        if (active === 0 && (requests > 0 || now - openedAt > firstRequestGraceMs)) socket.destroy();
+      }
+    },
     get inFlight() {
       return open.size;
+    },
+    get connections() {
+      return connections.size;
+    },
+    get accepted() {
+      return accepted;
+    },
+    get lastConnectionAt() {
+      return lastConnectionAt;
     },
   };
 }
