@@ -223,4 +223,27 @@ describe('Locator', () => {
       expect(results.map((r) => (r as AppError).code)).toEqual(['GEOCODER_UNAVAILABLE', 'GEOCODER_UNAVAILABLE']);
     });
   });
+
+  it('keeps not-found answers apart: a flood of unknown codes evicts none of the places real traffic uses', async () => {
+    const { geocoder, locator } = setup(byPrefix, { maxEntries: 100, notFoundMaxEntries: 10 });
+    const known = Array.from({ length: 100 }, (_, i) => String(10_000 + i));
+    await Promise.all(known.map((code) => locator.locate(code, 'US')));
+    await Promise.all(Array.from({ length: 5_000 }, (_, i) => locator.locate(String(i).padStart(5, '0'), 'US')));
+    const asked = geocoder.keysAsked;
+    await Promise.all(known.map((code) => locator.locate(code, 'US')));
+    expect(geocoder.keysAsked).toBe(asked); // every one of the 100 still cached
+  });
+
+  it('bounds found places by bytes as well as by count, so long names cannot fill the heap', async () => {
+    const long = (key: PostalKey): GeocodeResult => found({ ...place(key), placeName: 'x'.repeat(200), adminName: 'y'.repeat(200) });
+    // Each entry is about 300 + 2 × 420 bytes: 100 KB holds fewer than 100 of them.
+    const { geocoder, locator } = setup(long, { maxEntries: 10_000, maxBytes: 100_000 });
+    const codes = Array.from({ length: 200 }, (_, i) => String(20_000 + i));
+    await Promise.all(codes.map((code) => locator.locate(code, 'US')));
+    const asked = geocoder.keysAsked;
+    await Promise.all(codes.map((code) => locator.locate(code, 'US')));
+    const evicted = geocoder.keysAsked - asked;
+    expect(evicted).toBeGreaterThan(100);
+    expect(evicted).toBeLessThan(200);
+  });
 });
