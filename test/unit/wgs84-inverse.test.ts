@@ -39,7 +39,12 @@ const longitude = (u: () => number) => u() * 360 - 180;
 /** ±10^−k for k uniform in [0, 15]: perturbations from a tenth of a degree down to rounding. */
 const tiny = (u: () => number) => (u() < 0.5 ? -1 : 1) * 10 ** (-u() * 15);
 
-/** The difference between two azimuths in degrees, modulo 360°; 0 when both are NaN. */
+/**
+ * The difference between two azimuths in degrees, modulo 360° (so 180° and −180° agree); 0 when
+ * both are NaN. Azimuths are compared everywhere, also where the geodesic does not fix one
+ * (coincident points, a point at a pole, antipodes with many shortest paths): wgs84Inverse makes
+ * GeographicLib's choice there, so there is nothing to exempt.
+ */
 function azimuthError(a: number, b: number): number {
   if (Number.isNaN(a) && Number.isNaN(b)) return 0;
   const d = Math.abs((a - b) % 360);
@@ -89,7 +94,7 @@ describe('wgs84Inverse on GeographicLib’s own test set (geographiclib-geodesic
     if (!Number.isNaN(c.azi1)) expect(Math.abs(out[1]! - c.azi1)).toBeLessThanOrEqual(c.azi1Tolerance);
   });
 
-  it.each(NAN_CASES)('answers NaN, not a number, for (%f, %f) to (%f, %f)', (lat1, lon1, lat2, lon2) => {
+  it.each(NAN_CASES)('answers NaN for a NaN input: (%f, %f) to (%f, %f)', (lat1, lon1, lat2, lon2) => {
     out.fill(0);
     wgs84Inverse(lat1, lon1, lat2, lon2, out);
     expect([...out]).toEqual([Number.NaN, Number.NaN]);
@@ -144,7 +149,7 @@ describe('wgs84Inverse against geographiclib-geodesic, bit for bit', () => {
     );
   });
 
-  it('agrees on 10,000 coincident pairs and 10,000 a few nanometres to a few metres apart', () => {
+  it('agrees on 10,000 coincident pairs, and 10,000 from a nanometre to a metre apart', () => {
     expectAgreement(
       pairs(10_000, 6, (u) => {
         const [lat, lon] = [latitude(u), longitude(u)];
