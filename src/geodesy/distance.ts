@@ -1,11 +1,12 @@
 /**
  * Distances between two points on the Earth: pure functions, no I/O.
  *
- * GEODESIC uses GeographicLib's implementation of Karney's algorithm on the WGS-84 ellipsoid
- * (exact to a few nanometres). HAVERSINE uses a sphere of the IUGG mean Earth radius R1,
- * for callers that want the figures other services publish.
+ * GEODESIC uses Karney's algorithm on the WGS-84 ellipsoid (exact to a few nanometres), in
+ * ./wgs84-inverse.ts: GeographicLib's arithmetic, specialised and without its allocations.
+ * HAVERSINE uses a sphere of the IUGG mean Earth radius R1, for callers that want the figures
+ * other services publish.
  */
-import geodesic from 'geographiclib-geodesic';
+import { wgs84Inverse } from './wgs84-inverse.js';
 
 export type DistanceMethod = 'GEODESIC' | 'HAVERSINE';
 
@@ -26,17 +27,15 @@ export interface Measurement {
   readonly initialBearing: number;
 }
 
-const { Geodesic } = geodesic;
-const WGS84 = Geodesic.WGS84;
-// Ask only for what we return: distance and azimuths (skips the reduced length and area terms).
-const INVERSE_OUTPUTS = Geodesic.DISTANCE | Geodesic.AZIMUTH;
 const RAD = Math.PI / 180;
+/** wgs84Inverse's output: [s12, azi1], reused by every call. */
+const inverse = new Float64Array(2);
 
 /** The WGS-84 geodesic between two points. */
 export function geodesicMeasure(a: Point, b: Point): Measurement {
-  const r = WGS84.Inverse(a.latitude, a.longitude, b.latitude, b.longitude, INVERSE_OUTPUTS);
-  const meters = r.s12 ?? 0;
-  return { meters, initialBearing: meters === 0 ? 0 : normalizeBearing(r.azi1 ?? 0) };
+  wgs84Inverse(a.latitude, a.longitude, b.latitude, b.longitude, inverse);
+  const meters = inverse[0]!;
+  return { meters, initialBearing: meters === 0 ? 0 : normalizeBearing(inverse[1]!) };
 }
 
 /** The great circle on a sphere of radius {@link MEAN_EARTH_RADIUS_M}. */
