@@ -18,7 +18,7 @@ import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { defineSettings, ms } from '../settings.js';
-import type { GeocodeResult, Geocoder, Settled } from './geocoder.js';
+import type { DatasetsReport, GeocodeResult, Geocoder, Settled } from './geocoder.js';
 import { keyId, type PostalKey } from './postal-code.js';
 
 export const sharedCacheSettings = defineSettings({
@@ -126,6 +126,10 @@ export class SharedCacheGeocoder implements Geocoder {
 
   get size(): number | undefined {
     return this.inner.size;
+  }
+
+  datasets(): DatasetsReport | undefined {
+    return this.inner.datasets?.();
   }
 
   ready(): Promise<void> {
