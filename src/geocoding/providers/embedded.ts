@@ -78,7 +78,7 @@ export class EmbeddedGeocoder implements Geocoder {
       if (place) return found(place);
       return this.index.hasCountry(key.countryCode)
         ? notFound()
-        : notFound(`no embedded data for country ${key.countryCode} is loaded (see GEONAMES_FILES)`);
+        : notFound(`no embedded data for country ${key.countryCode} is loaded (npm run data -- add ${key.countryCode} adds it)`);
     });
   }
 
