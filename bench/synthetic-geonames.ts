@@ -19,8 +19,8 @@
  * Every code is unique in its country *after the service's normalization* (src/geocoding/postal-code.ts):
  * countries whose data the service keys by a prefix (CA, GB, IE, MT, NL) get codes already in that
  * cut form, and no other format contains anything the normalization changes. So every row is indexed:
- * the worst case for memory. US is left out, because the bundled US file is loaded first and would
- * shadow it (the real allCountries.txt does contain US; loading both drops those ~41k rows as duplicates).
+ * the worst case for memory. US is left out, because the bundled US file is loaded first (the real
+ * allCountries.txt does contain US; loading both, its ~41k US rows replace the bundled ones in place).
  *
  * Deterministic: the same `rows` and `seed` always give the same bytes.
  *

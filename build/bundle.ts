@@ -1,6 +1,8 @@
 /**
  * Bundles the service into one file, `dist/main.js`, with esbuild: what `npm start` and the tests
- * run. Usage: `tsx build/bundle.ts [--watch]` (`npm run build` runs it after `tsc`).
+ * run; and the data command (src/data/cli.ts) into `dist/data.js`, which a production image runs
+ * without dev dependencies (`node dist/data.js add DE`). Usage: `tsx build/bundle.ts [--watch]`
+ * (`npm run build` runs it after `tsc`).
  *
  * Why: Node 20 spent about 40% of start-up resolving, reading and linking some 800 module files
  * (its ES module loader, the CommonJS loader under it, package.json lookups); one file removes that
@@ -27,8 +29,10 @@ import { build, context, type BuildOptions, type Plugin } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SRC = path.join(ROOT, 'src');
-/** Where `tsc` emits src/main.ts; the bundle takes its place. */
-const OUTFILE = path.join(ROOT, 'dist', 'main.js');
+const OUTDIR = path.join(ROOT, 'dist');
+/** Each bundle, by its name in dist/: `main.js` takes the place where `tsc` emits src/main.ts; `data.js` sits beside it. */
+const ENTRY_POINTS = { main: path.join(SRC, 'main.ts'), data: path.join(SRC, 'data', 'cli.ts') };
+const OUTFILES = Object.keys(ENTRY_POINTS).map((name) => path.join(OUTDIR, `${name}.js`));
 
 /** Packages loaded from node_modules at run time (see the header for why each). */
 const EXTERNAL = ['pino', 'pino-pretty', 'ioredis'];
@@ -45,7 +49,7 @@ const treeImportMetaUrl: Plugin = {
       if (!file.startsWith(SRC + path.sep)) return undefined;
       const source = await readFile(file, 'utf8');
       if (!source.includes('import.meta.url')) return undefined; // esbuild's own loader
-      // The bundle sits where tsc puts src/main.ts, so a module's tree path relative to it is its path in src/.
+      // Both bundles sit in dist/, where tsc puts src/main.ts, so a module's tree path relative to them is its path in src/.
       const twin = `./${path.relative(SRC, file).split(path.sep).join('/').replace(/\.ts$/, '.js')}`;
       const url = `new URL(${JSON.stringify(twin)}, import.meta.url).href`;
       return { contents: source.replaceAll('import.meta.url', url), loader: 'ts' };
@@ -59,18 +63,20 @@ const noCommonJsPaths: Plugin = {
   setup(pluginBuild) {
     pluginBuild.onEnd(async (result) => {
       if (result.errors.length > 0) return;
-      const code = await readFile(OUTFILE, 'utf8');
-      const found = [...new Set(code.match(/\b__(?:dirname|filename)\b/g) ?? [])];
-      if (found.length > 0) {
-        throw new Error(`${path.relative(ROOT, OUTFILE)} uses ${found.join(' and ')}, undefined in an ES module: add the package that does to EXTERNAL in build/bundle.ts`);
+      for (const outfile of OUTFILES) {
+        const code = await readFile(outfile, 'utf8');
+        const found = [...new Set(code.match(/\b__(?:dirname|filename)\b/g) ?? [])];
+        if (found.length > 0) {
+          throw new Error(`${path.relative(ROOT, outfile)} uses ${found.join(' and ')}, undefined in an ES module: add the package that does to EXTERNAL in build/bundle.ts`);
+        }
       }
     });
   },
 };
 
 const options: BuildOptions = {
-  entryPoints: [path.join(SRC, 'main.ts')],
-  outfile: OUTFILE,
+  entryPoints: ENTRY_POINTS,
+  outdir: OUTDIR,
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -3,7 +3,7 @@
  * keys it lacks (or failed on) go on to the next. Each provider gets its keys in batches of at
  * most its own `maxBatchSize`: this is the one place batches are split.
  */
-import type { GeocodeResult, Geocoder } from './geocoder.js';
+import type { DatasetsReport, GeocodeResult, Geocoder } from './geocoder.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { PostalKey } from './postal-code.js';
 
@@ -22,6 +22,13 @@ export class GeocoderChain implements Geocoder {
 
   get size(): number {
     return this.providers.reduce((sum, p) => sum + (p.size ?? 0), 0);
+  }
+
+  /** The providers' datasets together; undefined when none has local data. */
+  datasets(): DatasetsReport | undefined {
+    const reports = this.providers.map((p) => p.datasets?.()).filter((r) => r !== undefined);
+    if (reports.length === 0) return undefined;
+    return { loaded: reports.flatMap((r) => r.loaded), failed: reports.flatMap((r) => r.failed) };
   }
 
   async ready(): Promise<void> {

@@ -40,6 +40,14 @@ export type GeocodeResult =
 /** An answer that settles the question (found or not), so it may be cached; errors never are. */
 export type Settled = Extract<GeocodeResult, { kind: 'found' | 'notFound' }>;
 
+/** What a provider with local data has loaded and which of its downloads failed, for `/readyz`. */
+export interface DatasetsReport {
+  /** Files loaded, in order; `source` is where the file came from (bundled, DATA_DIR, GEONAMES_FILES). */
+  readonly loaded: readonly { readonly file: string; readonly source: string; readonly rows: number; readonly replaced: number }[];
+  /** Datasets that could not be downloaded at start-up, with the `DataErrorCode` and the message. */
+  readonly failed: readonly { readonly dataset: string; readonly code: string; readonly message: string }[];
+}
+
 export interface Geocoder {
   /** Short name used in configuration (`GEOCODER`), logs and metrics. */
   readonly name: string;
@@ -47,6 +55,8 @@ export interface Geocoder {
   readonly maxBatchSize: number;
   /** Postal codes held in memory, for providers with a local dataset (reported as a metric). */
   readonly size?: number;
+  /** For providers with local datasets: what is loaded and what failed (see `DatasetsReport`). */
+  datasets?(): DatasetsReport | undefined;
   /** Resolves when the provider can answer (e.g. its dataset is loaded). */
   ready(): Promise<void>;
   /** One result per key, in the order of `keys`. Must not reject. */

@@ -37,10 +37,12 @@ const COLUMNS_NEEDED = COL.longitude + 1;
 
 export interface LoadStats {
   readonly file: string;
-  /** Non-empty lines read; every one is indexed, a duplicate, or malformed. */
+  /** Non-empty lines read; every one is indexed (new or replacing), a duplicate, or malformed. */
   readonly rows: number;
-  /** Rows whose key an earlier row already holds (the first one wins). */
+  /** Rows whose key an earlier row of the same file holds (the first one in a file wins). */
   readonly duplicates: number;
+  /** Rows that replaced the row an earlier file had for their key (a later file wins). */
+  readonly replaced: number;
   /** Rows skipped: a column missing, a coordinate blank, not a number or out of range, a name longer than any real one, or a code its country's format refuses. */
   readonly malformed: number;
 }
@@ -101,11 +103,23 @@ export class GeoNamesIndex {
     };
   }
 
-  /** Streams one GeoNames file into the index, `chunkBytes` at a time (default 1 MiB). */
+  /**
+   * Streams one GeoNames file into the index, `chunkBytes` at a time (default 1 MiB).
+   *
+   * A row for a code an earlier file holds replaces that row in place: files are loaded from the
+   * broadest to the most specific (the bundled data, DATA_DIR, GEONAMES_FILES), so the later one is
+   * the operator's newer or finer data. Within one file the first row for a code wins, as before:
+   * GeoNames lists a code once per place it serves (the US file has two such codes), rows of equal
+   * standing, and keeping the first keeps the answers for those codes what they have always been.
+   */
   async loadFile(file: string, chunkBytes = 1 << 20): Promise<LoadStats> {
     let rows = 0;
     let duplicates = 0;
+    let replaced = 0;
     let malformed = 0;
+    // Rows at or past `firstRow` are this file's own; so are the earlier rows this file replaced.
+    const firstRow = this.placeNames.length;
+    const replacedRows = new Set<number>();
     let carry: Buffer | null = null;
     const fields: number[] = new Array<number>(COLUMNS_NEEDED + 1).fill(0);
     // Column values of the previous row, by their bytes (see the module comment).
@@ -153,7 +167,8 @@ export class GeoNamesIndex {
       if (postalCode === undefined) return void malformed++;
       let codes = this.rowsByCountry.get(country);
       if (codes === undefined) this.rowsByCountry.set(country, (codes = new Map()));
-      if (codes.has(postalCode)) return void duplicates++;
+      const existing = codes.get(postalCode);
+      if (existing !== undefined && (existing >= firstRow || replacedRows.has(existing))) return void duplicates++;
 
       // Admin name and code are adjacent columns: their bytes, with the tab between them, identify the pair.
       // Names are bounded as a provider's are (MAX_NAME_LENGTH): a longer one is no place name.
@@ -168,7 +183,13 @@ export class GeoNamesIndex {
         if (placeName === undefined) return void malformed++;
         lastPlace.remember(buf, placeStart, placeEnd, placeName);
       }
-      this.append(codes, postalCode, latitude, longitude, lastPlace.value, lastAdmin.value);
+      if (existing === undefined) {
+        this.append(codes, postalCode, latitude, longitude, lastPlace.value, lastAdmin.value);
+      } else {
+        replacedRows.add(existing);
+        replaced++;
+        this.overwrite(existing, latitude, longitude, lastPlace.value, lastAdmin.value);
+      }
     };
 
     for await (const chunk of createReadStream(file, { highWaterMark: chunkBytes }) as AsyncIterable<Buffer>) {
@@ -181,7 +202,7 @@ export class GeoNamesIndex {
       carry = lineStart < buf.length ? buf.subarray(lineStart) : null;
     }
     if (carry) addLine(carry, 0, carry.length);
-    return { file, rows, duplicates, malformed };
+    return { file, rows, duplicates, replaced, malformed };
   }
 
   // Private: adds one row, growing the typed arrays by doubling.
@@ -204,6 +225,14 @@ export class GeoNamesIndex {
     this.longitudes[row] = longitude;
     this.adminRefs[row] = adminRef;
     this.placeNames.push(placeName);
+  }
+
+  // Private: gives an existing row a later file's values; its code keeps the row.
+  private overwrite(row: number, latitude: number, longitude: number, placeName: string | null, adminRef: number): void {
+    this.latitudes[row] = latitude;
+    this.longitudes[row] = longitude;
+    this.adminRefs[row] = adminRef;
+    this.placeNames[row] = placeName;
   }
 
   // Private: returns the id of an admin pair, adding it on first sight.

@@ -26,7 +26,7 @@ import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { defineSettings, int, ms } from '../settings.js';
-import { toSettled, type GeocodeResult, type Geocoder, type Settled } from './geocoder.js';
+import { toSettled, type DatasetsReport, type GeocodeResult, type Geocoder, type Settled } from './geocoder.js';
 import { keyId, type PostalKey } from './postal-code.js';
 
 export const sharedCacheSettings = defineSettings({
@@ -164,6 +164,10 @@ export class SharedCacheGeocoder implements Geocoder {
 
   get size(): number | undefined {
     return this.inner.size;
+  }
+
+  datasets(): DatasetsReport | undefined {
+    return this.inner.datasets?.();
   }
 
   ready(): Promise<void> {

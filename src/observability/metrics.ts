@@ -57,6 +57,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly datasetDownloadFailures = new Counter({
+    name: 'geocoder_dataset_download_failures_total',
+    help: 'GeoNames datasets (GEONAMES_COUNTRIES) that could not be downloaded at start-up, by dataset and reason: NOT_ON_MIRROR, MIRROR_UNAVAILABLE, NOT_GEONAMES, DISK_FULL, DATA_DIR_UNWRITABLE, UNEXPECTED.',
+    labelNames: ['dataset', 'reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly geocoderLookups = new Counter({
     name: 'geocoder_lookups_total',
     help: 'Postal codes asked of each provider in the chain, by result (found, notFound, error).',

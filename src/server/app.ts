@@ -92,7 +92,8 @@ export function createService({ config, logger, geocoder: injected }: AppOptions
     readiness: () => {
       if (stopping) return { ready: false, status: 'stopping' };
       if (readyAt === null) return { ready: false, status: 'starting' };
-      return { ready: true, details: { geocoder: geocoder.name, postalCodes: geocoder.size ?? 0, uptimeMs: Math.round(performance.now()) } };
+      const datasets = geocoder.datasets?.();
+      return { ready: true, details: { geocoder: geocoder.name, postalCodes: geocoder.size ?? 0, uptimeMs: Math.round(performance.now()), ...(datasets && { datasets }) } };
     },
     markStopping: () => void (stopping = true),
   };

@@ -1,4 +1,7 @@
 /** Starts the real service on an ephemeral port and talks HTTP to it. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import type { Geocoder } from '../../src/geocoding/geocoder.js';
 import { createLogger, type Logger } from '../../src/logger.js';
@@ -26,13 +29,16 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
+/** An empty DATA_DIR, so no dataset a developer added to the project's data/geonames changes what tests see. */
+export const EMPTY_DATA_DIR = mkdtempSync(path.join(tmpdir(), 'no-datasets-'));
+
 /**
  * Starts the service as configured by `env` (over test defaults). Operations are compiled the first
  * time they run (`JIT_COMPILE_AFTER=0`), so every test exercises the compiled executor that serves
  * repeated operations in production; test/integration/executor.test.ts covers the default admission.
  */
 export async function startTestServer(env: Record<string, string> = {}, geocoder?: Geocoder, logger?: Logger): Promise<TestServer> {
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', JIT_COMPILE_AFTER: '0', ...env });
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', JIT_COMPILE_AFTER: '0', DATA_DIR: EMPTY_DATA_DIR, ...env });
   const app = await startApp({ config, logger: logger ?? createLogger(config), ...(geocoder && { geocoder }) });
   await app.ready;
   return {

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
@@ -48,6 +50,17 @@ describe('configuration', () => {
     expect(config.providers.nominatim.url).toBe('http://127.0.0.1:9001/nominatim');
     expect(() => loadConfig({ GEOCODER: 'zippopotam,zippopotam' })).toThrow(/each at most once/);
     expect(() => loadConfig({ ZIPPOPOTAM_URL: 'ftp://example.com' })).toThrow(/ZIPPOPOTAM_URL="ftp:\/\/example.com": an absolute http/);
+  });
+
+  it('reads the data directory against the project root, and dataset names in any case, each once', () => {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    expect(loadConfig({}).providers.embedded.data).toEqual({ dir: path.join(root, 'data', 'geonames'), countries: [], baseUrl: 'https://download.geonames.org/export/zip' });
+    const config = loadConfig({ DATA_DIR: '/srv/geonames', GEONAMES_COUNTRIES: 'de, GB_full,allcountries,DE', GEONAMES_BASE_URL: 'http://127.0.0.1:9000/zip/' });
+    expect(config.providers.embedded.data.dir).toBe('/srv/geonames');
+    expect(config.providers.embedded.data.countries.map((d) => d.name)).toEqual(['DE', 'GB_full', 'allCountries']);
+    expect(config.providers.embedded.data.baseUrl).toBe('http://127.0.0.1:9000/zip');
+    expect(loadConfig({ DATA_DIR: 'elsewhere' }).providers.embedded.data.dir).toBe(path.join(root, 'elsewhere'));
+    expect(() => loadConfig({ GEONAMES_COUNTRIES: 'DE,Germany' })).toThrow(/GEONAMES_COUNTRIES="DE,Germany": comma-separated dataset names/);
   });
 
   it('requires a Geocodio key when the chain uses Geocodio', () => {

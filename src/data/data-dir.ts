@@ -1,0 +1,186 @@
+/**
+ * The data directory (`DATA_DIR`): one data file per dataset under its GeoNames name (`DE.txt`,
+ * `GB_full.txt`, `allCountries.txt`), the file's modification time set to the mirror's
+ * Last-Modified, and beside it a small sidecar (`DE.source.json`) with where it came from and the
+ * validators for the next conditional request.
+ *
+ * Nothing half-written ever carries a data file's name: files are written under hidden temporary
+ * names (`.DE.txt.<pid>-<random>.tmp`), flushed to disk, then renamed into place, which replaces a
+ * file atomically; the service loads only data-file names (see datasets.ts), so it never sees a
+ * temporary file, and a failed step removes them.
+ */
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { compareLoadOrder, datasetOfFile, type Dataset } from './datasets.js';
+import { DataError, systemErrorCode } from './errors.js';
+import type { Validators } from './mirror.js';
+
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+
+/** What the sidecar records. */
+export interface Source extends Validators {
+  /** Where the file was downloaded from. */
+  readonly url: string;
+  /** When, as an ISO date-time. */
+  readonly downloadedAt: string;
+}
+
+export interface DataFile {
+  readonly dataset: Dataset;
+  /** Absolute path. */
+  readonly file: string;
+}
+
+export const dataFilePath = (dir: string, dataset: Dataset): string => path.join(dir, dataset.fileName);
+export const sourcePath = (dir: string, dataset: Dataset): string => path.join(dir, `${dataset.name}.source.json`);
+
+/** The data files in `dir`, in load order (see datasets.ts); none when `dir` does not exist. */
+export async function listDataFiles(dir: string): Promise<DataFile[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    if (systemErrorCode(error) === 'ENOENT') return [];
+    throw error;
+  }
+  const found: DataFile[] = [];
+  for (const name of names) {
+    const dataset = datasetOfFile(name);
+    if (dataset) found.push({ dataset, file: path.join(dir, name) });
+  }
+  return found.sort((a, b) => compareLoadOrder(a.dataset, b.dataset));
+}
+
+/** Whether the dataset's data file is in `dir`. */
+export async function hasDataFile(dir: string, dataset: Dataset): Promise<boolean> {
+  try {
+    return (await stat(dataFilePath(dir, dataset))).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The sidecar of a dataset, or null when there is none or it cannot be read (then the next download is unconditional). */
+export async function readSource(dir: string, dataset: Dataset): Promise<Source | null> {
+  try {
+    const parsed = JSON.parse(await readFile(sourcePath(dir, dataset), 'utf8')) as Partial<Source>;
+    if (typeof parsed.url !== 'string') return null;
+    const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+    return { url: parsed.url, downloadedAt: text(parsed.downloadedAt) ?? '', etag: text(parsed.etag), lastModified: text(parsed.lastModified) };
+  } catch {
+    return null;
+  }
+}
+
+/** Deletes a dataset's data file and sidecar. Throws `NOT_PRESENT` when there is no data file. */
+export async function removeDataset(dir: string, dataset: Dataset): Promise<void> {
+  try {
+    await rm(dataFilePath(dir, dataset));
+  } catch (error) {
+    if (systemErrorCode(error) === 'ENOENT') {
+      throw new DataError('NOT_PRESENT', `${dataset.name} is not in DATA_DIR (${dir}): nothing to remove (list what is there with: data list)`);
+    }
+    throw error;
+  }
+  await rm(sourcePath(dir, dataset), { force: true });
+}
+
+export interface Summary {
+  readonly rows: number;
+  /** Distinct country codes, sorted. */
+  readonly countries: readonly string[];
+  readonly modified: Date;
+}
+
+/** Counts a data file's rows (its non-blank lines) and countries; the service does the real parsing. */
+export async function summarize(file: string): Promise<Summary> {
+  const { mtime } = await stat(file);
+  let rows = 0;
+  const countries = new Set<string>();
+  let lastCountry = -1;
+  const count = (buf: Buffer, start: number, end: number): void => {
+    if (end > start && buf[end - 1] === CARRIAGE_RETURN) end--;
+    if (end === start) return;
+    rows++;
+    // Files are sorted by country: make a string only when it changes.
+    const country = ((buf[start] ?? 0) << 8) | (end - start > 1 ? (buf[start + 1] ?? 0) : 0);
+    if (country === lastCountry) return;
+    lastCountry = country;
+    countries.add(buf.toString('latin1', start, Math.min(start + 2, end)));
+  };
+  let carry: Buffer | null = null;
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+    let start = 0;
+    for (let nl = buf.indexOf(NEWLINE); nl !== -1; nl = buf.indexOf(NEWLINE, start)) {
+      count(buf, start, nl);
+      start = nl + 1;
+    }
+    carry = start < buf.length ? Buffer.from(buf.subarray(start)) : null;
+  }
+  if (carry) count(carry, 0, carry.length);
+  return { rows, countries: [...countries].sort(), modified: mtime };
+}
+
+/**
+ * Temporary files in a directory, committed by renaming them into place; whatever is not committed
+ * is removed by `discard()`. Create one per operation, and call `discard()` in a `finally`.
+ */
+export class Staging {
+  private readonly pending = new Set<string>();
+
+  constructor(readonly dir: string) {}
+
+  /** Creates the directory (and its parents) if it does not exist. */
+  async prepare(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+  }
+
+  /** A fresh hidden temporary path in the directory for a file that will be called `name`. */
+  path(name: string): string {
+    const file = path.join(this.dir, `.${name}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+    this.pending.add(file);
+    return file;
+  }
+
+  /** Writes a small file (a sidecar) to a temporary path; returns the path. */
+  async write(name: string, contents: string): Promise<string> {
+    const file = this.path(name);
+    await writeFile(file, contents, { flag: 'wx' });
+    return file;
+  }
+
+  /** Flushes `temp` to disk, then renames it to `name`, atomically replacing a file of that name. */
+  async commit(temp: string, name: string): Promise<void> {
+    const handle = await open(temp, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path.join(this.dir, name));
+    this.pending.delete(temp);
+  }
+
+  /** Makes the renames durable: the directory's own entries are flushed too (where the platform allows it). */
+  async syncDirectory(): Promise<void> {
+    let handle;
+    try {
+      handle = await open(this.dir, 'r');
+      await handle.sync();
+    } catch {
+      // Some platforms cannot open or flush a directory; the renames have happened all the same.
+    } finally {
+      await handle?.close();
+    }
+  }
+
+  /** Removes every temporary file not committed. Never throws. */
+  async discard(): Promise<void> {
+    await Promise.all([...this.pending].map((file) => rm(file, { force: true }).catch(() => undefined)));
+    this.pending.clear();
+  }
+}

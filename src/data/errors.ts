@@ -1,0 +1,71 @@
+/**
+ * Why adding or removing a dataset failed. Every message says what to do about it, so the data
+ * command prints it as it is and the service logs it as it is.
+ */
+
+/** Stable codes: the data command's tests and the `geocoder_dataset_download_failures_total` metric use them. */
+export type DataErrorCode =
+  /** Not a dataset name: a country code (`DE`), a full-code file (`GB_full`) or `allCountries`. */
+  | 'UNKNOWN_DATASET'
+  /** The mirror has no such file (404, 410). */
+  | 'NOT_ON_MIRROR'
+  /** The mirror could not be reached, timed out, failed (5xx), or answered something unexpected. */
+  | 'MIRROR_UNAVAILABLE'
+  /** The download is not a zip, lacks the data file, or has a row that is not a GeoNames row of the country. */
+  | 'NOT_GEONAMES'
+  /** The disk holding `DATA_DIR` is full. */
+  | 'DISK_FULL'
+  /** `DATA_DIR` cannot be created or written. */
+  | 'DATA_DIR_UNWRITABLE'
+  /** `data remove` of a dataset that is not there. */
+  | 'NOT_PRESENT';
+
+export class DataError extends Error {
+  override readonly name = 'DataError';
+  constructor(
+    readonly code: DataErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export const isDataError = (value: unknown): value is DataError => value instanceof DataError;
+
+/**
+ * Which of a pipeline's streams failed first. When one fails, `pipeline` destroys the others with
+ * the same error, so the error alone cannot say whether the zip, the network or the disk failed.
+ */
+export function firstFailure(streams: readonly NodeJS.EventEmitter[]): () => NodeJS.EventEmitter | undefined {
+  let first: NodeJS.EventEmitter | undefined;
+  for (const stream of streams) stream.once('error', () => (first ??= stream));
+  return () => first;
+}
+
+/** The `code` of a Node.js system error (`ENOSPC`), if it is one. */
+export function systemErrorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * A file-system failure in `dir` as a `DataError` naming the directory and what to do; any other
+ * error is returned as it is.
+ */
+export function fileSystemError(error: unknown, dir: string): unknown {
+  if (isDataError(error)) return error;
+  switch (systemErrorCode(error)) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new DataError('DISK_FULL', `no space left in DATA_DIR (${dir}): free some space, or set DATA_DIR to a directory on a larger disk`, { cause: error });
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return new DataError('DATA_DIR_UNWRITABLE', `cannot write to DATA_DIR (${dir}): ${(error as Error).message}; make it a writable directory, or set DATA_DIR to one`, { cause: error });
+    default:
+      return error;
+  }
+}
