@@ -73,8 +73,11 @@ export function createService({ config, logger, geocoder: injected }: AppOptions
   });
   ready.catch(() => undefined); // the caller decides what a failed start means; see main.ts
 
+  // The cost hints state the limits this service enforces (cost-hints.ts).
+  const schema = () => createSchema({ limits: config.limits });
+
   return {
-    apollo: createApolloServer(createSchema, config, logger.child({ component: 'apollo' }), metrics),
+    apollo: createApolloServer(schema, config, logger.child({ component: 'apollo' }), metrics),
     geocoder,
     locator,
     metrics,
