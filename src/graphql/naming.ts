@@ -33,7 +33,7 @@ export const namingSettings = defineSettings({
       .regex(PREFIX_PATTERN, 'a GraphQL name starting with an upper-case letter, e.g. Postal')
       .optional()
       .describe(
-        'Serves every type this subgraph defines and every root field under this prefix (`Postal`: `PostalLocation`, `postalDistance`), to compose beside subgraphs that already use those names. Unset: the names of schema.graphql.',
+        'Serves every type this subgraph defines and every root field under this prefix (`Postal`: `PostalLocation`, `postalDistance`), to compose beside subgraphs that already use those names (docs/federation.md). Unset: the names of schema.graphql.',
       ),
   },
   read: (env) => ({ prefix: env.SCHEMA_PREFIX ?? '' }),
