@@ -1,7 +1,8 @@
 /**
- * Composition and in-process routers for the example supergraph, shared by `examples/gateway.ts`,
- * the federation tests and `bench/federation.ts`. In production a router (Apollo Router, Hive
- * Gateway) composes with rover or a registry; these are the same libraries, run locally.
+ * Example subgraphs, composition and in-process routers for the example supergraphs, shared by
+ * `examples/gateway.ts`, the recipes (`examples/recipes/`), the federation tests and
+ * `bench/federation.ts`. In production a router (Apollo Router, Hive Gateway) composes with rover
+ * or a registry; these are the same libraries, run locally.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,8 +10,10 @@ import { composeServices } from '@apollo/composition';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
-import { parse } from 'graphql';
+import { parse, type DocumentNode } from 'graphql';
 
 export interface SubgraphSource {
   /** The subgraph's name in the supergraph (`locations`, `stores`). */
@@ -31,8 +34,12 @@ export interface Supergraph {
 }
 
 export class CompositionError extends Error {
-  constructor(readonly messages: readonly string[]) {
-    super(`Composition failed:\n${messages.map((m) => `  - ${m}`).join('\n')}`);
+  constructor(
+    readonly messages: readonly string[],
+    /** Each error's code (`INVALID_FIELD_SHARING`, `SATISFIABILITY_ERROR`, ...), in the same order. */
+    readonly codes: readonly string[],
+  ) {
+    super(`Composition failed:\n${messages.map((m, i) => `  - ${codes[i]}: ${m}`).join('\n')}`);
     this.name = 'CompositionError';
   }
 }
@@ -40,7 +47,7 @@ export class CompositionError extends Error {
 /** Composes subgraphs with `@apollo/composition`, as `rover supergraph compose` does; throws on errors. */
 export function composeSupergraph(subgraphs: readonly SubgraphSource[]): Supergraph {
   const result = composeServices(subgraphs.map(({ name, url, sdl }) => ({ name, url, typeDefs: parse(sdl) })));
-  if (result.errors) throw new CompositionError(result.errors.map((e) => e.message));
+  if (result.errors) throw new CompositionError(result.errors.map((e) => e.message), result.errors.map((e) => String(e.extensions.code)));
   return { supergraphSdl: result.supergraphSdl, hints: result.hints };
 }
 
@@ -55,6 +62,39 @@ export async function fetchSubgraphSdl(url: string): Promise<string> {
   const sdl = body.data?._service?.sdl;
   if (typeof sdl !== 'string') throw new Error(`${url} did not answer _service { sdl } (HTTP ${res.status}): ${JSON.stringify(body.errors ?? body)}`);
   return sdl;
+}
+
+/** An example subgraph: clearly an example, with no configuration, validation or logging beyond what a demo needs. */
+export interface ExampleSubgraph {
+  /** Its name in the supergraph. */
+  readonly name: string;
+  readonly typeDefs: DocumentNode;
+  // Examples type their resolvers loosely, as @apollo/subgraph does.
+  readonly resolvers: GraphQLResolverMap<unknown>;
+}
+
+export interface RunningSubgraph {
+  /** The GraphQL endpoint, e.g. `http://127.0.0.1:4002/graphql`. */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** Apollo Server's start-up notices (e.g. that inline tracing is on) are noise in tests and benchmarks. */
+const silent = { debug() {}, info() {}, warn() {}, error: console.error };
+
+/** Serves an example subgraph with Apollo Server on `port` (0 picks a free one) and `host` (default all interfaces). */
+export async function startSubgraph(
+  { typeDefs, resolvers }: Pick<ExampleSubgraph, 'typeDefs' | 'resolvers'>,
+  { port, host, quiet = false }: { port: number; host?: string; quiet?: boolean },
+): Promise<RunningSubgraph> {
+  const server = new ApolloServer({
+    ...(quiet && { logger: silent }),
+    schema: buildSubgraphSchema({ typeDefs, resolvers }),
+    includeStacktraceInErrorResponses: false,
+    stopOnTerminationSignals: false,
+  });
+  const { url } = await startStandaloneServer(server, { listen: { port, ...(host && { host }) } });
+  return { url: new URL('graphql', url).href, stop: () => server.stop() };
 }
 
 export interface RunningRouter {
@@ -96,9 +136,17 @@ export async function startApolloGateway({ supergraphSdl, port, host = '127.0.0.
   return { url: new URL('graphql', url).href, stop: () => server.stop() };
 }
 
-/** Hive Gateway's runtime (`@graphql-hive/gateway-runtime`), an independent router implementation, on node:http. */
-export async function startHiveGateway({ supergraphSdl, port, host = '127.0.0.1' }: RouterOptions): Promise<RunningRouter> {
-  const runtime = createGatewayRuntime({ supergraph: supergraphSdl, logging: false, landingPage: false });
+/**
+ * Hive Gateway's runtime (`@graphql-hive/gateway-runtime`), an independent router implementation, on node:http.
+ * `maxBatchSize` sets its experimental cap on the representations of one `_entities` call (none by default).
+ */
+export async function startHiveGateway({ supergraphSdl, port, host = '127.0.0.1', maxBatchSize }: RouterOptions & { maxBatchSize?: number }): Promise<RunningRouter> {
+  const runtime = createGatewayRuntime({
+    supergraph: supergraphSdl,
+    logging: false,
+    landingPage: false,
+    ...(maxBatchSize !== undefined && { __experimental__batchDelegateOptions: { maxBatchSize } }),
+  });
   const server = http.createServer(runtime);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

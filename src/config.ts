@@ -12,6 +12,7 @@ import { sharedCacheSettings } from './geocoding/shared-cache.js';
 import { upstreamSettings } from './geocoding/upstream/index.js';
 import { jitSettings } from './graphql/executor.js';
 import { limitSettings } from './graphql/limits.js';
+import { namingSettings } from './graphql/naming.js';
 import { logSettings } from './logger.js';
 import { apolloSettings } from './server/apollo.js';
 import { responseCacheSettings } from './server/http/response-cache.js';
@@ -38,6 +39,7 @@ export const SECTIONS = {
   upstream: upstreamSettings,
   limits: limitSettings,
   apollo: apolloSettings,
+  schema: namingSettings,
   shutdown: shutdownSettings,
   responseCache: responseCacheSettings,
   jit: jitSettings,

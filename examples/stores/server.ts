@@ -3,12 +3,10 @@
  * Clearly an example: no configuration, validation or logging beyond what a demo needs.
  */
 import { readFileSync } from 'node:fs';
-import { ApolloServer } from '@apollo/server';
-import { startStandaloneServer } from '@apollo/server/standalone';
-import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
+import { startSubgraph, type ExampleSubgraph, type RunningSubgraph } from '../supergraph.js';
 
-/** One store of the dataset. */
+/** One store of the dataset: a row with a plain postal code column. */
 export interface StoreRecord {
   readonly id: string;
   readonly name: string;
@@ -22,36 +20,41 @@ export const storesTypeDefs = parse(readFileSync(STORES_SCHEMA_FILE, 'utf8'));
 export const stores: readonly StoreRecord[] = JSON.parse(readFileSync(new URL('./stores.json', import.meta.url), 'utf8')) as StoreRecord[];
 
 const byId = new Map(stores.map((store) => [store.id, store]));
+const codeOf = ({ postalCode, countryCode }: { postalCode: string; countryCode: string }): string => `${countryCode}:${postalCode}`;
+const byCode = new Map<string, StoreRecord[]>();
+for (const store of stores) byCode.set(codeOf(store), [...(byCode.get(codeOf(store)) ?? []), store]);
 
-const resolvers = {
-  Query: {
-    stores: (_: unknown, { first }: { first?: number | null }) => (first == null ? stores : stores.slice(0, Math.max(0, first))),
-    store: (_: unknown, { id }: { id: string }) => byId.get(id) ?? null,
-  },
-  Store: {
-    __resolveReference: ({ id }: { id: string }) => byId.get(id) ?? null,
-    // Only the key: the router asks the postal-distance subgraph for everything else.
-    location: ({ postalCode, countryCode }: StoreRecord) => ({ postalCode, countryCode }),
+/** A `Location` as this subgraph knows it: only its key. */
+interface LocationKey {
+  readonly postalCode: string;
+  readonly countryCode: string;
+}
+
+/** The stores subgraph, for `startSubgraph` and the recipes. */
+export const storesSubgraph: ExampleSubgraph = {
+  name: 'stores',
+  typeDefs: storesTypeDefs,
+  resolvers: {
+    Query: {
+      stores: (_: unknown, { first }: { first?: number | null }) => (first == null ? stores : stores.slice(0, Math.max(0, first))),
+      store: (_: unknown, { id }: { id: string }) => byId.get(id) ?? null,
+    },
+    Store: {
+      __resolveReference: ({ id }: { id: string }) => byId.get(id) ?? null,
+      // The join: a plain postal code column handed over as the key of the other subgraph's entity.
+      location: ({ postalCode, countryCode }: StoreRecord): LocationKey => ({ postalCode, countryCode }),
+    },
+    Location: {
+      // The router sends the key the postal-distance subgraph answered with (its canonical form of the code).
+      __resolveReference: ({ postalCode, countryCode }: LocationKey): LocationKey => ({ postalCode, countryCode }),
+      stores: (location: LocationKey) => byCode.get(codeOf(location)) ?? [],
+    },
   },
 };
 
-export interface StoresSubgraph {
-  /** The GraphQL endpoint, e.g. `http://127.0.0.1:4002/graphql`. */
-  readonly url: string;
-  stop(): Promise<void>;
-}
-
-/** Apollo Server's start-up notices (e.g. that inline tracing is on) are noise in tests and benchmarks. */
-const silent = { debug() {}, info() {}, warn() {}, error: console.error };
+export type StoresSubgraph = RunningSubgraph;
 
 /** Starts the stores subgraph on `port` (0 picks a free one) and `host` (default all interfaces). */
-export async function startStoresSubgraph({ port, host, quiet = false }: { port: number; host?: string; quiet?: boolean }): Promise<StoresSubgraph> {
-  const server = new ApolloServer({
-    ...(quiet && { logger: silent }),
-    schema: buildSubgraphSchema({ typeDefs: storesTypeDefs, resolvers }),
-    includeStacktraceInErrorResponses: false,
-    stopOnTerminationSignals: false,
-  });
-  const { url } = await startStandaloneServer(server, { listen: { port, ...(host && { host }) } });
-  return { url: new URL('graphql', url).href, stop: () => server.stop() };
+export function startStoresSubgraph(options: { port: number; host?: string; quiet?: boolean }): Promise<StoresSubgraph> {
+  return startSubgraph(storesSubgraph, options);
 }

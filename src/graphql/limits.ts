@@ -9,6 +9,7 @@
  * operation is known and before it runs.
  */
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import Negotiator from 'negotiator';
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
   defaultFieldResolver,
@@ -22,6 +23,7 @@ import {
 } from 'graphql';
 import { AppError, isAppError, quoteInput } from '../errors.js';
 import { andThen, type MaybePromise } from '../maybe-promise.js';
+import type { SchemaNaming } from './naming.js';
 import { measureOperation } from './operation-size.js';
 import { defineSettings, int, type OptionsOf } from '../settings.js';
 import type { Context } from './context.js';
@@ -68,7 +70,7 @@ export interface OperationLimits {
   readonly parseOptions: { readonly maxTokens: number };
 }
 
-export function operationLimits(limits: Limits, maskFieldSuggestions: boolean): OperationLimits {
+export function operationLimits(limits: Limits, maskFieldSuggestions: boolean, naming: SchemaNaming): OperationLimits {
   const protection = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true },
     maxAliases: { n: limits.maxAliases, allowList: [] },
@@ -79,7 +81,7 @@ export function operationLimits(limits: Limits, maskFieldSuggestions: boolean): 
   }).protect();
   return {
     // Armor types its plugins for any context; ours is a subtype of theirs.
-    plugins: [...(protection.plugins as ApolloServerPlugin<Context>[]), operationSizePlugin(limits)],
+    plugins: [...(protection.plugins as ApolloServerPlugin<Context>[]), operationSizePlugin(limits, naming)],
     validationRules: protection.validationRules,
     parseOptions: { maxTokens: limits.maxTokens },
   };
@@ -87,9 +89,12 @@ export function operationLimits(limits: Limits, maskFieldSuggestions: boolean): 
 
 /**
  * Measures every operation once Apollo knows which one runs, before it runs (operation-size.ts).
- * A breach is a request error: HTTP 400 with BAD_USER_INPUT, nothing executed.
+ * A breach is a request error with BAD_USER_INPUT, nothing executed, answered as GraphQL-over-HTTP
+ * asks: 400 when the response is `application/graphql-response+json`, 200 when it is
+ * `application/json` (the spec's advice for that type, and what keeps the message: Apollo Gateway
+ * turns any non-2xx answer from a subgraph into "400: Bad Request" and drops its errors).
  */
-function operationSizePlugin(limits: Limits): ApolloServerPlugin<Context> {
+function operationSizePlugin(limits: Limits, naming: SchemaNaming): ApolloServerPlugin<Context> {
   // Fragments by name, per parsed document (Apollo reuses the parsed document of a repeated query).
   const fragmentsOf = new WeakMap<DocumentNode, ReadonlyMap<string, FragmentDefinitionNode>>();
   return {
@@ -104,15 +109,22 @@ function operationSizePlugin(limits: Limits): ApolloServerPlugin<Context> {
             fragmentsOf.set(document, (fragments = byName));
           }
           try {
-            measureOperation(schema, operation, fragments, request.variables, limits);
+            measureOperation(schema, operation, fragments, request.variables, limits, naming.toCanonical);
           } catch (error) {
             if (!isAppError(error)) throw error;
-            throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 400 } } });
+            const status = answersGraphQLResponseJson(request.http?.headers.get('accept')) ? 400 : 200;
+            throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status } } });
           }
         },
       };
     },
   };
+}
+
+/** Whether Apollo answers a request with this `Accept` in `application/graphql-response+json` (the same negotiation it makes). */
+function answersGraphQLResponseJson(accept: string | undefined): boolean {
+  if (!accept) return false;
+  return new Negotiator({ headers: { accept } }).mediaType(['application/json', 'application/graphql-response+json']) === 'application/graphql-response+json';
 }
 
 /**

@@ -110,8 +110,8 @@ export const RULE_COORDINATES: readonly string[] = Object.keys(RULES);
 
 /**
  * Measures `operation` with `variables` against `limits`. Throws BAD_USER_INPUT (an `AppError`)
- * naming the first bound it breaks. `canonical` maps the schema's type and field names to the
- * canonical ones the rules use (they differ under a schema prefix).
+ * naming the first bound it breaks. `canonical` maps a schema coordinate (`Type.field`) to the
+ * canonical one the rules use (they differ under a schema prefix: `SchemaNaming.toCanonical`).
  */
 export function measureOperation(
   schema: GraphQLSchema,
@@ -119,7 +119,7 @@ export function measureOperation(
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,
   variables: Readonly<Record<string, unknown>> | undefined,
   limits: SizeLimits,
-  canonical: (name: string) => string = (name) => name,
+  canonical: (coordinate: string) => string = (coordinate) => coordinate,
 ): OperationSize {
   const vars = variables ?? {};
   const valueOf = (node: ValueNode): unknown => literalValue(node, vars);
@@ -147,7 +147,7 @@ export function measureOperation(
         fields += multiplicity; // __typename, introspection: one value each
         continue;
       }
-      const rule = RULES[`${canonical(parent.name)}.${canonical(name)}`];
+      const rule = RULES[canonical(`${parent.name}.${name}`)];
       const args: Record<string, unknown> = {};
       for (const arg of field.args) if (arg.defaultValue !== undefined) args[arg.name] = arg.defaultValue;
       for (const arg of selection.arguments ?? []) args[arg.name.value] = valueOf(arg.value);

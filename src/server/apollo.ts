@@ -11,6 +11,7 @@ import type { Context } from '../graphql/context.js';
 import { formatError } from '../graphql/error-boundary.js';
 import { compiledExecution, type ExecutionReason } from '../graphql/executor.js';
 import { operationLimits } from '../graphql/limits.js';
+import type { SchemaNaming } from '../graphql/naming.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { requestPlugin } from '../observability/request-plugin.js';
@@ -30,10 +31,11 @@ export const apolloSettings = defineSettings({
   }),
 });
 
-/** Preloaded in Apollo Sandbox in development. */
-export const EXAMPLE_OPERATION = `# Distance between Beverly Hills and Manhattan
+/** Preloaded in Apollo Sandbox in development, under the names the schema serves. */
+export function exampleOperation(naming: SchemaNaming): string {
+  return `# Distance between Beverly Hills and Manhattan
 query Example {
-  distance(from: "90210", to: "10001") {
+  ${naming.toSchema('distance')}(from: "90210", to: "10001") {
     from { postalCode placeName adminCode }
     to { postalCode placeName adminCode }
     miles
@@ -42,13 +44,15 @@ query Example {
   }
 }
 `;
+}
 
 /**
  * `schema` builds the schema: once for Apollo, and once more for the compiled executor, which
- * needs an instance Apollo never instruments (executor.ts).
+ * needs an instance Apollo never instruments (executor.ts). `naming` says which names it serves
+ * (`SCHEMA_PREFIX`), for whatever looks a type or root field up by name.
  */
-export function createApolloServer(schema: () => GraphQLSchema, config: Config, logger: Logger, metrics: Metrics): ApolloServer<Context> {
-  const limits = operationLimits(config.limits, !config.apollo.fieldSuggestions);
+export function createApolloServer(schema: () => GraphQLSchema, naming: SchemaNaming, config: Config, logger: Logger, metrics: Metrics): ApolloServer<Context> {
+  const limits = operationLimits(config.limits, !config.apollo.fieldSuggestions, naming);
   return new ApolloServer<Context>({
     ...executionOptions(schema, config, logger, metrics),
     logger,
@@ -63,7 +67,7 @@ export function createApolloServer(schema: () => GraphQLSchema, config: Config, 
     introspection: config.apollo.introspection,
     plugins: [
       config.apollo.landingPage
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, document: EXAMPLE_OPERATION })
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, document: exampleOperation(naming) })
         : ApolloServerPluginLandingPageDisabled(),
       // Cache-Control from the schema's hints, once per operation, instead of Apollo's hook on every field (cache-hints.ts).
       ApolloServerPluginCacheControlDisabled(),

@@ -11,7 +11,7 @@ import { Locator } from '../geocoding/locator.js';
 import { createProviders } from '../geocoding/providers/index.js';
 import { SharedCacheGeocoder } from '../geocoding/shared-cache.js';
 import type { Context } from '../graphql/context.js';
-import { createSchema } from '../graphql/schema.js';
+import { createSchema, namingFor } from '../graphql/schema.js';
 import { ResponseWarnings } from '../graphql/warnings.js';
 import type { Logger } from '../logger.js';
 import { Metrics } from '../observability/metrics.js';
@@ -73,8 +73,12 @@ export function createService({ config, logger, geocoder: injected }: AppOptions
   });
   ready.catch(() => undefined); // the caller decides what a failed start means; see main.ts
 
+  // One naming for every schema instance and every lookup by name (SCHEMA_PREFIX).
+  const naming = namingFor(config.schema.prefix);
+  const schema = () => createSchema({ naming, limits: config.limits });
+
   return {
-    apollo: createApolloServer(createSchema, config, logger.child({ component: 'apollo' }), metrics),
+    apollo: createApolloServer(schema, naming, config, logger.child({ component: 'apollo' }), metrics),
     geocoder,
     locator,
     metrics,

@@ -1,7 +1,7 @@
 import { Trace } from '@apollo/usage-reporting-protobuf';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, visit } from 'graphql';
+import { Kind, parse, print, visit } from 'graphql';
 import { pino } from 'pino';
 import { composeSupergraph } from '../../examples/supergraph.js';
 import { STORES_SCHEMA_FILE } from '../../examples/stores/server.js';
@@ -51,16 +51,43 @@ describe('as a federation subgraph', () => {
     ]);
   });
 
-  it('prints its SDL with the federation link and the Location key', async () => {
+  it('prints its SDL with the federation link, the Location key, and what it shares', async () => {
     const { body } = await server.graphql('{ _service { sdl } }');
     const sdl: string = body.data!._service.sdl;
-    expect(sdl).toMatch(/@link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.7", import: \["@key"\]\)/);
+    expect(sdl).toMatch(
+      /@link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.9", import: \["@key", "@shareable", "@inaccessible", "@tag", "@cost", "@listSize"\]\)/,
+    );
     expect(sdl).toMatch(/type Location\s+@key\(fields: "postalCode countryCode"\)\s+@cacheControl\(maxAge: 86400\)/);
     expect(sdl).toMatch(/distanceMatrix\(/);
-    // The directives it applies: nothing is shared with another subgraph, so no @shareable.
     const applied = new Set<string>();
-    visit(parse(sdl), { Directive: (node) => void applied.add(node.name.value) });
-    expect([...applied].sort()).toEqual(['cacheControl', 'key', 'link']);
+    const shareable: string[] = [];
+    visit(parse(sdl), {
+      Directive: (node) => void applied.add(node.name.value),
+      FieldDefinition: (node) => void (node.directives?.some((d) => d.name.value === 'shareable') && shareable.push(node.name.value)),
+    });
+    expect([...applied].sort()).toEqual(['cacheControl', 'cost', 'key', 'link', 'listSize', 'shareable']);
+    // The data of a Location, never what it computes (distanceTo); its key fields are shareable already.
+    expect(shareable).toEqual(['latitude', 'longitude', 'placeName', 'adminName', 'adminCode']);
+  });
+
+  it('composes alone with no hints, and the supergraph carries its cost hints for routers', async () => {
+    const { body } = await server.graphql('{ _service { sdl } }');
+    const { supergraphSdl, hints } = composeSupergraph([{ name: 'locations', url: 'http://127.0.0.1:4001/graphql', sdl: body.data!._service.sdl }]);
+    expect(hints.map((h) => `${h.definition.code}: ${h.message}`)).toEqual([]);
+    expect(supergraphSdl).toMatch(/@link\(url: "https:\/\/specs\.apollo\.dev\/cost\/v0\.1", import: \["@listSize"\]\)/);
+    const hinted: string[] = [];
+    for (const definition of parse(supergraphSdl).definitions) {
+      if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION) continue;
+      for (const field of definition.fields ?? []) {
+        for (const d of field.directives ?? []) if (d.name.value === 'cost' || d.name.value === 'listSize') hinted.push(`${definition.name.value}.${field.name.value} ${print(d)}`);
+      }
+    }
+    expect(hinted).toEqual([
+      'DistanceMatrixRow.distances @listSize(assumedSize: 50)',
+      'Location.distanceTo @cost(weight: 2)',
+      'Query.distances @listSize(assumedSize: 1000)',
+      'Query.distanceMatrix @listSize(assumedSize: 50, sizedFields: ["origins", "destinations", "rows"])',
+    ]);
   });
 
   it('prints SDL that composition accepts as it is, beside the example stores subgraph, with no hints', async () => {

@@ -28,16 +28,20 @@ const errorLines = () => logs.lines.filter((line) => line.level >= LEVEL.error);
 describe('lists and the size of a response', () => {
   it('refuses a matrix side over the limit even when the other side is empty, before any lookup', async () => {
     const batches = geocoder.batches.length;
-    const res = await server.graphql('query($d: [String!]!) { distanceMatrix(origins: [], destinations: $d) { rows { origin { postalCode } } } }', { d: usCodes(2_501) });
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual({ errors: [{ message: 'Too many destinations: 2501 given, at most 2500 per call. Split the matrix.', extensions: { code: 'BAD_USER_INPUT' } }] });
+    const query = 'query($d: [String!]!) { distanceMatrix(origins: [], destinations: $d) { rows { origin { postalCode } } } }';
+    const body = { errors: [{ message: 'Too many destinations: 2501 given, at most 2500 per call. Split the matrix.', extensions: { code: 'BAD_USER_INPUT' } }] };
+    // GraphQL-over-HTTP: 400 for application/graphql-response+json, 200 for application/json (what routers read).
+    const strict = await server.graphql(query, { d: usCodes(2_501) }, { accept: 'application/graphql-response+json' });
+    expect([strict.status, strict.body]).toEqual([400, body]);
+    const legacy = await server.graphql(query, { d: usCodes(2_501) }, { accept: 'application/json' });
+    expect([legacy.status, legacy.body]).toEqual([200, body]);
     expect(geocoder.batches.length).toBe(batches);
   });
 
-  it('refuses fifteen aliased distanceTo under 1,000 entities (a response of 165,000 fields) with 400, before any lookup', async () => {
+  it('refuses fifteen aliased distanceTo under 1,000 entities (a response of 165,000 fields), before any lookup', async () => {
     const aliases = Array.from({ length: 15 }, (_, i) => `a${i}: distanceTo(postalCode: "10001") { meters kilometers miles nauticalMiles initialBearing method from { postalCode } to { postalCode } }`).join(' ');
     const batches = geocoder.batches.length;
-    const res = await server.graphql(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Location { ${aliases} } } }`, { r: representations(usCodes(1_000)) });
+    const res = await server.graphql(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Location { ${aliases} } } }`, { r: representations(usCodes(1_000)) }, { accept: 'application/graphql-response+json' });
     expect(res.status).toBe(400);
     expect(res.body.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/would return more than 100000 fields/) });
     expect(geocoder.batches.length).toBe(batches);

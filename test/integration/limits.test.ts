@@ -61,7 +61,7 @@ describe('limits applied before execution', () => {
   it('rejects more than MAX_ENTITIES (1,000) representations before resolving any', async () => {
     const representations = Array.from({ length: 1_001 }, () => ({ __typename: 'Location', postalCode: '90210', countryCode: 'US' }));
     const before = geocoder.batches.length;
-    const res = await server.graphql('query($r: [_Any!]!) { _entities(representations: $r) { ... on Location { placeName } } }', { r: representations });
+    const res = await server.graphql('query($r: [_Any!]!) { _entities(representations: $r) { ... on Location { placeName } } }', { r: representations }, { accept: 'application/graphql-response+json' });
     expect(res.status).toBe(400);
     expect(res.body.data).toBeUndefined(); // a request error: nothing ran
     expect(res.body.errors).toEqual([

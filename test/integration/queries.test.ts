@@ -176,7 +176,7 @@ describe('distanceMatrix', () => {
 
   it('rejects a matrix over the cell limit', async () => {
     const codes = Array.from({ length: 51 }, () => '90210');
-    const { status, body } = await server.graphql('query($c: [String!]!) { distanceMatrix(origins: $c, destinations: $c) { rows { origin { postalCode } } } }', { c: codes });
+    const { status, body } = await server.graphql('query($c: [String!]!) { distanceMatrix(origins: $c, destinations: $c) { rows { origin { postalCode } } } }', { c: codes }, { accept: 'application/graphql-response+json' });
     expect(status).toBe(400);
     expect(body.data).toBeUndefined();
     expect(body.errors![0]).toMatchObject({ message: expect.stringMatching(/51 × 51 = 2601 cells, at most 2500/), extensions: { code: 'BAD_USER_INPUT' } });

@@ -1,0 +1,256 @@
+/**
+ * The federation recipes (docs/federation.md, examples/recipes/): each composed with
+ * `@apollo/composition` as a new user would compose it, and queried through both router
+ * implementations. Recording proxies in front of every subgraph count what the routers send.
+ */
+import { print, type DocumentNode } from 'graphql';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fitnessTypeDefs, flybyTypeDefs, places, workouts } from '../../examples/recipes/prefix.js';
+import { directory } from '../../examples/recipes/directory.js';
+import { RECIPES, type Recipe } from '../../examples/recipes/index.js';
+import { shippingSubgraph, shippingZone } from '../../examples/recipes/shipping.js';
+import { stores } from '../../examples/stores/server.js';
+import {
+  composeSupergraph,
+  CompositionError,
+  fetchSubgraphSdl,
+  startApolloGateway,
+  startHiveGateway,
+  startSubgraph,
+  type RouterOptions,
+  type RunningRouter,
+  type RunningSubgraph,
+} from '../../examples/supergraph.js';
+import { keyId } from '../../src/geocoding/postal-code.js';
+import { EmbeddedGeocoder, defaultUsDataFile } from '../../src/geocoding/providers/embedded.js';
+import { namingFor, servedTypeDefs } from '../../src/graphql/schema.js';
+import { CountingGeocoder } from '../support/counting-geocoder.js';
+import { usRow } from '../support/geonames.js';
+import { startRecordingProxy, type Exchange, type RecordingProxy } from '../support/recording-proxy.js';
+import { startTestServer, type GraphQLResponse, type TestServer } from '../support/server.js';
+
+const embedded = new EmbeddedGeocoder({ files: [defaultUsDataFile()], logger: pino({ level: 'silent' }) });
+
+/** This subgraph's SDL as served under a prefix (`''`: the canonical names), for composition alone. */
+const ours = (prefix: string): string => print(servedTypeDefs({ naming: namingFor(prefix) }));
+
+/** The error codes composition fails with, in its order; `[]` when it composes. */
+function compositionErrors(subgraphs: Record<string, string | DocumentNode>): readonly string[] {
+  try {
+    const { hints } = composeSupergraph(Object.entries(subgraphs).map(([name, sdl]) => ({ name, url: `http://${name}.example/graphql`, sdl: typeof sdl === 'string' ? sdl : print(sdl) })));
+    expect(hints.map((h) => `${h.definition.code}: ${h.message}`)).toEqual([]);
+    return [];
+  } catch (error) {
+    if (!(error instanceof CompositionError)) throw error;
+    return error.codes;
+  }
+}
+
+describe('composition beside subgraphs that already use our names', () => {
+  it('fails beside a FlyBy-like Location subgraph: Query.location(id:) and ours collide', () => {
+    expect(compositionErrors({ locations: ours(''), flyby: flybyTypeDefs })).toEqual([
+      'REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH',
+      'REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH',
+      'INVALID_FIELD_SHARING',
+    ]);
+  });
+
+  it('still fails when that team renames only its root fields: the two Location types cannot satisfy each other', () => {
+    const renamedRoots = print(flybyTypeDefs).replace('location(id: ID!)', 'flybyLocation(id: ID!)').replace('locations:', 'flybyLocations:');
+    expect(renamedRoots).toMatch(/flybyLocation\(id: ID!\)[\s\S]*flybyLocations:|flybyLocations:[\s\S]*flybyLocation\(id: ID!\)/);
+    const codes = compositionErrors({ locations: ours(''), flyby: renamedRoots });
+    expect(new Set(codes)).toEqual(new Set(['SATISFIABILITY_ERROR']));
+    expect(codes.length).toBeGreaterThan(0);
+  });
+
+  it('fails beside a fitness subgraph with its own Distance { value unit }', () => {
+    // One error per field of either Distance the other subgraph cannot resolve, on every path to it.
+    const codes = compositionErrors({ locations: ours(''), fitness: fitnessTypeDefs });
+    expect(new Set(codes)).toEqual(new Set(['SATISFIABILITY_ERROR']));
+    expect(codes.length).toBeGreaterThan(0);
+  });
+
+  it('composes beside both with SCHEMA_PREFIX=Postal, with no errors and no hints', () => {
+    expect(compositionErrors({ locations: ours('Postal'), flyby: flybyTypeDefs, fitness: fitnessTypeDefs })).toEqual([]);
+  });
+
+  it('composes beside a subgraph that @provides our place names on its Store.location, with no errors and no hints', () => {
+    expect(compositionErrors({ locations: ours(''), directory: RECIPES.provide.subgraphs[0]!.typeDefs })).toEqual([]);
+  });
+
+  it('fails to compose a field contributed to Location with an unresolvable key, with the error that says so', () => {
+    const unresolvable = print(shippingSubgraph.typeDefs).replace('@key(fields: "postalCode countryCode")', '@key(fields: "postalCode countryCode", resolvable: false)');
+    try {
+      composeSupergraph([
+        { name: 'locations', url: 'http://locations.example/graphql', sdl: ours('') },
+        { name: 'shipping', url: 'http://shipping.example/graphql', sdl: unresolvable },
+      ]);
+      expect.unreachable('composition should fail');
+    } catch (error) {
+      expect((error as CompositionError).codes).toEqual(['SATISFIABILITY_ERROR']);
+      expect((error as CompositionError).message).toContain(
+        'cannot move to subgraph "shipping", which has field "Location.shippingZone", because none of the @key defined on type "Location" in subgraph "shipping" are resolvable',
+      );
+    }
+  });
+});
+
+/** A recipe's supergraph, running: our subgraph and the recipe's, each behind a recording proxy, and a router. */
+interface RunningRecipe {
+  readonly geocoder: CountingGeocoder;
+  /** The proxy in front of each subgraph, by name (`locations` is ours). */
+  readonly proxies: Readonly<Record<string, RecordingProxy>>;
+  query(text: string): Promise<GraphQLResponse['body']>;
+}
+
+let cleanup: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  await Promise.all(cleanup.map((stop) => stop()));
+  cleanup = [];
+});
+
+/** Starts a recipe's supergraph, composed from what the running subgraphs print, as rover dev and registries do. */
+async function startRecipe(recipe: Recipe, start: (options: RouterOptions) => Promise<RunningRouter>): Promise<RunningRecipe> {
+  const geocoder = new CountingGeocoder(embedded);
+  const locations: TestServer = await startTestServer(recipe.env, geocoder);
+  cleanup.push(() => locations.stop());
+  const others: RunningSubgraph[] = await Promise.all(recipe.subgraphs.map((subgraph) => startSubgraph(subgraph, { port: 0, host: '127.0.0.1', quiet: true })));
+  cleanup.push(...others.map((other) => () => other.stop()));
+  const targets = [{ name: 'locations', url: `${locations.url}/graphql` }, ...recipe.subgraphs.map((subgraph, i) => ({ name: subgraph.name, url: others[i]!.url }))];
+  const proxies: Record<string, RecordingProxy> = {};
+  for (const { name, url } of targets) {
+    proxies[name] = await startRecordingProxy(url);
+    cleanup.push(() => proxies[name]!.close());
+  }
+  const sources = await Promise.all(targets.map(async ({ name, url }) => ({ name, url: proxies[name]!.url, sdl: await fetchSubgraphSdl(url) })));
+  const { supergraphSdl, hints } = composeSupergraph(sources);
+  expect(hints.map((h) => `${h.definition.code}: ${h.message}`)).toEqual([]);
+  const router = await start({ supergraphSdl, port: 0 });
+  cleanup.push(() => router.stop());
+  return {
+    geocoder,
+    proxies,
+    async query(text) {
+      const res = await fetch(router.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: text }) });
+      return (await res.json()) as GraphQLResponse['body'];
+    },
+  };
+}
+
+/** Every representation of every `_entities` field an exchange carried. */
+const representationsOf = (exchange: Exchange): Record<string, unknown>[] =>
+  Object.entries(exchange.request.variables ?? {})
+    .filter(([name]) => name.endsWith('representations'))
+    .flatMap(([, value]) => value as Record<string, unknown>[]);
+
+/**
+ * What the routers do differently, all of it allowed: Apollo Gateway sends one request per fetch of
+ * its plan (one per path to an entity) and reports a failed fetch once; Hive Gateway merges parallel
+ * fetches to one subgraph into one request and reports the error on each field it asked for.
+ */
+const ROUTERS = [
+  { name: 'Apollo Gateway (@apollo/gateway)', start: startApolloGateway, mergesFetches: false, errorsPerFailedFetch: (_fields: number) => 1 },
+  { name: 'Hive Gateway (@graphql-hive/gateway-runtime)', start: startHiveGateway, mergesFetches: true, errorsPerFailedFetch: (fields: number) => fields },
+];
+
+describe.each(ROUTERS)('the recipes through $name', ({ start, mergesFetches, errorsPerFailedFetch }) => {
+  it('join: stores reference Locations by their postal code column, and add the stores at a code to Location', async () => {
+    const recipe = await startRecipe(RECIPES.join, start);
+    const body = await recipe.query(RECIPES.join.query);
+    expect(body.errors).toBeUndefined();
+    const first3 = stores.slice(0, 3);
+    expect((body.data!.stores as { name: string; location: { postalCode: string; placeName: string } }[]).map((s) => [s.name, s.location.postalCode, s.location.placeName])).toEqual(
+      first3.map((s) => [s.name, s.postalCode, usRow(s.postalCode).placeName]),
+    );
+    expect(body.data!.location).toEqual({ placeName: 'Akutan', stores: [{ name: 'Akutan, AK' }, { name: 'Akutan, AK (second store)' }] });
+    // Ours: the root `location`, and one _entities call for the 3 stores' locations.
+    const { locations, stores: storesProxy } = recipe.proxies;
+    expect(locations!.entityRequests().map((e) => representationsOf(e).length)).toEqual([3]);
+    // The stores subgraph: the root `stores`, and one _entities call with the one Location asked for its stores.
+    expect(storesProxy!.entityRequests().map((e) => representationsOf(e))).toEqual([[{ __typename: 'Location', postalCode: '99553', countryCode: 'US' }]]);
+  });
+
+  it('contribute: shipping adds Location.shippingZone from the coordinates the router fetches from us first', async () => {
+    const recipe = await startRecipe(RECIPES.contribute, start);
+    const body = await recipe.query(RECIPES.contribute.query);
+    expect(body.errors).toBeUndefined();
+    const [from, to] = [usRow('90210'), usRow('10001')];
+    expect(body.data!.distance).toMatchObject({
+      from: { placeName: 'Beverly Hills', shippingZone: 'WEST' },
+      to: { placeName: 'New York', shippingZone: 'EAST' },
+    });
+    expect([shippingZone(from.latitude, from.longitude), shippingZone(to.latitude, to.longitude)]).toEqual(['WEST', 'EAST']);
+    // One request to us (the distance, with both ends' coordinates), then shipping's _entities carrying them:
+    // one call per end (two paths, two fetches), merged into one request by Hive Gateway.
+    expect(recipe.proxies.locations!.exchanges).toHaveLength(1);
+    expect(recipe.proxies.shipping!.exchanges.map((e) => representationsOf(e).length)).toEqual(mergesFetches ? [2] : [1, 1]);
+    expect(recipe.proxies.shipping!.exchanges.flatMap(representationsOf)).toEqual([
+      { __typename: 'Location', postalCode: '90210', countryCode: 'US', latitude: from.latitude, longitude: from.longitude },
+      { __typename: 'Location', postalCode: '10001', countryCode: 'US', latitude: to.latitude, longitude: to.longitude },
+    ]);
+  });
+
+  it('provide: a query selecting only the provided place names asks the postal-distance subgraph nothing', async () => {
+    const recipe = await startRecipe(RECIPES.provide, start);
+    const body = await recipe.query(RECIPES.provide.query);
+    expect(body).toEqual({ data: { directory: directory.map(({ name, placeName, adminCode }) => ({ name, location: { placeName, adminCode } })) } });
+    expect(recipe.proxies.locations!.exchanges).toHaveLength(0);
+    expect(recipe.proxies.directory!.exchanges).toHaveLength(1);
+    expect(recipe.geocoder.batches).toEqual([]);
+
+    // A field it does not provide sends the router to us, once, for every store.
+    const more = await recipe.query('{ directory { location { placeName latitude } } }');
+    expect(more.errors).toBeUndefined();
+    expect((more.data!.directory as { location: { latitude: number } }[]).map((s) => s.location.latitude)).toEqual(directory.map((row) => usRow(row.postalCode).latitude));
+    expect(recipe.proxies.locations!.entityRequests().map((e) => representationsOf(e).length)).toEqual([3]);
+  });
+
+  it('prefix: beside a FlyBy-like Location and a fitness Distance, answers with both and our _entities in one request', async () => {
+    const recipe = await startRecipe(RECIPES.prefix, start);
+    const body = await recipe.query(RECIPES.prefix.query);
+    expect(body.errors).toBeUndefined();
+    expect(body.data!.workouts).toEqual(workouts.map(({ name, distance }) => ({ name, distance })));
+    const got = body.data!.locations as { name: string; postal: { placeName: string; distanceTo: { miles: number } } }[];
+    expect(got.map((l) => [l.name, l.postal.placeName])).toEqual(places.map((p) => [p.name, usRow(p.postalCode).placeName]));
+    expect(got[0]!.postal.distanceTo.miles).toBe(0); // 10001 to itself
+    expect(got[1]!.postal.distanceTo.miles).toBeCloseTo(2458.737, 3);
+
+    const { locations, flyby, fitness } = recipe.proxies;
+    expect([locations, flyby, fitness].map((proxy) => proxy!.exchanges.length)).toEqual([1, 1, 1]);
+    const [entities] = locations!.entityRequests();
+    expect(representationsOf(entities!)).toEqual(places.map(({ postalCode }) => ({ __typename: 'PostalLocation', postalCode, countryCode: 'US' })));
+    expect(recipe.geocoder.batches).toEqual([places.map(({ postalCode }) => keyId({ postalCode, countryCode: 'US' }))]);
+  });
+
+  it('limits: a router sends one _entities call for the whole list, and MAX_ENTITIES refuses it whole', async () => {
+    const recipe = await startRecipe(RECIPES.limits, start);
+    const body = await recipe.query(RECIPES.limits.query);
+    // The first 150 stores are on 150 distinct codes, so deduplicating routers send as many.
+    const first150 = stores.slice(0, 150);
+    expect(new Set(first150.map((s) => s.postalCode)).size).toBe(150);
+    // Never split into calls under the limit: one request, every representation in it, nothing looked up.
+    expect(recipe.proxies.locations!.exchanges).toHaveLength(1);
+    expect(recipe.proxies.locations!.entityRequests().map((e) => representationsOf(e).length)).toEqual([150]);
+    expect(recipe.geocoder.batches).toEqual([]);
+    // The stores keep their own fields; every field asked of us is null, with our error.
+    expect(body.data!.stores).toEqual(first150.map(({ name }) => ({ name, location: { placeName: null } })));
+    expect(body.errors).toHaveLength(errorsPerFailedFetch(150));
+    for (const error of body.errors!) {
+      expect(error.message).toContain('Too many representations: 150 given, at most 100');
+      expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', serviceName: 'locations' });
+    }
+  });
+});
+
+describe("Hive Gateway's experimental cap on a batch", () => {
+  it('splits the list into _entities calls of at most MAX_ENTITIES, sent in one request, and the query resolves', async () => {
+    const recipe = await startRecipe(RECIPES.limits, (options) => startHiveGateway({ ...options, maxBatchSize: 100 }));
+    const body = await recipe.query(RECIPES.limits.query);
+    expect(body.errors).toBeUndefined();
+    expect((body.data!.stores as { location: { placeName: string } }[]).map((s) => s.location.placeName)).toEqual(stores.slice(0, 150).map((s) => usRow(s.postalCode).placeName));
+    expect(recipe.proxies.locations!.exchanges.map((e) => [e.request.query.match(/\b_entities\(/g)?.length, ...Object.values(e.request.variables ?? {}).map((v) => (v as unknown[]).length)])).toEqual([
+      [2, 100, 50],
+    ]);
+  });
+});
