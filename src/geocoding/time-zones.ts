@@ -7,8 +7,8 @@
  * README's Time zones section says why this library and not a smaller approximate one.
  *
  * Loaded on the first lookup, with a dynamic `import()`, as the compiled executor loads
- * graphql-jit: the package and its index cost ~50 ms and a few MB, which a service whose clients
- * never ask for `timeZone` should not pay at start-up. It stays outside the bundle
+ * graphql-jit: the package and its index cost ~30 ms and 3 MB of heap (bench/time-zone.ts), which a
+ * service whose clients never ask for `timeZone` should not pay at start-up. It stays outside the bundle
  * (build/bundle.ts): it reads its boundary file from its own directory at run time.
  *
  * Two caches, and why each exists:
@@ -37,8 +37,8 @@ import type { Metrics } from '../observability/metrics.js';
 /**
  * Decoded boundary tiles geo-tz keeps (see the header). A US tile holds ~90 KB of heap on average
  * (574 tiles, ~50 MB); 64 keep a region's neighbours at a few MB, and a lookup whose tile was
- * evicted reads it again from the file (under a millisecond for most tiles, ~35 ms for the largest
- * coastal one met in the US data).
+ * evicted reads it again from the file (under a millisecond for most tiles; 25–50 ms for the few
+ * largest, on long coastlines and borders, met in the US data).
  */
 export const TILE_CACHE_MAX_ENTRIES = 64;
 
