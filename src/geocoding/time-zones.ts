@@ -7,9 +7,9 @@
  * README's Time zones section says why this library and not a smaller approximate one.
  *
  * Loaded on the first lookup, with a dynamic `import()`, as the compiled executor loads
- * graphql-jit: the package and its index cost ~30 ms and 3 MB of heap (bench/time-zone.ts), which a
- * service whose clients never ask for `timeZone` should not pay at start-up. It stays outside the bundle
- * (build/bundle.ts): it reads its boundary file from its own directory at run time.
+ * graphql-jit: the package and its index cost ~30 ms and 3 MB of heap (bench/time-zone.ts), which
+ * a service whose clients never ask for `timeZone` should not pay at start-up. It stays outside
+ * the bundle (build/bundle.ts): it reads its boundary file from its own directory at run time.
  *
  * Two caches, and why each exists:
  *  1. Place → zone, in a `WeakMap` keyed by the place object: a place's zone never changes, and the
@@ -42,7 +42,7 @@ import type { Metrics } from '../observability/metrics.js';
  */
 export const TILE_CACHE_MAX_ENTRIES = 64;
 
-/** A point on WGS-84, in decimal degrees: a `Place` is one. Its zone is kept by object, so pass the same object again to hit. */
+/** A point on WGS-84, in decimal degrees: a `Place` is one. Its zone is kept by object (see the header). */
 export interface Point {
   readonly latitude: number;
   readonly longitude: number;

@@ -19,7 +19,7 @@ export interface RequestOutcome {
 export interface Context {
   /** The process-wide locator (shared cache and batching across requests), bound to this request's `warnings`. */
   readonly locator: LocationLookup;
-  /** The process-wide time zones of points (`Location.timeZone`); loads the boundaries on first use. */
+  /** The process-wide time zones of places (`Location.timeZone`); loads the boundaries on first use. */
   readonly timeZones: TimeZones;
   /** The router's `x-request-id` when it sent one, otherwise a fresh UUID. */
   readonly requestId: string;

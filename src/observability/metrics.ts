@@ -119,7 +119,7 @@ export class Metrics {
 
   readonly timeZoneCache = new Counter({
     name: 'time_zone_cache_total',
-    help: 'Time zones of points: hit (answered from the in-process LRU), miss (looked up in the zone boundaries).',
+    help: 'Location.timeZone answers: hit (the zone kept for the place), miss (looked up in the zone boundaries).',
     labelNames: ['event'] as const,
     registers: [this.registry],
     collect: () => {

@@ -18,7 +18,7 @@ export const Location: LocationResolvers = {
     return locator.locate(postalCode, countryCode);
   },
 
-  // Synchronous once the boundaries are loaded (geo-tz is), and with no lookup at all for a point seen before.
+  // Synchronous once the boundaries are loaded (geo-tz is), and with no lookup at all for a place seen before.
   timeZone: (place, _args, { timeZones }) => timeZones.zoneAt(place),
 
   // Not an async function: a cached target is measured synchronously, with no promise per location.
