@@ -15,7 +15,9 @@
  *  - pino: its transports (pino-pretty in development) run in a worker started from files next to
  *    pino's own code, found through `__dirname`;
  *  - ioredis: it reads its package.json through `__dirname`, and is loaded only with REDIS_URL
- *    (src/geocoding/shared-cache.ts), so leaving it out costs nothing otherwise.
+ *    (src/geocoding/shared-cache.ts), so leaving it out costs nothing otherwise;
+ *  - geo-tz: it reads its zone boundaries (a 26 MB file) from its own `data/` directory, found
+ *    through `__dirname`, and is loaded only on the first `timeZone` asked (src/geocoding/time-zones.ts).
  * `__dirname` does not exist in an ES module, so the build fails if bundled code still uses it.
  *
  * Source maps: `dist/main.js.map` maps stack traces to src/; Node applies it with
@@ -35,7 +37,7 @@ const ENTRY_POINTS = { main: path.join(SRC, 'main.ts'), data: path.join(SRC, 'da
 const OUTFILES = Object.keys(ENTRY_POINTS).map((name) => path.join(OUTDIR, `${name}.js`));
 
 /** Packages loaded from node_modules at run time (see the header for why each). */
-const EXTERNAL = ['pino', 'pino-pretty', 'ioredis'];
+const EXTERNAL = ['pino', 'pino-pretty', 'ioredis', 'geo-tz'];
 
 /**
  * Gives each module of src/ the `import.meta.url` it has in the tsc tree (`dist/graphql/schema.js`

@@ -10,7 +10,8 @@ export type ErrorCode =
   | 'TOO_MANY_POSTAL_CODES'
   | 'GEOCODER_UNAVAILABLE'
   | 'GEOCODER_TIMEOUT'
-  | 'GEOCODER_RATE_LIMITED';
+  | 'GEOCODER_RATE_LIMITED'
+  | 'TIME_ZONE_UNAVAILABLE';
 
 export class AppError extends Error {
   override readonly name = 'AppError';

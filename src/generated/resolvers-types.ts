@@ -132,6 +132,13 @@ export type Location = {
   postalCode: Scalars['String']['output'];
   /** Whether the coordinates and place are those of the postal code itself or only of its first part. */
   precision: LocationPrecision;
+  /**
+   * The time zone at the coordinates, as an IANA name, for example `America/Phoenix` or
+   * `America/Indiana/Indianapolis`, from the official zone boundaries (timezone-boundary-builder),
+   * computed offline. Null in open sea or where no zone applies, and where the zone is disputed
+   * (the boundaries give several): never a zone guessed from the longitude.
+   */
+  timeZone?: Maybe<Scalars['String']['output']>;
 };
 
 
@@ -373,6 +380,7 @@ export type LocationResolvers<ContextType = Context, ParentType extends Resolver
   placeName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   postalCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   precision?: Resolver<ResolversTypes['LocationPrecision'], ParentType, ContextType>;
+  timeZone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {

@@ -1,4 +1,5 @@
 import type { LocationLookup } from '../geocoding/locator.js';
+import type { TimeZones } from '../geocoding/time-zones.js';
 import type { Logger } from '../logger.js';
 import type { ResponsePolicy } from './cache-hints.js';
 import type { ResponseWarnings } from './warnings.js';
@@ -18,6 +19,8 @@ export interface RequestOutcome {
 export interface Context {
   /** The process-wide locator (shared cache and batching across requests), bound to this request's `warnings`. */
   readonly locator: LocationLookup;
+  /** The process-wide time zones of places (`Location.timeZone`); loads the boundaries on first use. */
+  readonly timeZones: TimeZones;
   /** The router's `x-request-id` when it sent one, otherwise a fresh UUID. */
   readonly requestId: string;
   /** Child logger bound to `requestId`. */

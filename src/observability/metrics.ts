@@ -121,6 +121,23 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Time zone hits and misses (a miss is one lookup in the zone boundaries), counted as `locationLookups` are. */
+  readonly timeZoneLookups = { hit: 0, miss: 0 };
+
+  readonly timeZoneCache = new Counter({
+    name: 'time_zone_cache_total',
+    help: 'Location.timeZone answers: hit (the zone kept for the place), miss (looked up in the zone boundaries).',
+    labelNames: ['event'] as const,
+    registers: [this.registry],
+    collect: () => {
+      const { hit, miss } = this.timeZoneLookups;
+      if (hit > 0) this.timeZoneCache.inc({ event: 'hit' }, hit);
+      if (miss > 0) this.timeZoneCache.inc({ event: 'miss' }, miss);
+      this.timeZoneLookups.hit = 0;
+      this.timeZoneLookups.miss = 0;
+    },
+  });
+
   private readonly operationSeries = new Map<string, OperationSeries>();
 
   constructor() {

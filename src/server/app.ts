@@ -10,6 +10,7 @@ import type { Geocoder } from '../geocoding/geocoder.js';
 import { Locator } from '../geocoding/locator.js';
 import { createProviders } from '../geocoding/providers/index.js';
 import { SharedCacheGeocoder } from '../geocoding/shared-cache.js';
+import { TimeZones } from '../geocoding/time-zones.js';
 import type { Context } from '../graphql/context.js';
 import { createSchema, namingFor } from '../graphql/schema.js';
 import { ResponseWarnings } from '../graphql/warnings.js';
@@ -64,6 +65,7 @@ export function createService({ config, logger, geocoder: injected }: AppOptions
     ? new SharedCacheGeocoder(providers, { ...config.redis, ttlMs: config.locator.ttlMs, notFoundTtlMs: config.locator.notFoundTtlMs }, logger.child({ component: 'shared-cache' }), metrics)
     : providers;
   const locator = new Locator(geocoder, { ...config.locator, metrics }, logger.child({ component: 'locator' }));
+  const timeZones = new TimeZones({ metrics, logger: logger.child({ component: 'time-zones' }) });
 
   let readyAt: number | null = null;
   let stopping = false;
@@ -86,6 +88,7 @@ export function createService({ config, logger, geocoder: injected }: AppOptions
       const warnings = new ResponseWarnings();
       return {
         locator: locator.forRequest(warnings, config.limits.maxPostalCodes),
+        timeZones,
         requestId,
         logger: logger.child({ requestId }),
         warnings,

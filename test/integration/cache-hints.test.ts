@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { Locator } from '../../src/geocoding/locator.js';
 import { defaultUsDataFile, EmbeddedGeocoder } from '../../src/geocoding/providers/embedded.js';
+import { TimeZones } from '../../src/geocoding/time-zones.js';
 import { cacheHintsPlugin } from '../../src/graphql/cache-hints.js';
 import type { Context } from '../../src/graphql/context.js';
 import { createSchema } from '../../src/graphql/schema.js';
@@ -20,6 +21,7 @@ const geocoder = new EmbeddedGeocoder({ files: [defaultUsDataFile()], logger });
 const warnings = new ResponseWarnings();
 const context: Context = {
   locator: new Locator(geocoder, { maxEntries: 1_000, ttlMs: 60_000, notFoundTtlMs: 60_000, batchWindowMs: 0 }, logger).forRequest(warnings),
+  timeZones: new TimeZones({ logger }),
   requestId: 'test',
   logger,
   warnings,

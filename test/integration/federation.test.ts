@@ -67,7 +67,7 @@ describe('as a federation subgraph', () => {
     });
     expect([...applied].sort()).toEqual(['cacheControl', 'cost', 'key', 'link', 'listSize', 'shareable']);
     // The data of a Location, never what it computes (distanceTo); its key fields are shareable already.
-    expect(shareable).toEqual(['latitude', 'longitude', 'placeName', 'adminName', 'adminCode']);
+    expect(shareable).toEqual(['latitude', 'longitude', 'placeName', 'adminName', 'adminCode', 'timeZone']);
   });
 
   it('composes alone with no hints, and the supergraph carries its cost hints for routers', async () => {

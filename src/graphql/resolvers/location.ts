@@ -1,4 +1,4 @@
-/** The `Location` entity: resolved by key for routers, and measured from with `distanceTo`. */
+/** The `Location` entity: resolved by key for routers, measured from with `distanceTo`, and placed in its `timeZone`. */
 import { AppError } from '../../errors.js';
 import type { LocationResolvers } from '../../generated/resolvers-types.js';
 import { andThen } from '../../maybe-promise.js';
@@ -17,6 +17,9 @@ export const Location: LocationResolvers = {
     }
     return locator.locate(postalCode, countryCode);
   },
+
+  // Synchronous once the boundaries are loaded (geo-tz is), and with no lookup at all for a place seen before.
+  timeZone: (place, _args, { timeZones }) => timeZones.zoneAt(place),
 
   // Not an async function: a cached target is measured synchronously, with no promise per location.
   distanceTo: (from, { postalCode, countryCode, method }, { locator }) =>
