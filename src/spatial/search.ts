@@ -8,18 +8,20 @@
  * country code, then postal code. Several GeoNames codes share coordinates, so the ties are
  * common; the order is total, which keyset pagination needs (cursor.ts).
  *
- * How it stays exact without solving a geodesic per code. Candidates come from the kd-tree on the
- * sphere, and sphere.ts bounds the geodesic by the spherical distance s:
- * geodesicAtLeast(s) ≤ geodesic ≤ geodesicAtMost(s). So:
- *  - membership in a radius R: a code with geodesicAtLeast(s) > R is out and one with
- *    geodesicAtMost(s) ≤ R is in; only the thin shell between (about 1% of R thick) is solved;
- *  - the page: among the codes that may follow the cursor, the (first + 1)-th smallest
- *    geodesicAtMost(s) of those surely after it bounds the page's last distance, so only codes
- *    whose geodesicAtLeast(s) is below that bound are solved and sorted: about `first` of them;
+ * How it stays exact without solving a geodesic per code. sphere.ts bounds the geodesic by the
+ * spherical distance s: geodesicAtLeast(s) ≤ geodesic ≤ geodesicAtMost(s), and the same bounds
+ * hold for a whole kd-tree node from the least and greatest spherical distance to its box
+ * (tree-walk.ts). So:
+ *  - membership in a radius R: a code (or node) with geodesicAtLeast(s) > R is out and one with
+ *    geodesicAtMost(s) ≤ R is in; a node wholly in is counted without visiting its codes, and only
+ *    the codes in the thin shell between (about 1% of R thick) get a geodesic;
+ *  - the page: the (first + 1)-th smallest geodesicAtMost(s) among codes surely after the cursor
+ *    bounds the page's last distance, so only codes whose geodesicAtLeast(s) is below it are kept,
+ *    solved and sorted: about `first` of them, however many codes the radius holds;
  *  - the nearest codes with no radius: geokdbush walks the tree in spherical order to the first + 1
  *    nearest codes that may follow the cursor; the largest of their geodesics, G, settles the
  *    search, since at least first + 1 codes after the cursor lie within G; the page is then the
- *    radius search of G. (Growing the search further is never needed: G is provably enough.)
+ *    page of the radius search of G. (No further growing is needed: G is provably enough.)
  * The unit tests compare every result with a geodesic scan of every code.
  */
 import { around } from 'geokdbush';
@@ -27,7 +29,8 @@ import quickselect from 'quickselect';
 import { geodesicMeasure, type Measurement, type Point } from '../geodesy/distance.js';
 import type { PostalKey } from '../geocoding/postal-code.js';
 import { decodeCursor, encodeCursor, searchTag, type CursorPosition } from './cursor.js';
-import { capBoxes, geodesicAtLeast, geodesicAtMost, sphericalDistanceFrom, sphericalReach } from './sphere.js';
+import { geodesicAtLeast, geodesicAtMost, sphericalDistanceFrom, sphericalReach } from './sphere.js';
+import { walkTree } from './tree-walk.js';
 import type { SpatialIndex } from './spatial-index.js';
 
 /** What to search for. Everything here decides which codes match and their order; cursors are bound to it. */
@@ -37,7 +40,8 @@ export interface SpatialQuery {
   /**
    * The loaded code the search starts from (`Location.nearby`): it sorts before every other code
    * at its distance. Give `origin` as the coordinates the index holds for it (those `location`
-   * answers with) and it is the first edge, at distance 0.
+   * answers with) and it is the first edge, at distance 0 (unless `countryCodes` leaves its
+   * country out: the filter applies to it as to any code).
    */
   readonly originCode?: PostalKey;
   /**
@@ -86,12 +90,12 @@ export function searchNearby(index: SpatialIndex, query: SpatialQuery, request: 
   if (!Number.isInteger(request.first) || request.first < 1) throw new RangeError(`first must be an integer ≥ 1, got ${request.first}`);
   const tag = tagOf(query);
   const after = request.after === undefined || request.after === null ? undefined : decodeCursor(tag, request.after);
-  const scan = new Scan(index, query, after);
+  // One more than the page, to know whether another page follows.
+  const scan = new Scan(index, query, after, request.first + 1);
   if (!scan.searchesAnything) return { edges: [], totalCount: 0, hasNextPage: false, endCursor: null };
 
-  const limit = request.first + 1; // one more than the page, to know whether another page follows
-  const totalCount = query.radiusMeters === undefined ? scan.collectNearest(limit) : scan.collect(query.radiusMeters, true);
-  const found = scan.select(limit);
+  const totalCount = query.radiusMeters === undefined ? scan.collectNearest() : scan.collect(query.radiusMeters, true);
+  const found = scan.select();
   const edges = found.slice(0, request.first).map((entry) => scan.edge(entry));
   const last = edges.at(-1);
   return { edges, totalCount, hasNextPage: found.length > request.first, endCursor: last ? encodeCursor(tag, last) : null };
@@ -116,23 +120,38 @@ interface Entry {
   readonly measurement: Measurement;
 }
 
-/** One search: the codes that may be on the page, gathered by `collect*`, then ranked by `select`. */
+/**
+ * One search: `collect*` gathers the codes that may be on the page, `select` ranks them.
+ *
+ * While gathering, the page's last distance is bounded by the `limit`-th smallest upper bound
+ * (geodesicAtMost) of the codes surely after the cursor seen so far, and a code whose lower bound
+ * exceeds it is not kept: so a radius holding 100,000 codes keeps a few hundred, not all of them.
+ */
 class Scan {
   private readonly spherical: (latitude: number, longitude: number) => number;
   /** 1 for each country (by index) searched; undefined when every country is. */
   private readonly searched: Uint8Array | undefined;
+  /** Where the cursor is (metres); -∞ on the first page. */
+  private readonly afterMeters: number;
   /** Geodesics solved so far, by code id: each is solved at most once per search. */
   private readonly solved = new Map<number, Measurement>();
-  /** Codes that may follow the cursor, with their spherical distances (metres). */
+  /** Codes kept, with their spherical distances (metres). */
   private readonly ids: number[] = [];
   private readonly sphericals: number[] = [];
+  /** Spherical distances of kept codes surely after the cursor; cut to the `limit` smallest by {@link tighten}. */
+  private nearest: number[] = [];
+  /** No code with a larger geodesic can be on the page (metres). */
+  private bound = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly index: SpatialIndex,
     private readonly query: SpatialQuery,
     private readonly after: CursorPosition | undefined,
+    /** Codes wanted: the page and one more. */
+    private readonly limit: number,
   ) {
     this.spherical = sphericalDistanceFrom(query.origin);
+    this.afterMeters = after?.meters ?? Number.NEGATIVE_INFINITY;
     if (query.countryCodes !== undefined) {
       this.searched = new Uint8Array(index.countries.length);
       for (const code of query.countryCodes) {
@@ -148,28 +167,35 @@ class Scan {
   }
 
   /**
-   * Gathers the codes within `radiusMeters` (geodesic) that may follow the cursor. With `exact`, a
-   * code whose bounds straddle the radius is solved to decide, and the result is the number of
-   * codes within the radius; without, such codes are kept (`select` ranks them past the page anyway)
-   * and the result is meaningless.
+   * Gathers the codes within `radiusMeters` (geodesic) that may be on the page. With `exact`, a code
+   * whose bounds straddle the radius is solved to decide, and the result is the number of codes
+   * within the radius; without, such codes are kept (`select` ranks them past the page anyway) and
+   * the result is meaningless.
    */
   collect(radiusMeters: number, exact: boolean): number {
-    const { tree, latitudes, longitudes } = this.index;
     const reach = sphericalReach(radiusMeters);
-    const afterMeters = this.after?.meters ?? Number.NEGATIVE_INFINITY;
+    // Whole nodes may be counted unseen only when every code in them matches: not with a country filter.
+    const countNodes = exact && this.searched === undefined;
     let members = 0;
-    for (const [west, south, east, north] of capBoxes(this.query.origin, reach)) {
-      for (const id of tree.range(west, south, east, north)) {
-        if (!this.admits(id)) continue;
-        const s = this.spherical(latitudes[id] ?? 0, longitudes[id] ?? 0);
-        if (s > reach) continue;
-        if (exact && geodesicAtMost(s) > radiusMeters && this.measure(id).meters > radiusMeters) continue;
+    walkTree(this.index.tree, this.query.origin, {
+      enter: (least, greatest, codes) => {
+        if (least > reach) return false;
+        const mayBeOnPage = geodesicAtLeast(least) <= this.bound && geodesicAtMost(greatest) >= this.afterMeters;
+        if (mayBeOnPage) return true;
+        if (!exact) return false;
+        if (countNodes && geodesicAtMost(greatest) <= radiusMeters) {
+          members += codes;
+          return false;
+        }
+        return true;
+      },
+      visit: (id, s) => {
+        if (s > reach || !this.admits(id)) return;
+        if (exact && geodesicAtMost(s) > radiusMeters && this.measure(id).meters > radiusMeters) return;
         members++;
-        if (geodesicAtMost(s) < afterMeters) continue; // surely before the cursor
-        this.ids.push(id);
-        this.sphericals.push(s);
-      }
-    }
+        this.keep(id, s);
+      },
+    });
     return members;
   }
 
@@ -177,16 +203,13 @@ class Scan {
    * Gathers the codes that may be among the `limit` nearest following the cursor (see the module
    * comment). Returns the number of codes in the countries searched.
    */
-  collectNearest(limit: number): number {
+  collectNearest(): number {
     const { tree, latitudes, longitudes, codesPerCountry } = this.index;
     const { longitude, latitude } = this.query.origin;
-    const seeds = around(tree, longitude, latitude, limit, Infinity, (id) => this.admits(id) && this.mayFollow(id));
-    if (seeds.length < limit) {
+    const seeds = around(tree, longitude, latitude, this.limit, Infinity, (id) => this.admits(id) && this.mayFollow(id));
+    if (seeds.length < this.limit) {
       // Every code after the cursor is a seed.
-      for (const id of seeds) {
-        this.ids.push(id);
-        this.sphericals.push(this.spherical(latitudes[id] ?? 0, longitudes[id] ?? 0));
-      }
+      for (const id of seeds) this.keep(id, this.spherical(latitudes[id] ?? 0, longitudes[id] ?? 0));
     } else {
       let settled = 0;
       for (const id of seeds) settled = Math.max(settled, this.measure(id).meters);
@@ -200,36 +223,53 @@ class Scan {
   }
 
   /** The first `limit` gathered codes that follow the cursor, in order. */
-  select(limit: number): Entry[] {
+  select(): Entry[] {
     const { ids, sphericals } = this;
-    const afterMeters = this.after?.meters ?? Number.NEGATIVE_INFINITY;
-    // The page's last distance is at most the limit-th smallest upper bound of the codes surely after the cursor.
-    const surelyAfter = sphericals.filter((s) => geodesicAtLeast(s) > afterMeters);
-    let bound = Infinity;
-    if (surelyAfter.length >= limit) {
-      quickselect(surelyAfter, limit - 1);
-      bound = geodesicAtMost(surelyAfter[limit - 1] ?? Infinity);
-    }
+    this.tighten();
     const entries: Entry[] = [];
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i] ?? 0;
-      if (geodesicAtLeast(sphericals[i] ?? 0) > bound) continue;
+      if (geodesicAtLeast(sphericals[i] ?? 0) > this.bound) continue;
       const measurement = this.measure(id);
       if (this.follows(id, measurement.meters)) entries.push({ id, measurement });
     }
     entries.sort((a, b) => a.measurement.meters - b.measurement.meters || this.compareTies(a.id, this.keyOf(b.id)));
-    return entries.slice(0, limit);
+    return entries.slice(0, this.limit);
   }
 
   edge({ id, measurement }: Entry): SpatialEdge {
     const { meters, initialBearing } = measurement;
+    const { countryCode, postalCode } = this.keyOf(id);
     return {
-      ...this.keyOf(id),
+      countryCode,
+      postalCode,
       latitude: this.index.latitudes[id] ?? Number.NaN,
       longitude: this.index.longitudes[id] ?? Number.NaN,
       meters,
       initialBearing: meters === 0 ? null : initialBearing,
     };
+  }
+
+  // Private: keeps code `id`, `s` metres away on the sphere, unless it is surely before the cursor or past the page.
+  private keep(id: number, s: number): void {
+    const least = geodesicAtLeast(s);
+    if (least > this.bound || geodesicAtMost(s) < this.afterMeters) return;
+    if (least > this.afterMeters) {
+      this.nearest.push(s);
+      // Cut in batches, so each kept code costs O(1) on average.
+      if (this.nearest.length >= 4 * this.limit + 64) this.tighten();
+    }
+    this.ids.push(id);
+    this.sphericals.push(s);
+  }
+
+  // Private: lowers the bound to the limit-th smallest upper bound of the codes surely after the cursor.
+  private tighten(): void {
+    const { nearest, limit } = this;
+    if (nearest.length < limit) return;
+    quickselect(nearest, limit - 1);
+    nearest.length = limit;
+    this.bound = Math.min(this.bound, geodesicAtMost(nearest[limit - 1] ?? Number.POSITIVE_INFINITY));
   }
 
   // Private: whether code `id` is in a country searched.

@@ -1,11 +1,12 @@
 /**
- * The loaded postal codes in a kd-tree over longitude and latitude, for the searches in search.ts.
+ * The loaded postal codes in a kd-tree over longitude and latitude (kdbush), for the searches in
+ * search.ts.
  *
  * Built once from whatever rows the GeoNames index finally holds (one per code: the row `location`
  * answers with), after every file is loaded; it never changes afterwards. Each code gets an id
- * 0 … size − 1, and everything about it lives in arrays indexed by that id, so the index holds a
- * few typed arrays and one array of the postal-code strings the GeoNames index already holds
- * (shared, not copied): about 45 bytes a code.
+ * 0 … size − 1, and everything about it lives in arrays indexed by that id: the tree's own arrays,
+ * the coordinates again by id, the country, and the postal-code strings the GeoNames index already
+ * holds (shared, not copied). About 46 bytes a code: 70 MB for 1.5 million.
  */
 import KDBush from 'kdbush';
 

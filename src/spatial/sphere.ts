@@ -34,7 +34,6 @@ export const MAX_SCALE = 1.00449;
 export const SLACK_M = 1;
 
 const RAD = Math.PI / 180;
-const DEG = 180 / Math.PI;
 
 /** The least geodesic distance, in metres, of two points `sphericalM` apart on the search sphere. */
 export const geodesicAtLeast = (sphericalM: number): number => MIN_SCALE * sphericalM - SLACK_M;
@@ -62,39 +61,47 @@ export function sphericalDistanceFrom(origin: Point): (latitude: number, longitu
   };
 }
 
-/** A longitude–latitude box in degrees, as kdbush's `range` takes it: west, south, east, north (inclusive). */
-export type Box = readonly [minLongitude: number, minLatitude: number, maxLongitude: number, maxLatitude: number];
-
-/** Widening of every box edge, in degrees (about 0.1 mm): keeps rounding in the trigonometry from shaving off a point on an edge. */
-const BOX_MARGIN_DEG = 1e-9;
-const WORLD: Box = [-180, -90, 180, 90];
-
 /**
- * Boxes that together cover every point within `sphericalM` metres of `origin` on the search
- * sphere: one box, or two when the cap crosses the antimeridian (one on each side of it), or the
- * full longitude range when it contains a pole. Latitudes and longitudes of `origin` must be in
- * [-90, 90] and [-180, 180].
+ * The least and greatest great-circle distance on the search sphere from `origin` to any point of a
+ * longitude–latitude box (degrees; west ≤ east, no wrapping), in metres, widened by
+ * {@link SLACK_M} each way: a lower and an upper bound for every point in the box. (They come from
+ * an arc cosine, which is off by up to about 0.2 m near 0 and π; the widening covers that.)
  *
- * The longitude half-width is asin(sin δ / cos φ₀), where δ is the cap's angular radius: the
- * longitude of the point where a meridian touches the cap (the cap's widest extent in longitude
- * lies there, not on the origin's parallel).
+ * Exact, not estimated. With c = cos Δλ, the cosine of the angle from the origin is
+ * sin φ₀ sin φ + cos φ₀ cos φ · c. Since cos φ₀ cos φ ≥ 0, the nearest point of the box has the
+ * longitude that maximizes c (the origin's, if inside the box, else the nearer edge on the circle)
+ * and the farthest the one that minimizes it (the origin's antimeridian, if inside, else the
+ * farther edge), whatever the latitude. For that c, the cosine is a sinusoid in φ, so its extreme
+ * over [south, north] is at the crest (or trough) when that lies inside, else at an edge.
+ * Longitudes wrap, so a box just across the antimeridian from the origin is near it, and at a
+ * pole every longitude is the same point (cos φ₀ = 0 there).
  */
-export function capBoxes(origin: Point, sphericalM: number): readonly Box[] {
-  const δ = sphericalM / SPHERE_RADIUS_M;
-  const φ0 = origin.latitude * RAD;
-  const south = φ0 - δ;
-  const north = φ0 + δ;
-  if (δ >= Math.PI) return [WORLD];
-  const minLatitude = Math.max(-90, south * DEG - BOX_MARGIN_DEG);
-  const maxLatitude = Math.min(90, north * DEG + BOX_MARGIN_DEG);
-  // A cap that reaches a pole holds every longitude near it.
-  if (north >= Math.PI / 2 || south <= -Math.PI / 2) return [[-180, minLatitude, 180, maxLatitude]];
-  const ratio = Math.sin(δ) / Math.cos(φ0);
-  if (ratio >= 1) return [[-180, minLatitude, 180, maxLatitude]];
-  const halfWidth = Math.asin(ratio) * DEG + BOX_MARGIN_DEG; // below 90°, so two split boxes never overlap
-  const west = origin.longitude - halfWidth;
-  const east = origin.longitude + halfWidth;
-  if (west < -180) return [[west + 360, minLatitude, 180, maxLatitude], [-180, minLatitude, east, maxLatitude]];
-  if (east > 180) return [[west, minLatitude, 180, maxLatitude], [-180, minLatitude, east - 360, maxLatitude]];
-  return [[west, minLatitude, east, maxLatitude]];
+export function boxDistancesFrom(origin: Point): (west: number, south: number, east: number, north: number) => readonly [least: number, greatest: number] {
+  const sinφ0 = Math.sin(origin.latitude * RAD);
+  const cosφ0 = Math.cos(origin.latitude * RAD);
+  const λ0 = origin.longitude;
+  const angle = (cosine: number): number => SPHERE_RADIUS_M * Math.acos(Math.max(-1, Math.min(1, cosine)));
+  return (west, south, east, north) => {
+    const φs = south * RAD;
+    const φn = north * RAD;
+    const toWest = circleDistance(λ0, west);
+    const toEast = circleDistance(λ0, east);
+    const nearC = west <= λ0 && λ0 <= east ? 1 : Math.cos(Math.min(toWest, toEast) * RAD);
+    // (When the antimeridian is ±180°, an edge at ±180° is 180° away, so the edges cover that case.)
+    const antimeridian = λ0 > 0 ? λ0 - 180 : λ0 + 180;
+    const farC = west <= antimeridian && antimeridian <= east ? -1 : Math.cos(Math.max(toWest, toEast) * RAD);
+    // cos(angle) at latitude φ, for a given c: a·cos φ + b·sin φ, with crest at atan2(b, a).
+    const at = (c: number, φ: number): number => cosφ0 * c * Math.cos(φ) + sinφ0 * Math.sin(φ);
+    const crest = Math.atan2(sinφ0, cosφ0 * nearC);
+    const highest = φs <= crest && crest <= φn ? Math.hypot(sinφ0, cosφ0 * nearC) : Math.max(at(nearC, φs), at(nearC, φn));
+    const trough = Math.atan2(-sinφ0, -cosφ0 * farC);
+    const lowest = φs <= trough && trough <= φn ? -Math.hypot(sinφ0, cosφ0 * farC) : Math.min(at(farC, φs), at(farC, φn));
+    return [Math.max(0, angle(highest) - SLACK_M), angle(lowest) + SLACK_M];
+  };
 }
+
+/** Degrees between two longitudes, the short way round: [0, 180]. */
+const circleDistance = (a: number, b: number): number => {
+  const d = Math.abs(a - b) % 360;
+  return d > 180 ? 360 - d : d;
+};

@@ -232,6 +232,45 @@ describe('spatial search across the antimeridian and near the poles (made-up Geo
   });
 });
 
+describe('dense grids of codes across the radius', () => {
+  // Two grids of 6,400 codes 0.0005° apart, about 100 km from (0, 0): east of it, where the geodesic
+  // runs about 0.11% longer than the sphere, and north of it, where it runs 0.56% shorter. The radius
+  // sweeps through them in 10 m steps, so whole kd-tree nodes lie inside it on the sphere but partly
+  // outside it on the ellipsoid, and the other way round. The north grid starts 0.56% farther on the
+  // sphere (98.43 km against 97.85) but 0.08% nearer on the ellipsoid (97.88 km against 97.96): the
+  // nearest codes are all north, where the sphere would pick east ones. (The north grid lies just west
+  // of the meridian, so the tree walk meets the east grid first.)
+  const codes: Code[] = [];
+  for (let i = 0; i < 80; i++) {
+    for (let j = 0; j < 80; j++) {
+      codes.push({ countryCode: 'EC', postalCode: `E${i}-${j}`, latitude: -0.02 + j * 0.0005, longitude: 0.88 + i * 0.0005 });
+      codes.push({ countryCode: 'EC', postalCode: `N${i}-${j}`, latitude: 0.885 + i * 0.0005, longitude: -0.06 + j * 0.0005 });
+    }
+  }
+  const origin = { latitude: 0, longitude: 0 };
+  let index: SpatialIndex;
+
+  beforeAll(async () => {
+    ({ index } = await loadRows(codes.map((c) => geoNamesRow(c.countryCode, c.postalCode, c.latitude, c.longitude))));
+  });
+
+  it('counts and lists exactly the codes within the geodesic radius at every step', () => {
+    const scan = geodesicScan(codes, origin);
+    for (let meters = 97_900; meters <= 102_600; meters += 10) {
+      const page = searchNearby(index, { origin, radiusMeters: meters }, { first: 20 });
+      const expected = within(scan, meters);
+      expect({ meters, totalCount: page.totalCount }).toEqual({ meters, totalCount: expected.length });
+      expectSameList(found(page), expected.slice(0, 20), `within ${meters} m`);
+    }
+  });
+
+  it('finds the nearest codes by the geodesic, at every page size', () => {
+    const scan = geodesicScan(codes, origin);
+    expect(scan[0]!.postalCode).toBe('N0-79');
+    for (const first of [1, 20, 300, 1000]) expectSameList(found(searchNearby(index, { origin }, { first })), scan.slice(0, first), `nearest ${first}`);
+  });
+});
+
 describe('geodesic, not spherical, membership and order', () => {
   // On the equator a degree of latitude is shorter on the ellipsoid than on the mean sphere, and a
   // degree of longitude longer; near a pole a degree of latitude is longer. So a haversine search

@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { geodesicMeasure, type Point } from '../../src/geodesy/distance.js';
 import {
-  capBoxes,
+  boxDistancesFrom,
   geodesicAtLeast,
   geodesicAtMost,
   MAX_SCALE,
   MIN_SCALE,
   sphericalDistanceFrom,
   sphericalReach,
-  type Box,
 } from '../../src/spatial/sphere.js';
 import { randomPoint, seeded } from '../support/spatial.js';
 
@@ -65,53 +64,66 @@ describe('bounds of the geodesic by the spherical distance', () => {
   });
 });
 
-describe('boxes covering a spherical cap', () => {
-  const inside = (boxes: readonly Box[], p: Point): boolean =>
-    boxes.some(([west, south, east, north]) => p.longitude >= west && p.longitude <= east && p.latitude >= south && p.latitude <= north);
+describe('distances from a point to a longitude–latitude box', () => {
+  const R = 6_371_000;
+  const degrees = (d: number) => (d * Math.PI * R) / 180;
 
-  it('is one box for a cap clear of the poles and the antimeridian', () => {
-    const [box, ...rest] = capBoxes({ latitude: 0, longitude: 0 }, 111_194.93); // 1° of the sphere
-    expect(rest).toEqual([]);
-    expect(box![0]).toBeCloseTo(-1, 6);
-    expect(box![1]).toBeCloseTo(-1, 6);
-    expect(box![2]).toBeCloseTo(1, 6);
-    expect(box![3]).toBeCloseTo(1, 6);
-  });
-
-  it('widens with latitude, by asin(sin δ / cos φ)', () => {
-    const [box] = capBoxes({ latitude: 60, longitude: 10 }, 111_194.93);
-    const halfWidth = (Math.asin(Math.sin(Math.PI / 180) / Math.cos(Math.PI / 3)) * 180) / Math.PI;
-    expect(box![0]).toBeCloseTo(10 - halfWidth, 6);
-    expect(box![2]).toBeCloseTo(10 + halfWidth, 6);
-  });
-
-  it('is two boxes, one on each side, for a cap across the antimeridian', () => {
-    const boxes = capBoxes({ latitude: -17, longitude: 179.5 }, 111_194.93);
-    expect(boxes).toHaveLength(2);
-    expect(boxes[0]![2]).toBe(180);
-    expect(boxes[1]![0]).toBe(-180);
-    expect(boxes[0]![0]).toBeCloseTo(179.5 - 1.0457, 3);
-    expect(boxes[1]![2]).toBeCloseTo(-180 + 0.5457, 3);
-  });
-
-  it('spans every longitude for a cap holding a pole, and is the world for one of half the sphere or more', () => {
-    expect(capBoxes({ latitude: 89.5, longitude: 30 }, 111_194.93)).toEqual([[-180, expect.closeTo(88.5, 6), 180, 90]]);
-    expect(capBoxes({ latitude: -90, longitude: 0 }, 1000)).toEqual([[-180, -90, 180, expect.closeTo(-89.991, 3)]]);
-    expect(capBoxes({ latitude: 10, longitude: 10 }, Math.PI * 6_371_000)).toEqual([[-180, -90, 180, 90]]);
-  });
-
-  it('holds every point within the cap, from anywhere, at any radius', () => {
+  it('bound the spherical distance to every point of the box, from anywhere: poles, antimeridian, antipodes', () => {
     const random = seeded(5);
-    const missed: string[] = [];
-    for (let i = 0; i < 3000; i++) {
-      const origin = i % 3 === 0 ? { latitude: (random() - 0.5) * 40, longitude: random() < 0.5 ? 180 - random() : -180 + random() } : randomPoint(random);
-      const p = randomPoint(random);
-      const s = spherical(origin, p);
-      // p inside the cap, and p on its very edge
-      for (const reach of [s * (1 + random() * 0.01), s]) {
-        if (!inside(capBoxes(origin, reach), p)) missed.push(JSON.stringify({ origin, p, reach }));
+    const wrong: string[] = [];
+    const origins: Point[] = [{ latitude: 90, longitude: 0 }, { latitude: -90, longitude: 77 }, { latitude: 0, longitude: 180 }, { latitude: -17, longitude: -180 }];
+    for (let i = 0; i < 200; i++) origins.push(randomPoint(random));
+    for (const origin of origins) {
+      const bounds = boxDistancesFrom(origin);
+      for (let b = 0; b < 20; b++) {
+        const size = 10 ** (-3 + random() * 5.5); // boxes from 0.001° to the whole Earth
+        const west = Math.max(-180, -180 + random() * 360 - size / 2);
+        const east = Math.min(180, west + size);
+        const south = Math.max(-90, -90 + random() * 180 - size / 4);
+        const north = Math.min(90, south + size / 2);
+        const [least, greatest] = bounds(west, south, east, north);
+        for (let p = 0; p < 25; p++) {
+          // Corners, edges and inside.
+          const longitude = p < 4 ? (p % 2 ? west : east) : west + random() * (east - west);
+          const latitude = p < 4 ? (p < 2 ? south : north) : south + random() * (north - south);
+          const s = spherical(origin, { latitude, longitude });
+          if (!(least <= s && s <= greatest)) wrong.push(JSON.stringify({ origin, box: [west, south, east, north], latitude, longitude, least, s, greatest }));
+        }
       }
     }
-    expect(missed).toEqual([]);
+    expect(wrong).toEqual([]);
+  });
+
+  it('are zero and the farthest corner for a box around the origin', () => {
+    const [least, greatest] = boxDistancesFrom({ latitude: 0, longitude: 0 })(-1, -1, 1, 1);
+    expect(least).toBe(0);
+    expect(greatest).toBeCloseTo(spherical({ latitude: 0, longitude: 0 }, { latitude: 1, longitude: 1 }) + 1, 6);
+  });
+
+  it('reach across the antimeridian: a box just east of −180° is near an origin just west of 180°', () => {
+    const [least] = boxDistancesFrom({ latitude: 0, longitude: 179.9 })(-180, -1, -179.8, 1);
+    expect(least).toBeCloseTo(degrees(0.1) - 1, 6);
+  });
+
+  it('hold at a pole, where every longitude is one point', () => {
+    const [least, greatest] = boxDistancesFrom({ latitude: 90, longitude: 0 })(100, 80, 120, 85);
+    expect(least).toBeCloseTo(degrees(5) - 1, 6);
+    expect(greatest).toBeCloseTo(degrees(10) + 1, 6);
+  });
+
+  it('reach half the Earth for a box holding the antipode', () => {
+    const [, greatest] = boxDistancesFrom({ latitude: 30, longitude: 60 })(-130, -40, -110, -20);
+    expect(greatest).toBeCloseTo(Math.PI * R + 1, 6);
+  });
+
+  it('find the nearest point inside an edge, where the great circle bulges poleward', () => {
+    // From (60°, 0°), the nearest point of the meridian 10°E between 50° and 70° is north of 60°.
+    const origin = { latitude: 60, longitude: 0 };
+    const [least] = boxDistancesFrom(origin)(10, 50, 20, 70);
+    let nearest = Infinity;
+    for (let latitude = 50; latitude <= 70; latitude += 1e-4) nearest = Math.min(nearest, spherical(origin, { latitude, longitude: 10 }));
+    expect(nearest - least).toBeGreaterThan(1 - 1e-3);
+    expect(nearest - least).toBeLessThan(1 + 1e-3);
+    expect(spherical(origin, { latitude: 60, longitude: 10 }) - nearest).toBeGreaterThan(500); // the edge's midpoint latitude is not the nearest
   });
 });
