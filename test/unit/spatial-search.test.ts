@@ -43,7 +43,7 @@ describe('spatial search over the bundled US data, against a geodesic scan of ev
   const antipode = (c: Code): Point => ({ latitude: -c.latitude, longitude: c.longitude > 0 ? c.longitude - 180 : c.longitude + 180 });
   const pointOrigins = [
     randomPoint(random),
-    antipode(codeOrigins[0]!), // every code 10,000–20,004 km away: the largest radii cut through the data
+    antipode(codeOrigins[0]!), // opposite a code: the 10,000 and 20,000 km radii cut through the data near its antipode
     { latitude: 30 + random() * 18, longitude: -124 + random() * 57 }, // somewhere in the contiguous US
   ];
 
