@@ -18,10 +18,12 @@
  *  - the page: the (first + 1)-th smallest geodesicAtMost(s) among codes surely after the cursor
  *    bounds the page's last distance, so only codes whose geodesicAtLeast(s) is below it are kept,
  *    solved and sorted: about `first` of them, however many codes the radius holds;
- *  - the nearest codes with no radius: geokdbush walks the tree in spherical order to the first + 1
- *    nearest codes that may follow the cursor; the largest of their geodesics, G, settles the
- *    search, since at least first + 1 codes after the cursor lie within G; the page is then the
- *    page of the radius search of G. (No further growing is needed: G is provably enough.)
+ *  - the nearest codes with no radius: geokdbush walks each country's tree (the nearest countries
+ *    first, while they can still hold nearer codes) in spherical order to the first + 1 nearest
+ *    codes that may follow the cursor; the largest geodesic of the first + 1 nearest of those, G,
+ *    settles the search, since at least first + 1 codes after the cursor lie within G; the page is
+ *    then the page of the radius search of G. (No further growing is needed: G is provably enough,
+ *    whichever codes it came from.)
  * The unit tests compare every result with a geodesic scan of every code.
  */
 import { around } from 'geokdbush';
@@ -29,9 +31,9 @@ import quickselect from 'quickselect';
 import { geodesicMeasure, type Measurement, type Point } from '../geodesy/distance.js';
 import type { PostalKey } from '../geocoding/postal-code.js';
 import { decodeCursor, encodeCursor, searchTag, type CursorPosition } from './cursor.js';
-import { geodesicAtLeast, geodesicAtMost, sphericalDistanceFrom, sphericalReach } from './sphere.js';
-import { walkTree } from './tree-walk.js';
-import type { SpatialIndex } from './spatial-index.js';
+import { geodesicAtLeast, geodesicAtMost, sphericalOrigin, sphericalReach, type SphericalOrigin } from './sphere.js';
+import type { CountryTree, SpatialIndex } from './spatial-index.js';
+import { walkTree, type TreeVisitor } from './tree-walk.js';
 
 /** What to search for. Everything here decides which codes match and their order; cursors are bound to it. */
 export interface SpatialQuery {
@@ -128,9 +130,13 @@ interface Entry {
  * exceeds it is not kept: so a radius holding 100,000 codes keeps a few hundred, not all of them.
  */
 class Scan {
-  private readonly spherical: (latitude: number, longitude: number) => number;
-  /** 1 for each country (by index) searched; undefined when every country is. */
-  private readonly searched: Uint8Array | undefined;
+  private readonly sphere: SphericalOrigin;
+  /**
+   * The countries searched (loaded ones, by country index), the nearest first: with the least
+   * distance to the box around their codes. Nearest first, so the codes nearest the origin are met
+   * early and the bound on the page tightens before far countries are walked.
+   */
+  private readonly searched: readonly { readonly country: number; readonly least: number }[];
   /** Where the cursor is (metres); -∞ on the first page. */
   private readonly afterMeters: number;
   /** Geodesics solved so far, by code id: each is solved at most once per search. */
@@ -150,20 +156,20 @@ class Scan {
     /** Codes wanted: the page and one more. */
     private readonly limit: number,
   ) {
-    this.spherical = sphericalDistanceFrom(query.origin);
+    this.sphere = sphericalOrigin(query.origin);
     this.afterMeters = after?.meters ?? Number.NEGATIVE_INFINITY;
-    if (query.countryCodes !== undefined) {
-      this.searched = new Uint8Array(index.countries.length);
-      for (const code of query.countryCodes) {
-        const country = index.countryIndex(code);
-        if (country !== undefined) this.searched[country] = 1;
-      }
-    }
+    const countries =
+      query.countryCodes === undefined
+        ? index.countries.map((_, country) => country)
+        : [...new Set(query.countryCodes)].flatMap((code) => index.countryIndex(code) ?? []);
+    this.searched = countries
+      .map((country) => ({ country, least: this.sphere.boxDistances(...this.tree(country).box)[0] }))
+      .sort((a, b) => a.least - b.least);
   }
 
   /** Whether any loaded code can match (false when no country asked for is loaded). */
   get searchesAnything(): boolean {
-    return this.index.size > 0 && (this.searched === undefined || this.searched.includes(1));
+    return this.searched.length > 0;
   }
 
   /**
@@ -174,28 +180,31 @@ class Scan {
    */
   collect(radiusMeters: number, exact: boolean): number {
     const reach = sphericalReach(radiusMeters);
-    // Whole nodes may be counted unseen only when every code in them matches: not with a country filter.
-    const countNodes = exact && this.searched === undefined;
     let members = 0;
-    walkTree(this.index.tree, this.query.origin, {
+    const visitor: TreeVisitor = {
       enter: (least, greatest, codes) => {
         if (least > reach) return false;
         const mayBeOnPage = geodesicAtLeast(least) <= this.bound && geodesicAtMost(greatest) >= this.afterMeters;
         if (mayBeOnPage) return true;
         if (!exact) return false;
-        if (countNodes && geodesicAtMost(greatest) <= radiusMeters) {
+        // Every code of the node is within the radius (and of a country searched: one tree per country).
+        if (geodesicAtMost(greatest) <= radiusMeters) {
           members += codes;
           return false;
         }
         return true;
       },
       visit: (id, s) => {
-        if (s > reach || !this.admits(id)) return;
+        if (s > reach) return;
         if (exact && geodesicAtMost(s) > radiusMeters && this.measure(id).meters > radiusMeters) return;
         members++;
         this.keep(id, s);
       },
-    });
+    };
+    for (const { country, least } of this.searched) {
+      if (least > reach) break; // this country and all after it lie beyond the radius
+      walkTree(this.tree(country), this.sphere, visitor);
+    }
     return members;
   }
 
@@ -204,22 +213,29 @@ class Scan {
    * comment). Returns the number of codes in the countries searched.
    */
   collectNearest(): number {
-    const { tree, latitudes, longitudes, codesPerCountry } = this.index;
+    const { latitudes, longitudes } = this.index;
     const { longitude, latitude } = this.query.origin;
-    const seeds = around(tree, longitude, latitude, this.limit, Infinity, (id) => this.admits(id) && this.mayFollow(id));
-    if (seeds.length < this.limit) {
-      // Every code after the cursor is a seed.
-      for (const id of seeds) this.keep(id, this.spherical(latitudes[id] ?? 0, longitudes[id] ?? 0));
+    const { limit } = this;
+    // Up to `limit` codes after the cursor, the nearest on the sphere of those seen so far.
+    let seeds: { id: number; s: number }[] = [];
+    for (const { country, least } of this.searched) {
+      if (seeds.length >= limit && least > (seeds[limit - 1]?.s ?? Infinity)) break; // no nearer code in this country or beyond
+      const { tree, firstId } = this.tree(country);
+      for (const local of around(tree, longitude, latitude, limit, Infinity, (local) => this.mayFollow(firstId + local))) {
+        const id = firstId + local;
+        seeds.push({ id, s: this.sphere.distance(latitudes[id] ?? 0, longitudes[id] ?? 0) });
+      }
+      seeds = seeds.sort((a, b) => a.s - b.s).slice(0, limit);
+    }
+    if (seeds.length < limit) {
+      // Fewer than `limit` codes follow the cursor: every one of them is a seed.
+      for (const { id, s } of seeds) this.keep(id, s);
     } else {
       let settled = 0;
-      for (const id of seeds) settled = Math.max(settled, this.measure(id).meters);
+      for (const { id } of seeds) settled = Math.max(settled, this.measure(id).meters);
       this.collect(settled, false);
     }
-    let codes = 0;
-    for (let country = 0; country < codesPerCountry.length; country++) {
-      if (this.searched === undefined || this.searched[country] === 1) codes += codesPerCountry[country] ?? 0;
-    }
-    return codes;
+    return this.searched.reduce((codes, { country }) => codes + this.tree(country).tree.numItems, 0);
   }
 
   /** The first `limit` gathered codes that follow the cursor, in order. */
@@ -272,9 +288,11 @@ class Scan {
     this.bound = Math.min(this.bound, geodesicAtMost(nearest[limit - 1] ?? Number.POSITIVE_INFINITY));
   }
 
-  // Private: whether code `id` is in a country searched.
-  private admits(id: number): boolean {
-    return this.searched === undefined || this.searched[this.index.countryOf[id] ?? 0] === 1;
+  // Private: the tree of a loaded country, by country index.
+  private tree(country: number): CountryTree {
+    const tree = this.index.trees[country];
+    if (tree === undefined) throw new RangeError(`no tree for country index ${country}`);
+    return tree;
   }
 
   // Private: the geodesic from the origin to code `id`, solved once.
@@ -299,7 +317,7 @@ class Scan {
   private mayFollow(id: number): boolean {
     const after = this.after;
     if (after === undefined) return true;
-    const s = this.spherical(this.index.latitudes[id] ?? 0, this.index.longitudes[id] ?? 0);
+    const s = this.sphere.distance(this.index.latitudes[id] ?? 0, this.index.longitudes[id] ?? 0);
     if (geodesicAtMost(s) < after.meters) return false;
     if (geodesicAtLeast(s) > after.meters) return true;
     return this.follows(id, this.measure(id).meters);

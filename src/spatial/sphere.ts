@@ -44,6 +44,21 @@ export const geodesicAtMost = (sphericalM: number): number => MAX_SCALE * spheri
 /** The spherical distance, in metres, within which every point at most `geodesicM` away on the ellipsoid lies. */
 export const sphericalReach = (geodesicM: number): number => (geodesicM + SLACK_M) / MIN_SCALE;
 
+/** Distances on the search sphere from one origin, prepared once per search. */
+export interface SphericalOrigin {
+  readonly point: Point;
+  /** See {@link sphericalDistanceFrom}. */
+  readonly distance: (latitude: number, longitude: number) => number;
+  /** See {@link boxDistancesFrom}. */
+  readonly boxDistances: (west: number, south: number, east: number, north: number) => readonly [least: number, greatest: number];
+}
+
+export const sphericalOrigin = (point: Point): SphericalOrigin => ({
+  point,
+  distance: sphericalDistanceFrom(point),
+  boxDistances: boxDistancesFrom(point),
+});
+
 /**
  * Great-circle distances on the search sphere from one origin, in metres. A function per origin,
  * so the origin's trigonometry is done once per search instead of once per candidate.
@@ -80,7 +95,6 @@ export function boxDistancesFrom(origin: Point): (west: number, south: number, e
   const sinφ0 = Math.sin(origin.latitude * RAD);
   const cosφ0 = Math.cos(origin.latitude * RAD);
   const λ0 = origin.longitude;
-  const angle = (cosine: number): number => SPHERE_RADIUS_M * Math.acos(Math.max(-1, Math.min(1, cosine)));
   return (west, south, east, north) => {
     const φs = south * RAD;
     const φn = north * RAD;
@@ -90,15 +104,26 @@ export function boxDistancesFrom(origin: Point): (west: number, south: number, e
     // (When the antimeridian is ±180°, an edge at ±180° is 180° away, so the edges cover that case.)
     const antimeridian = λ0 > 0 ? λ0 - 180 : λ0 + 180;
     const farC = west <= antimeridian && antimeridian <= east ? -1 : Math.cos(Math.max(toWest, toEast) * RAD);
-    // cos(angle) at latitude φ, for a given c: a·cos φ + b·sin φ, with crest at atan2(b, a).
-    const at = (c: number, φ: number): number => cosφ0 * c * Math.cos(φ) + sinφ0 * Math.sin(φ);
+    // cos(angle) at latitude φ, for a given c, is a·cos φ + b·sin φ (a = cos φ₀ · c, b = sin φ₀), with crest at atan2(b, a).
     const crest = Math.atan2(sinφ0, cosφ0 * nearC);
-    const highest = φs <= crest && crest <= φn ? Math.hypot(sinφ0, cosφ0 * nearC) : Math.max(at(nearC, φs), at(nearC, φn));
+    const highest =
+      φs <= crest && crest <= φn
+        ? Math.hypot(sinφ0, cosφ0 * nearC)
+        : Math.max(cosineAt(sinφ0, cosφ0 * nearC, φs), cosineAt(sinφ0, cosφ0 * nearC, φn));
     const trough = Math.atan2(-sinφ0, -cosφ0 * farC);
-    const lowest = φs <= trough && trough <= φn ? -Math.hypot(sinφ0, cosφ0 * farC) : Math.min(at(farC, φs), at(farC, φn));
-    return [Math.max(0, angle(highest) - SLACK_M), angle(lowest) + SLACK_M];
+    const lowest =
+      φs <= trough && trough <= φn
+        ? -Math.hypot(sinφ0, cosφ0 * farC)
+        : Math.min(cosineAt(sinφ0, cosφ0 * farC, φs), cosineAt(sinφ0, cosφ0 * farC, φn));
+    return [Math.max(0, arcMeters(highest) - SLACK_M), arcMeters(lowest) + SLACK_M];
   };
 }
+
+// Private: the cosine of the angle from the origin at latitude φ (radians), for a = cos φ₀ · cos Δλ and b = sin φ₀.
+const cosineAt = (b: number, a: number, φ: number): number => a * Math.cos(φ) + b * Math.sin(φ);
+
+// Private: the arc on the search sphere, in metres, whose angle has this cosine.
+const arcMeters = (cosine: number): number => SPHERE_RADIUS_M * Math.acos(Math.max(-1, Math.min(1, cosine)));
 
 /** Degrees between two longitudes, the short way round: [0, 180]. */
 const circleDistance = (a: number, b: number): number => {

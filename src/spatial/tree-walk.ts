@@ -7,11 +7,10 @@
  * ids[left..right], its median m = (left + right) >> 1 splits it on longitude (even depths) or
  * latitude (odd depths), the left half holding coordinates ≤ the median's and the right half ≥;
  * nodes of at most `nodeSize` + 1 codes are leaves. geokdbush walks the same layout; the box of a
- * node is narrowed from the whole Earth at each split, as it does.
+ * node is narrowed at each split, as it does (from the box around the tree's codes, not the Earth).
  */
-import type KDBush from 'kdbush';
-import type { Point } from '../geodesy/distance.js';
-import { boxDistancesFrom, sphericalDistanceFrom } from './sphere.js';
+import type { SphericalOrigin } from './sphere.js';
+import type { CountryTree } from './spatial-index.js';
 
 export interface TreeVisitor {
   /**
@@ -20,7 +19,7 @@ export interface TreeVisitor {
    * having counted it or not: its codes are not visited.
    */
   enter(least: number, greatest: number, codes: number): boolean;
-  /** Visits code `id`, `spherical` metres from the origin on the search sphere. */
+  /** Visits code `id` (the code's id in the index, not the tree's), `spherical` metres from the origin on the search sphere. */
   visit(id: number, spherical: number): void;
 }
 
@@ -28,13 +27,16 @@ export interface TreeVisitor {
 const FRAME = 7;
 /** kdbush's tree is at most 32 levels deep (2³² codes); the walk holds at most two nodes per level. */
 const MAX_FRAMES = 2 * 33;
+/** The walk's stack, shared (as kdbush shares its own): a walk runs to its end synchronously, and visitors never start another. */
+const stack = new Float64Array(FRAME * MAX_FRAMES);
 
-/** Walks `tree` from `origin`, nearer halves first, asking `visitor` at every node. */
-export function walkTree(tree: KDBush, origin: Point, visitor: TreeVisitor): void {
+/**
+ * Walks a country's tree from `origin`, nearer halves first, asking `visitor` at every node. The
+ * root's box is the one around the country's codes, so a far country is passed by at once.
+ */
+export function walkTree({ tree, firstId, box }: CountryTree, from: SphericalOrigin, visitor: TreeVisitor): void {
   const { ids, coords, nodeSize } = tree;
-  const distance = sphericalDistanceFrom(origin);
-  const boxDistances = boxDistancesFrom(origin);
-  const stack = new Float64Array(FRAME * MAX_FRAMES);
+  const { point: origin, distance, boxDistances } = from;
   let top = 0;
   const push = (left: number, right: number, axis: number, west: number, south: number, east: number, north: number): void => {
     stack[top] = left;
@@ -46,7 +48,7 @@ export function walkTree(tree: KDBush, origin: Point, visitor: TreeVisitor): voi
     stack[top + 6] = north;
     top += FRAME;
   };
-  push(0, ids.length - 1, 0, -180, -90, 180, 90);
+  push(0, ids.length - 1, 0, ...box);
   while (top > 0) {
     top -= FRAME;
     const left = stack[top] ?? 0;
@@ -61,13 +63,13 @@ export function walkTree(tree: KDBush, origin: Point, visitor: TreeVisitor): voi
     if (!visitor.enter(least, greatest, right - left + 1)) continue;
 
     if (right - left <= nodeSize) {
-      for (let i = left; i <= right; i++) visitor.visit(ids[i] ?? 0, distance(coords[2 * i + 1] ?? 0, coords[2 * i] ?? 0));
+      for (let i = left; i <= right; i++) visitor.visit(firstId + (ids[i] ?? 0), distance(coords[2 * i + 1] ?? 0, coords[2 * i] ?? 0));
       continue;
     }
     const m = (left + right) >> 1;
     const x = coords[2 * m] ?? 0;
     const y = coords[2 * m + 1] ?? 0;
-    visitor.visit(ids[m] ?? 0, distance(y, x));
+    visitor.visit(firstId + (ids[m] ?? 0), distance(y, x));
     // The halves, split at the median's longitude (axis 0) or latitude (axis 1). The one on the
     // origin's side is pushed last, so it is walked first and a bound on the page tightens early.
     const split = axis === 0 ? x : y;

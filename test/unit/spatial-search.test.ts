@@ -244,7 +244,7 @@ describe('dense grids of codes across the radius', () => {
   for (let i = 0; i < 80; i++) {
     for (let j = 0; j < 80; j++) {
       codes.push({ countryCode: 'EC', postalCode: `E${i}-${j}`, latitude: -0.02 + j * 0.0005, longitude: 0.88 + i * 0.0005 });
-      codes.push({ countryCode: 'EC', postalCode: `N${i}-${j}`, latitude: 0.885 + i * 0.0005, longitude: -0.06 + j * 0.0005 });
+      codes.push({ countryCode: 'CO', postalCode: `N${i}-${j}`, latitude: 0.885 + i * 0.0005, longitude: -0.06 + j * 0.0005 });
     }
   }
   const origin = { latitude: 0, longitude: 0 };
@@ -264,9 +264,19 @@ describe('dense grids of codes across the radius', () => {
     }
   });
 
+  it('counts and lists exactly the codes of one country within the radius', () => {
+    const scan = geodesicScan(codes, origin, undefined, ['CO']);
+    for (let meters = 97_900; meters <= 102_600; meters += 50) {
+      const page = searchNearby(index, { origin, radiusMeters: meters, countryCodes: ['CO'] }, { first: 20 });
+      const expected = within(scan, meters);
+      expect({ meters, totalCount: page.totalCount }).toEqual({ meters, totalCount: expected.length });
+      expectSameList(found(page), expected.slice(0, 20), `within ${meters} m`);
+    }
+  });
+
   it('finds the nearest codes by the geodesic, at every page size', () => {
     const scan = geodesicScan(codes, origin);
-    expect(scan[0]!.postalCode).toBe('N0-79');
+    expect(scan[0]).toMatchObject({ countryCode: 'CO', postalCode: 'N0-79' });
     for (const first of [1, 20, 300, 1000]) expectSameList(found(searchNearby(index, { origin }, { first })), scan.slice(0, first), `nearest ${first}`);
   });
 });
