@@ -104,6 +104,17 @@ export class GeoNamesIndex {
   }
 
   /**
+   * Calls `visit` once for every indexed postal code, with the coordinates {@link get} returns for
+   * it (so a code listed by several rows is visited once, at the row the index keeps). Country by
+   * country, in no order callers should rely on. For building derived indexes (src/spatial/).
+   */
+  forEachCode(visit: (countryCode: string, postalCode: string, latitude: number, longitude: number) => void): void {
+    for (const [countryCode, codes] of this.rowsByCountry) {
+      for (const [postalCode, row] of codes) visit(countryCode, postalCode, this.latitudes[row] ?? Number.NaN, this.longitudes[row] ?? Number.NaN);
+    }
+  }
+
+  /**
    * Streams one GeoNames file into the index, `chunkBytes` at a time (default 1 MiB).
    *
    * A row for a code an earlier file holds replaces that row in place: files are loaded from the

@@ -175,6 +175,25 @@ describe('GeoNamesIndex', () => {
     expect(place('DZ', '10243')).toEqual(['Alger', 'Alger', '01']);
   });
 
+  it('lists every indexed code once, with the coordinates it answers with', async () => {
+    const index = new GeoNamesIndex();
+    await index.loadFile(
+      writeFile([
+        row('US', '90210', 'Beverly Hills', 'California', 'CA', '34.0901', '-118.4065'),
+        row('CA', 'K1A 0B1', 'Ottawa', 'Ontario', 'ON', '45.4215', '-75.6972'),
+        row('US', '90210', 'Duplicate', 'California', 'CA', '1', '2'),
+        row('US', '10001', 'New York', 'New York', 'NY', '40.7484', '-73.9967'),
+      ]),
+    );
+    const listed: [string, string, number, number][] = [];
+    index.forEachCode((countryCode, postalCode, latitude, longitude) => listed.push([countryCode, postalCode, latitude, longitude]));
+    expect(listed.sort()).toEqual([
+      ['CA', 'K1A 0B1', 45.4215, -75.6972], // full codes are kept at full precision
+      ['US', '10001', 40.7484, -73.9967],
+      ['US', '90210', 34.0901, -118.4065],
+    ]);
+  });
+
   it('parses coordinates from bytes exactly as Number() parses the text, except that a blank is NaN', () => {
     const samples = [
       '34.0901', '-118.4065', '+1.5', '-0', '0', '-0.0', '1.', '.5', '.', '-', '+', '', '  ', '1e3', '1E-2', ' 1.5', '1.5 ',
