@@ -8,7 +8,9 @@
  *
  *   SHAPE    distance | distances | entities | matrix (default distances)
  *   SECONDS  measured load (default 10)
- *   PROFILE_DISTINCT=1  every request distinct (a unique extensions.nonce), so the response cache never answers
+ *   PROFILE_MODE  random (default: fresh random codes in every request, as the bench's headline),
+ *                 repeated (the same body: the response cache answers), or nonce (the same body with a
+ *                 unique extensions.nonce: the cache misses, the distances repeat)
  *   PROFILE_MAIN  another build's main.js to profile (default dist/main.js), or a `.ts` server run
  *                 under tsx that prints `{"url": ...}` (e.g. bench/baselines/bare-apollo.ts)
  */
@@ -54,17 +56,23 @@ const child = await spawnServer({
   name: 'service',
   command: process.execPath,
   args: ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...(main.endsWith('.ts') ? ['--import', 'tsx'] : []), main],
-  env: { NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+  env: { NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SHUTDOWN_DELAY_MS: '0' },
   urlFrom: (line) =>
     line.includes('"phase":"listen"') || line.startsWith('{"url"') ? new URL(String((JSON.parse(line) as { url: string }).url)).origin : null,
 });
 const isService = !main.endsWith('.ts');
 if (isService) await waitFor200(`${child.url}/readyz`);
 const url = isService ? `${child.url}/graphql` : `${child.url}/`;
-const distinct = process.env.PROFILE_DISTINCT === '1';
-const body = distinct ? `${shape.body.slice(0, -1)},"extensions":{"nonce":"[<id>]"}}` : shape.body;
-await load({ url, body, idReplacement: distinct, connections: 32, durationS: 2 });
-const result = await load({ url, body, idReplacement: distinct, connections: 32, durationS: seconds });
+const mode = process.env.PROFILE_MODE ?? 'random';
+if (!['random', 'repeated', 'nonce'].includes(mode)) throw new Error(`PROFILE_MODE must be random, repeated or nonce, got ${mode}`);
+const requests =
+  mode === 'random'
+    ? { body: shape.body, makeBody: shape.random }
+    : mode === 'nonce'
+      ? { body: `${shape.body.slice(0, -1)},"extensions":{"nonce":"[<id>]"}}`, idReplacement: true }
+      : { body: shape.body };
+await load({ url, ...requests, connections: 32, durationS: 2 });
+const result = await load({ url, ...requests, connections: 32, durationS: seconds });
 await child.stop();
 
 const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
@@ -121,7 +129,7 @@ for (const [id, us] of self) {
 const pct = (us: number) => `${((100 * us) / total).toFixed(1)}%`;
 const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n);
 
-console.log(`Profile of ${path.relative(ROOT, main)} under "${shape.title}"${distinct ? ', every request distinct' : ''}: ${int(result.rps)} req/s, p50 ${ms(result.p50)} ms, p99 ${ms(result.p99)} ms over ${seconds} s`);
+console.log(`Profile of ${path.relative(ROOT, main)} under "${shape.title}", ${mode} requests: ${int(result.rps)} req/s, p50 ${ms(result.p50)} ms, p99 ${ms(result.p99)} ms over ${seconds} s`);
 console.log(`(${path.relative(ROOT, path.join(dir, file))}; the whole process life, start-up and warm-up included)\n`);
 console.log(table(['self time by package', 'share'], top(byOwner, 15).map(([k, v]) => [k, pct(v)])));
 console.log('');

@@ -10,7 +10,7 @@
  * BENCH_WARMUP seconds before each (1; twice that on a target's first visit), BENCH_CONNECTIONS (32),
  * BENCH_SHAPES (comma-separated ids: distance,distances,entities,matrix), BENCH_SECTIONS
  * (throughput,cold,geodesy), BENCH_COLD_REQUESTS (10 per phase), BENCH_COLD_WARMUP (30), BENCH_COLD_LATENCY_MS (20), BENCH_STARTUP_RUNS (3), BENCH_COMPARE (label=path/to/main.js,...: extra service builds),
- * BENCH_BASELINES=0 (no bare Apollo, no raw node:http), BENCH_DISTINCT=0 (no distinct-request runs).
+ * BENCH_BASELINES=0 (no bare Apollo, no raw node:http), BENCH_SECONDARY=0 (only the random-code headline rows).
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -41,7 +41,7 @@ const coldWarmup = env('BENCH_COLD_WARMUP', 30);
 const coldLatencyMs = env('BENCH_COLD_LATENCY_MS', 20);
 const compare = new Map((list('BENCH_COMPARE') ?? []).map((entry) => entry.split('=', 2) as [string, string]));
 const baselines = process.env.BENCH_BASELINES !== '0';
-const distinct = process.env.BENCH_DISTINCT !== '0';
+const secondary = process.env.BENCH_SECONDARY !== '0';
 
 if (!existsSync(fileURLToPath(new URL('../dist/main.js', import.meta.url)))) {
   console.error('bench: dist/main.js is missing; run `npm run build` first (`npm run bench` does).');
@@ -52,7 +52,7 @@ const usRows = readGeoNames(defaultUsDataFile());
 const allShapes = buildShapes(usRows);
 const wanted = list('BENCH_SHAPES');
 const shapes = wanted ? allShapes.filter((s) => wanted.includes(s.id)) : allShapes;
-const targets = (distinct ? 2 : 1) * (1 + compare.size) + (baselines ? 2 : 0);
+const targets = 1 + compare.size + (baselines ? 1 : 0) + (secondary ? 2 + (baselines ? 1 : 0) : 0);
 const estimateS =
   (sections.has('throughput') ? rounds * shapes.length * targets * (durationS + warmupS) + shapes.length * targets * warmupS : 0) +
   // Cold: about 2.3 s per round of the 8 shape × provider pairs (Zippopotam's 100 pairs take 25 round trips, twice).
@@ -74,7 +74,7 @@ if (sections.has('throughput')) {
   console.log(
     `## Warm throughput: ${connections} connections, ${durationS} s per measured run after ${warmupS} s of warm-up, ${rounds} interleaved rounds`,
   );
-  const result = await runThroughput({ shapes, rounds, connections, durationS, warmupS, compare, baselines, distinct, progress: (line) => console.error(line) });
+  const result = await runThroughput({ shapes, rounds, connections, durationS, warmupS, compare, baselines, secondary, progress: (line) => console.error(line) });
   console.log('');
   console.log(formatThroughput(result));
   console.log('');

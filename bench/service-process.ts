@@ -149,7 +149,7 @@ export function spawnService(env: Readonly<Record<string, string>> = {}, nodeArg
   return spawnNode({
     script: main,
     nodeArgs,
-    env: { NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: { NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SHUTDOWN_DELAY_MS: '0', ...env },
   });
 }
 

@@ -1,6 +1,12 @@
 /**
  * The operation shapes every target is driven with, built from the US GeoNames file so the codes
- * are real and spread over the country. Deterministic: the same bodies on every run.
+ * are real and spread over the country.
+ *
+ * Each shape can make two kinds of body: `body`, fixed (deterministic: the same on every run, for
+ * the "repeated" rows, what a router sends for one page many users load), and `random()`, the
+ * same operation with codes drawn uniformly from the whole dataset on every call: what a router
+ * serving many users sends, and the bench's headline. The generator runs in the load generator's
+ * process, never in the measured one.
  */
 import type { Row as UsRow } from '../../test/support/geonames.js';
 
@@ -9,8 +15,10 @@ export interface Shape {
   readonly id: string;
   /** What the table calls it. */
   readonly title: string;
-  /** The JSON request body. */
+  /** The JSON request body, the same every time. */
   readonly body: string;
+  /** A JSON request body of the same operation with fresh random codes, different on every call. */
+  readonly random: () => string;
   /** Items the response must carry (checked before measuring). */
   readonly items: number;
   /** Counts the items of one parsed response. */
@@ -30,45 +38,69 @@ function spread(rows: readonly UsRow[], count: number, offset: number): string[]
 
 const length = (value: unknown): number => (Array.isArray(value) ? value.length : -1);
 
-export function buildShapes(rows: readonly UsRow[]): Shape[] {
+/** A small, fast, seeded generator (mulberry32): the same sequence on every run. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+const QUERIES = {
+  distance: 'query Distance($from: String!, $to: String!) { distance(from: $from, to: $to) { miles kilometers initialBearing } }',
+  distances: 'query Distances($pairs: [DistancePairInput!]!) { distances(pairs: $pairs) { miles kilometers initialBearing } }',
+  entities:
+    'query Entities($representations: [_Any!]!) { _entities(representations: $representations) { ... on Location { __typename placeName distanceTo(postalCode: "10001") { miles } } } }',
+  matrix:
+    'query Matrix($origins: [String!]!, $destinations: [String!]!) { distanceMatrix(origins: $origins, destinations: $destinations) { rows { distances { miles } } } }',
+} as const;
+
+export function buildShapes(rows: readonly UsRow[], seed = 1): Shape[] {
   const codes = spread(rows, 200, 7);
   const pairs = codes.slice(0, 100).map((from, i) => ({ from, to: codes[100 + i]! }));
   const entities = spread(rows, 100, 131).map((postalCode) => ({ __typename: 'Location', postalCode, countryCode: 'US' }));
   const origins = spread(rows, 20, 53);
   const destinations = spread(rows, 20, 977);
   const body = (query: string, variables: Record<string, unknown>) => JSON.stringify({ query, variables });
+  // Every distinct code of the file, drawn uniformly.
+  const all = [...new Set(rows.map((row) => row.postalCode))];
+  const next = seededRandom(seed);
+  const code = (): string => all[Math.floor(next() * all.length)]!;
+  const codesOf = (n: number): string[] => Array.from({ length: n }, code);
   return [
     {
       id: 'distance',
       title: 'one distance',
-      body: body('query Distance($from: String!, $to: String!) { distance(from: $from, to: $to) { miles kilometers initialBearing } }', { from: '90210', to: '10001' }),
+      body: body(QUERIES.distance, { from: '90210', to: '10001' }),
+      random: () => body(QUERIES.distance, { from: code(), to: code() }),
       items: 1,
       count: (data) => (data.distance ? 1 : 0),
     },
     {
       id: 'distances',
       title: 'distances, 100 pairs',
-      body: body('query Distances($pairs: [DistancePairInput!]!) { distances(pairs: $pairs) { miles kilometers initialBearing } }', { pairs }),
+      body: body(QUERIES.distances, { pairs }),
+      random: () => body(QUERIES.distances, { pairs: Array.from({ length: 100 }, () => ({ from: code(), to: code() })) }),
       items: 100,
       count: (data) => length(data.distances),
     },
     {
       id: 'entities',
       title: '_entities, 100 Locations with distanceTo',
-      body: body(
-        'query Entities($representations: [_Any!]!) { _entities(representations: $representations) { ... on Location { __typename placeName distanceTo(postalCode: "10001") { miles } } } }',
-        { representations: entities },
-      ),
+      body: body(QUERIES.entities, { representations: entities }),
+      random: () => body(QUERIES.entities, { representations: codesOf(100).map((postalCode) => ({ __typename: 'Location', postalCode, countryCode: 'US' })) }),
       items: 100,
       count: (data) => length(data._entities),
     },
     {
       id: 'matrix',
       title: 'distanceMatrix, 20 × 20',
-      body: body(
-        'query Matrix($origins: [String!]!, $destinations: [String!]!) { distanceMatrix(origins: $origins, destinations: $destinations) { rows { distances { miles } } } }',
-        { origins, destinations },
-      ),
+      body: body(QUERIES.matrix, { origins, destinations }),
+      random: () => body(QUERIES.matrix, { origins: codesOf(20), destinations: codesOf(20) }),
       items: 20,
       count: (data) => length((data.distanceMatrix as { rows?: unknown } | null)?.rows),
     },

@@ -3,7 +3,7 @@
  * keys it lacks (or failed on) go on to the next. Each provider gets its keys in batches of at
  * most its own `maxBatchSize`: this is the one place batches are split.
  */
-import type { DatasetsReport, GeocodeResult, Geocoder } from './geocoder.js';
+import { isPlace, type DatasetsReport, type GeocodeResult, type Geocoder, type LocatedNow } from './geocoder.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { PostalKey } from './postal-code.js';
 
@@ -31,6 +31,26 @@ export class GeocoderChain implements Geocoder {
     return { loaded: reports.flatMap((r) => r.loaded), failed: reports.flatMap((r) => r.failed) };
   }
 
+  /**
+   * The answer at once when the providers that decide it hold their data in memory: the first that
+   * finds the code answers; not found only when every provider is in memory and none has it. Any
+   * provider that must be asked through `geocode` before the code is found makes it `undefined`.
+   */
+  locateNow(key: PostalKey): LocatedNow {
+    let answer: LocatedNow;
+    let asked = 0;
+    for (const provider of this.providers) {
+      answer = provider.locateNow?.(key);
+      // A provider to ask through `geocode`: the whole lookup goes there (and is counted there).
+      if (answer === undefined) return undefined;
+      asked++;
+      if (isPlace(answer)) break;
+    }
+    // Counted once the answer is final: each provider asked found nothing, but the last maybe.
+    for (let i = 0; i < asked; i++) this.metrics?.countLookup(this.providers[i]!.name, i === asked - 1 && answer && isPlace(answer) ? 'found' : 'notFound');
+    return answer;
+  }
+
   async ready(): Promise<void> {
     await Promise.all(this.providers.map((p) => p.ready()));
   }
@@ -44,7 +64,7 @@ export class GeocoderChain implements Geocoder {
       const next: number[] = [];
       pending.forEach((keyIndex, j) => {
         const answer = answers[j] as GeocodeResult;
-        this.metrics?.geocoderLookups.inc({ provider: provider.name, result: answer.kind });
+        this.metrics?.countLookup(provider.name, answer.kind);
         // An error from an earlier provider stands unless a later one finds the code.
         const earlier = results[keyIndex];
         results[keyIndex] = answer.kind === 'notFound' && earlier?.kind === 'error' ? earlier : answer;

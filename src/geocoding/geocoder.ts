@@ -40,6 +40,18 @@ export type GeocodeResult =
 /** An answer that settles the question (found or not), so it may be cached; errors never are. */
 export type Settled = Extract<GeocodeResult, { kind: 'found' | 'notFound' }>;
 
+/** A settled not-found answer. */
+export type NotFound = Extract<GeocodeResult, { kind: 'notFound' }>;
+
+/**
+ * What a provider with its data in memory answers at once: the place, or not found; `undefined`
+ * when it cannot answer synchronously (its data is still loading, or a later provider must be asked).
+ */
+export type LocatedNow = Place | NotFound | undefined;
+
+/** Whether an answer from `locateNow` is a place (a `NotFound` carries `kind`, a place does not). */
+export const isPlace = (answer: Place | NotFound): answer is Place => !('kind' in answer);
+
 /** What a provider with local data has loaded and which of its downloads failed, for `/readyz`. */
 export interface DatasetsReport {
   /** Files loaded, in order; `source` is where the file came from (bundled, DATA_DIR, GEONAMES_FILES). */
@@ -61,6 +73,12 @@ export interface Geocoder {
   ready(): Promise<void>;
   /** One result per key, in the order of `keys`. Must not reject. */
   geocode(keys: readonly PostalKey[]): Promise<readonly GeocodeResult[]>;
+  /**
+   * For providers whose data is in memory (the embedded GeoNames index): the answer at once,
+   * without a promise, a batch or a cache in front of it; `undefined` to be asked through
+   * `geocode`. Must agree with `geocode`. The locator asks it before anything else.
+   */
+  locateNow?(key: PostalKey): LocatedNow;
   /** Releases sockets and timers. */
   close?(): Promise<void>;
 }

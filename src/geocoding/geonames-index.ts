@@ -58,6 +58,12 @@ export class GeoNamesIndex {
   private longitudes = new Float64Array(1 << 16);
   private adminRefs = new Uint32Array(1 << 16);
   private readonly placeNames: (string | null)[] = [];
+  /**
+   * The place of each row, made on its first lookup and kept: a code's place is then one object for
+   * the life of the process (what the time-zone cache keys by), and a lookup allocates nothing.
+   * Sized to the rows when first used after loading, so its elements stay packed.
+   */
+  private places: (Place | undefined)[] = [];
   /** Interned `[adminName, adminCode]` pairs; a country has a few dozen, the world a few thousand. */
   private readonly admins: (readonly [string | null, string | null])[] = [];
   private readonly adminIds = new Map<string, number>();
@@ -89,18 +95,29 @@ export class GeoNamesIndex {
       if (row === undefined || prefix === undefined) return undefined;
       matched = prefix;
     }
+    const exact = matched === postalCode;
+    if (exact) {
+      const kept = this.places[row];
+      if (kept !== undefined) return kept;
+    }
     const [adminName, adminCode] = this.admins[this.adminRefs[row] ?? 0] ?? [null, null];
-    return {
+    const place: Place = {
       countryCode,
       postalCode,
       matchedPostalCode: matched,
-      precision: matched === postalCode ? 'POSTAL_CODE' : 'PREFIX',
+      precision: exact ? 'POSTAL_CODE' : 'PREFIX',
       latitude: this.latitudes[row] ?? Number.NaN,
       longitude: this.longitudes[row] ?? Number.NaN,
       placeName: this.placeNames[row] ?? null,
       adminName,
       adminCode,
     };
+    // A prefix match is the asked code's place, not the row's: not kept (rare: a ZIP+4, a full UK postcode on outward codes).
+    if (exact) {
+      if (this.places.length !== this.placeNames.length) this.places = Array.from({ length: this.placeNames.length }, (_, i) => this.places[i]);
+      this.places[row] = place;
+    }
+    return place;
   }
 
   /**
@@ -240,6 +257,7 @@ export class GeoNamesIndex {
 
   // Private: gives an existing row a later file's values; its code keeps the row.
   private overwrite(row: number, latitude: number, longitude: number, placeName: string | null, adminRef: number): void {
+    this.places[row] = undefined;
     this.latitudes[row] = latitude;
     this.longitudes[row] = longitude;
     this.adminRefs[row] = adminRef;

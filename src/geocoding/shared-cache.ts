@@ -26,7 +26,7 @@ import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { defineSettings, int, ms } from '../settings.js';
-import { toSettled, type DatasetsReport, type GeocodeResult, type Geocoder, type Settled } from './geocoder.js';
+import { toSettled, type DatasetsReport, type GeocodeResult, type Geocoder, type LocatedNow, type Settled } from './geocoder.js';
 import { keyId, type PostalKey } from './postal-code.js';
 
 export const sharedCacheSettings = defineSettings({
@@ -172,6 +172,11 @@ export class SharedCacheGeocoder implements Geocoder {
 
   ready(): Promise<void> {
     return this.inner.ready();
+  }
+
+  /** Answers in memory need no shared cache: whatever the wrapped geocoder answers at once. */
+  locateNow(key: PostalKey): LocatedNow {
+    return this.inner.locateNow?.(key);
   }
 
   async geocode(keys: readonly PostalKey[]): Promise<readonly GeocodeResult[]> {

@@ -246,4 +246,16 @@ describe('Locator', () => {
     expect(evicted).toBeGreaterThan(100);
     expect(evicted).toBeLessThan(200);
   });
+
+  it('answers from memory at once when the geocoder can (no promise, no batch, no cache), and batches only the rest', async () => {
+    const inMemory = place({ countryCode: 'US', postalCode: '10001' });
+    const geocoder = new CountingGeocoder(new ScriptedGeocoder(byPrefix));
+    // The in-memory part knows 10001 and says "ask geocode" for everything else.
+    const withMemory = Object.assign(geocoder, { locateNow: (key: PostalKey) => (key.postalCode === '10001' ? inMemory : undefined) });
+    const locator = new Locator(withMemory, { maxEntries: 100, ttlMs: 10_000, notFoundTtlMs: 1_000, batchWindowMs: 0 }, silent);
+    expect(locator.locate('10001', 'US')).toBe(inMemory); // the very object, synchronously
+    expect(geocoder.batches).toEqual([]);
+    await Promise.all([locator.locate('10001', 'US'), locator.locate('90210', 'US'), locator.locate('60601', 'US')]);
+    expect(geocoder.batches).toEqual([['US90210', 'US60601']]);
+  });
 });

@@ -13,7 +13,7 @@ import { dataSettings, type DataOptions } from '../../data/settings.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { defineSettings, list, readableFile } from '../../settings.js';
-import { found, notFound, type DatasetsReport, type GeocodeResult, type Geocoder } from '../geocoder.js';
+import { found, notFound, type DatasetsReport, type GeocodeResult, type Geocoder, type LocatedNow, type NotFound } from '../geocoder.js';
 import { GeoNamesIndex } from '../geonames-index.js';
 import type { PostalKey } from '../postal-code.js';
 import { defineProvider } from './provider.js';
@@ -49,11 +49,15 @@ export class EmbeddedGeocoder implements Geocoder {
   readonly maxBatchSize = Number.POSITIVE_INFINITY;
   private readonly index = new GeoNamesIndex();
   private readonly loading: Promise<void>;
+  /** Set once every file is loaded: from then on `locateNow` answers. */
+  private settled = false;
+  /** Not-found answers, one per country (they carry the country's reason), made once. */
+  private readonly notFoundIn = new Map<string, NotFound>();
   private readonly loaded: DatasetsReport['loaded'][number][] = [];
   private failed: readonly FailedDownload[] = [];
 
   constructor(private readonly options: EmbeddedGeocoderOptions) {
-    this.loading = this.load();
+    this.loading = this.load().then(() => void (this.settled = true));
     // `ready()` hands the failure to whoever awaits it; this keeps an unawaited failure from crashing.
     this.loading.catch(() => undefined);
   }
@@ -75,11 +79,25 @@ export class EmbeddedGeocoder implements Geocoder {
     await this.loading;
     return keys.map((key) => {
       const place = this.index.get(key.countryCode, key.postalCode);
-      if (place) return found(place);
-      return this.index.hasCountry(key.countryCode)
-        ? notFound()
-        : notFound(`no embedded data for country ${key.countryCode} is loaded (npm run data -- add ${key.countryCode} adds it)`);
+      return place ? found(place) : this.notFoundAnswer(key.countryCode);
     });
+  }
+
+  /** The answer from memory, once loaded: the index's own place object (kept per code), or not found. */
+  locateNow(key: PostalKey): LocatedNow {
+    if (!this.settled) return undefined;
+    return this.index.get(key.countryCode, key.postalCode) ?? this.notFoundAnswer(key.countryCode);
+  }
+
+  // Private: not found, saying so when the country has no data at all.
+  private notFoundAnswer(countryCode: string): NotFound {
+    let answer = this.notFoundIn.get(countryCode);
+    if (!answer) {
+      const reason = this.index.hasCountry(countryCode) ? undefined : `no embedded data for country ${countryCode} is loaded (npm run data -- add ${countryCode} adds it)`;
+      answer = notFound(reason) as NotFound;
+      this.notFoundIn.set(countryCode, answer);
+    }
+    return answer;
   }
 
   // Private: downloads what GEONAMES_COUNTRIES lacks, then loads every file in order and logs what each contributed.
