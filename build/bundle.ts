@@ -1,10 +1,12 @@
 /**
- * Bundles the service into one file, `dist/main.js`, with esbuild: what `npm start` and the tests
- * run. Usage: `tsx build/bundle.ts [--watch]` (`npm run build` runs it after `tsc`).
+ * Bundles the service into one file, `dist/service.js`, with esbuild: what `dist/main.js` (tsc's
+ * output of src/main.ts, which turns on Node's compile cache first) loads, and so what `npm start`
+ * and the tests run. Usage: `tsx build/bundle.ts [--watch]` (`npm run build` runs it after `tsc`).
  *
  * Why: Node 20 spent about 40% of start-up resolving, reading and linking some 800 module files
  * (its ES module loader, the CommonJS loader under it, package.json lookups); one file removes that
- * work (README, Start-up). Node 20 has no compile cache (`module.enableCompileCache` is 22.1+).
+ * work (README, Start-up). Node 20 has no compile cache (`module.enableCompileCache` is 22.1+);
+ * on later versions src/main.ts turns it on for this file (docs/operations.md has the figures).
  *
  * `tsc` still emits the module tree beside it (dist/server/app.js and so on): the HTTP-layer
  * benchmark imports those modules, and the bundle below keeps the tree's layout where it matters.
@@ -16,9 +18,9 @@
  *    (src/geocoding/shared-cache.ts), so leaving it out costs nothing otherwise.
  * `__dirname` does not exist in an ES module, so the build fails if bundled code still uses it.
  *
- * Source maps: `dist/main.js.map` maps stack traces to src/; Node applies it with
+ * Source maps: `dist/service.js.map` maps stack traces to src/; Node applies it with
  * `NODE_OPTIONS=--enable-source-maps` (not by default: it costs start-up time, see the README).
- * Without it, frames point into dist/main.js, which is not minified: its lines read like the sources.
+ * Without it, frames point into dist/service.js, which is not minified: its lines read like the sources.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -27,8 +29,8 @@ import { build, context, type BuildOptions, type Plugin } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SRC = path.join(ROOT, 'src');
-/** Where `tsc` emits src/main.ts; the bundle takes its place. */
-const OUTFILE = path.join(ROOT, 'dist', 'main.js');
+/** Where `tsc` emits src/service.ts; the bundle takes its place. */
+const OUTFILE = path.join(ROOT, 'dist', 'service.js');
 
 /** Packages loaded from node_modules at run time (see the header for why each). */
 const EXTERNAL = ['pino', 'pino-pretty', 'ioredis'];
@@ -45,7 +47,7 @@ const treeImportMetaUrl: Plugin = {
       if (!file.startsWith(SRC + path.sep)) return undefined;
       const source = await readFile(file, 'utf8');
       if (!source.includes('import.meta.url')) return undefined; // esbuild's own loader
-      // The bundle sits where tsc puts src/main.ts, so a module's tree path relative to it is its path in src/.
+      // The bundle sits where tsc puts src/service.ts (in dist/, not below), so a module's tree path relative to it is its path in src/.
       const twin = `./${path.relative(SRC, file).split(path.sep).join('/').replace(/\.ts$/, '.js')}`;
       const url = `new URL(${JSON.stringify(twin)}, import.meta.url).href`;
       return { contents: source.replaceAll('import.meta.url', url), loader: 'ts' };
@@ -69,7 +71,7 @@ const noCommonJsPaths: Plugin = {
 };
 
 const options: BuildOptions = {
-  entryPoints: [path.join(SRC, 'main.ts')],
+  entryPoints: [path.join(SRC, 'service.ts')],
   outfile: OUTFILE,
   bundle: true,
   platform: 'node',
