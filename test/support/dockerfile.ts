@@ -32,6 +32,7 @@ function execForm(instruction: string, json: string | undefined): string[] {
   return parsed;
 }
 
+/** The final stage of the Dockerfile (or of `text`); throws when it lacks one of the instructions above. */
 export function readRuntimeStage(text = readFileSync(DOCKERFILE, 'utf8')): RuntimeStage {
   const stage = lastStage(text);
   const env: Record<string, string> = {};
