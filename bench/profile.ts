@@ -86,7 +86,7 @@ const total = [...self.values()].reduce((a, b) => a + b, 0);
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 
 /**
- * dist/main.js is one esbuild bundle (build/bundle.ts): a frame in it is mapped through its source
+ * dist/service.js is one esbuild bundle (build/bundle.ts): a frame in it is mapped through its source
  * map back to the file it came from, so packages and our own modules are told apart again.
  */
 const sourceMaps = new Map<string, SourceMap | null>();

@@ -4,7 +4,7 @@
  * (killed on normal exit, on an uncaught error and on Ctrl-C).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
@@ -60,13 +60,15 @@ export interface SpawnOptions {
   readonly nodeArgs?: readonly string[];
   /** The child's whole environment besides PATH: nothing else is inherited (no stray NODE_OPTIONS). */
   readonly env: Readonly<Record<string, string>>;
+  /** The Node.js binary; default this process's own. */
+  readonly node?: string;
 }
 
 /** Starts `node [nodeArgs] script [args]` with piped stdout/stderr, tracked so it cannot outlive us. */
 export function spawnNode(options: SpawnOptions): Child {
   guard();
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script, ...(options.args ?? [])], {
+  const child = spawn(options.node ?? process.execPath, [...(options.nodeArgs ?? []), options.script, ...(options.args ?? [])], {
     env: { PATH: process.env.PATH ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -144,12 +146,16 @@ export function spawnNode(options: SpawnOptions): Child {
   return { process: child, pid: child.pid, spawnedAt, lines, stderr: () => stderr, waitForLine, exited, stop };
 }
 
-/** Starts the built service (or another build's main.js) in production mode on an ephemeral port of 127.0.0.1. */
-export function spawnService(env: Readonly<Record<string, string>> = {}, nodeArgs: readonly string[] = [], main = SERVICE_MAIN): Child {
+/**
+ * Starts the built service (or another build's main.js) in production mode on an ephemeral port of
+ * 127.0.0.1, with this process's Node.js unless `node` names another binary.
+ */
+export function spawnService(env: Readonly<Record<string, string>> = {}, nodeArgs: readonly string[] = [], main = SERVICE_MAIN, node?: string): Child {
   return spawnNode({
     script: main,
     nodeArgs,
     env: { NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SHUTDOWN_DELAY_MS: '0', ...env },
+    ...(node !== undefined && { node }),
   });
 }
 
@@ -191,6 +197,24 @@ export function memoryOf(pid: number): { rss: number; hwm: number } {
     return Number(match[1]) * 1024;
   };
   return { rss: kib('VmRSS'), hwm: kib('VmHWM') };
+}
+
+/**
+ * CPU time the process has used so far, in ms: the sum over its live threads of the time each spent
+ * on a CPU (`/proc/<pid>/task/<tid>/schedstat`, nanoseconds; Linux). Less sensitive than wall time
+ * to other processes on a shared machine, which delay a process without adding to its CPU time.
+ * Threads that have already exited are not counted (Node's own threads live as long as it does).
+ */
+export function cpuTimeOf(pid: number): number {
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return ns / 1e6;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,12 +1,14 @@
 /**
- * Bundles the service into one file, `dist/main.js`, with esbuild: what `npm start` and the tests
- * run; and the data command (src/data/cli.ts) into `dist/data.js`, which a production image runs
- * without dev dependencies (`node dist/data.js add DE`). Usage: `tsx build/bundle.ts [--watch]`
- * (`npm run build` runs it after `tsc`).
+ * Bundles the service into one file, `dist/service.js`, with esbuild: what `dist/main.js` (tsc's
+ * output of src/main.ts, which turns on Node's compile cache first) loads, and so what `npm start`
+ * and the tests run; and the data command (src/data/cli.ts) into `dist/data.js`, which a production
+ * image runs without dev dependencies (`node dist/data.js add DE`). Usage: `tsx build/bundle.ts
+ * [--watch]` (`npm run build` runs it after `tsc`).
  *
  * Why: Node 20 spent about 40% of start-up resolving, reading and linking some 800 module files
  * (its ES module loader, the CommonJS loader under it, package.json lookups); one file removes that
- * work (README, Start-up). Node 20 has no compile cache (`module.enableCompileCache` is 22.1+).
+ * work (README, Start-up). Node 20 has no compile cache (`module.enableCompileCache` is 22.1+);
+ * on later versions src/main.ts turns it on for this file (docs/operations.md has the figures).
  *
  * `tsc` still emits the module tree beside it (dist/server/app.js and so on): the HTTP-layer
  * benchmark imports those modules, and the bundle below keeps the tree's layout where it matters.
@@ -20,9 +22,9 @@
  *    through `__dirname`, and is loaded only on the first `timeZone` asked (src/geocoding/time-zones.ts).
  * `__dirname` does not exist in an ES module, so the build fails if bundled code still uses it.
  *
- * Source maps: `dist/main.js.map` maps stack traces to src/; Node applies it with
+ * Source maps: `dist/service.js.map` maps stack traces to src/; Node applies it with
  * `NODE_OPTIONS=--enable-source-maps` (not by default: it costs start-up time, see the README).
- * Without it, frames point into dist/main.js, which is not minified: its lines read like the sources.
+ * Without it, frames point into dist/service.js, which is not minified: its lines read like the sources.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -32,8 +34,8 @@ import { build, context, type BuildOptions, type Plugin } from 'esbuild';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SRC = path.join(ROOT, 'src');
 const OUTDIR = path.join(ROOT, 'dist');
-/** Each bundle, by its name in dist/: `main.js` takes the place where `tsc` emits src/main.ts; `data.js` sits beside it. */
-const ENTRY_POINTS = { main: path.join(SRC, 'main.ts'), data: path.join(SRC, 'data', 'cli.ts') };
+/** Each bundle, by its name in dist/: `service.js` takes the place where `tsc` emits src/service.ts; `data.js` sits beside it. */
+const ENTRY_POINTS = { service: path.join(SRC, 'service.ts'), data: path.join(SRC, 'data', 'cli.ts') };
 const OUTFILES = Object.keys(ENTRY_POINTS).map((name) => path.join(OUTDIR, `${name}.js`));
 
 /** Packages loaded from node_modules at run time (see the header for why each). */

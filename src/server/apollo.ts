@@ -62,7 +62,7 @@ export function createApolloServer(schema: () => GraphQLSchema, naming: SchemaNa
     stringifyResult: serializer(logger),
     // Apollo includes stack traces unless NODE_ENV is production or test; never, here.
     includeStacktraceInErrorResponses: false,
-    // main.ts owns shutdown (drain, then exit 0); Apollo's own handler would race it and re-raise the signal.
+    // service.ts owns shutdown (drain, then exit 0); Apollo's own handler would race it and re-raise the signal.
     stopOnTerminationSignals: false,
     introspection: config.apollo.introspection,
     plugins: [

@@ -1,6 +1,6 @@
 /**
  * Assembles the service: geocoder chain (→ shared cache) → locator → schema → Apollo → HTTP.
- * Used by `main.ts` and by the tests, which start the real thing on an ephemeral port.
+ * Used by `service.ts` and by the tests, which start the real thing on an ephemeral port.
  */
 import type { AddressInfo } from 'node:net';
 import type { ApolloServer } from '@apollo/server';
@@ -73,7 +73,7 @@ export function createService({ config, logger, geocoder: injected }: AppOptions
     readyAt = performance.now();
     metrics.datasetCodes.set(geocoder.size ?? 0);
   });
-  ready.catch(() => undefined); // the caller decides what a failed start means; see main.ts
+  ready.catch(() => undefined); // the caller decides what a failed start means; see service.ts
 
   // One naming for every schema instance and every lookup by name (SCHEMA_PREFIX).
   const naming = namingFor(config.schema.prefix);

