@@ -62,6 +62,18 @@ const treeImportMetaUrl: Plugin = {
 };
 
 /** Fails the build when bundled code refers to `__dirname` or `__filename`, which throw in an ES module. */
+/**
+ * Modules replaced in the bundle by a file of build/shims/, each saying why: packages that choose
+ * an implementation by probing the environment, and choose the slow one once bundled.
+ */
+const SHIMS: Readonly<Record<string, string>> = { '@apollo/utils.createhash': path.join(ROOT, 'build', 'shims', 'createhash.ts') };
+const shims: Plugin = {
+  name: 'shims',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^@apollo\/utils\.createhash$/ }, ({ path: name }) => ({ path: SHIMS[name]! }));
+  },
+};
+
 const noCommonJsPaths: Plugin = {
   name: 'no-commonjs-paths',
   setup(pluginBuild) {
@@ -95,7 +107,7 @@ const options: BuildOptions = {
   // No `keepNames`: it wraps every function expression in a `__name(fn, "…")` call, run each time the
   // expression is, and cost 24% of the requests/s on repeated one-distance requests (13,654 vs 18,052).
   // What esbuild renames to avoid a clash (`parse` → `parse7`) shows in stack traces; no class we log is renamed.
-  plugins: [treeImportMetaUrl, noCommonJsPaths],
+  plugins: [shims, treeImportMetaUrl, noCommonJsPaths],
   logLevel: 'warning',
 };
 

@@ -18,6 +18,7 @@ import {
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLSchema,
+  type OperationDefinitionNode,
   type GraphQLUnionType,
   type ValidationRule,
 } from 'graphql';
@@ -97,11 +98,13 @@ export function operationLimits(limits: Limits, maskFieldSuggestions: boolean, n
 function operationSizePlugin(limits: Limits, naming: SchemaNaming): ApolloServerPlugin<Context> {
   // Fragments by name, per parsed document (Apollo reuses the parsed document of a repeated query).
   const fragmentsOf = new WeakMap<DocumentNode, ReadonlyMap<string, FragmentDefinitionNode>>();
+  // Operations whose size no variable changes, measured once and known to fit (one distance, say).
+  const fits = new WeakSet<OperationDefinitionNode>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, document, request, schema }) {
-          if (!operation) return; // Apollo has already answered a request without one
+          if (!operation || fits.has(operation)) return; // no operation: Apollo has already answered the request
           let fragments = fragmentsOf.get(document);
           if (!fragments) {
             const byName = new Map<string, FragmentDefinitionNode>();
@@ -109,7 +112,8 @@ function operationSizePlugin(limits: Limits, naming: SchemaNaming): ApolloServer
             fragmentsOf.set(document, (fragments = byName));
           }
           try {
-            measureOperation(schema, operation, fragments, request.variables, limits, naming.toCanonical);
+            const size = measureOperation(schema, operation, fragments, request.variables, limits, naming.toCanonical);
+            if (!size.readVariables) fits.add(operation);
           } catch (error) {
             if (!isAppError(error)) throw error;
             const status = answersGraphQLResponseJson(request.http?.headers.get('accept')) ? 400 : 200;

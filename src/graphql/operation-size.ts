@@ -43,6 +43,8 @@ export interface SizeLimits {
 export interface OperationSize {
   /** Fields the response holds at most. */
   readonly fields: number;
+  /** Whether a variable's value entered the measure; when not, every request of the operation measures the same. */
+  readonly readVariables: boolean;
 }
 
 /** Argument values as sent: literals, or variables' raw JSON (coercion comes later). */
@@ -122,7 +124,11 @@ export function measureOperation(
   canonical: (coordinate: string) => string = (coordinate) => coordinate,
 ): OperationSize {
   const vars = variables ?? {};
-  const valueOf = (node: ValueNode): unknown => literalValue(node, vars);
+  let readVariables = false;
+  const valueOf = (node: ValueNode): unknown => {
+    if (node.kind === Kind.VARIABLE) readVariables = true;
+    return literalValue(node, vars);
+  };
   let fields = 0;
 
   const walk = (selectionSet: SelectionSetNode, parent: GraphQLNamedType, multiplicity: number, scope: Scope, spread: ReadonlySet<string>): void => {
@@ -148,10 +154,13 @@ export function measureOperation(
         continue;
       }
       const rule = RULES[canonical(`${parent.name}.${name}`)];
+      // Arguments are read only where a rule reads them: other fields' variables never change the size.
       const args: Record<string, unknown> = {};
-      for (const arg of field.args) if (arg.defaultValue !== undefined) args[arg.name] = arg.defaultValue;
-      for (const arg of selection.arguments ?? []) args[arg.name.value] = valueOf(arg.value);
-      rule?.check?.(args, limits);
+      if (rule) {
+        for (const arg of field.args) if (arg.defaultValue !== undefined) args[arg.name] = arg.defaultValue;
+        for (const arg of selection.arguments ?? []) args[arg.name.value] = valueOf(arg.value);
+        rule.check?.(args, limits);
+      }
       const size = returnsList(field) ? (rule?.size?.(args, scope) ?? 1) : 1;
       const count = multiplicity * size;
       fields += count;
@@ -167,7 +176,7 @@ export function measureOperation(
 
   const root = schema.getRootType(operation.operation);
   if (root) walk(operation.selectionSet, root, 1, {}, new Set());
-  return { fields };
+  return { fields, readVariables };
 }
 
 function returnsList(field: GraphQLField<unknown, unknown>): boolean {

@@ -9,15 +9,18 @@
  * makes a short line, not a 30 MB one.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError, OperationDefinitionNode } from 'graphql';
 import type { Context } from '../graphql/context.js';
 import { formatError, isExpectedError } from '../graphql/error-boundary.js';
+import type { Logger } from '../logger.js';
 import { operationLabel, type Metrics, type Outcome } from './metrics.js';
 
 /** Errors described one by one in a log line; the rest are only counted. */
 export const LOGGED_ERRORS = 10;
 
-export function requestPlugin(metrics: Metrics): ApolloServerPlugin<Context> {
+export function requestPlugin(metrics: Metrics, logger: Logger): ApolloServerPlugin<Context> {
+  // The label of each parsed operation, computed once (Apollo reuses the parsed document of a repeated query).
+  const labels = new WeakMap<OperationDefinitionNode, string>();
   return {
     async requestDidStart({ contextValue }) {
       const started = performance.now();
@@ -41,12 +44,17 @@ export function requestPlugin(metrics: Metrics): ApolloServerPlugin<Context> {
         },
         async willSendResponse({ response, operation, document }) {
           const seconds = (performance.now() - started) / 1000;
-          const label = operationLabel(operation, document);
+          let label = operation && labels.get(operation);
+          if (label === undefined) {
+            label = operationLabel(operation, document);
+            if (operation) labels.set(operation, label);
+          }
           // The HTTP layer counts a later response-cache hit of this request under the same label.
           contextValue.outcome.operation = label;
           const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
           metrics.countRequest(label, outcomeOf(body?.data, body?.errors), seconds);
-          contextValue.logger.debug({ operation: label, ms: Math.round(seconds * 1e4) / 10 }, 'request done');
+          // Checked first: the request's child logger is made only when something is logged with it.
+          if (logger.isLevelEnabled('debug')) contextValue.logger.debug({ operation: label, ms: Math.round(seconds * 1e4) / 10 }, 'request done');
         },
       };
     },

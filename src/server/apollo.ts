@@ -77,7 +77,7 @@ export function createApolloServer(schema: () => GraphQLSchema, naming: SchemaNa
         // The response cache keeps a response by this policy (http/graphql-route.ts).
         onPolicy: (context, policy) => (context.outcome.policy = policy),
       }),
-      requestPlugin(metrics),
+      requestPlugin(metrics, logger),
       ...limits.plugins,
       warningsPlugin,
     ],

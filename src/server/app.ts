@@ -86,11 +86,15 @@ export function createService({ config, logger, geocoder: injected }: AppOptions
     metrics,
     context(requestId) {
       const warnings = new ResponseWarnings();
+      let requestLogger: Logger | undefined;
       return {
         locator: locator.forRequest(warnings, config.limits.maxPostalCodes),
         timeZones,
         requestId,
-        logger: logger.child({ requestId }),
+        // Made on first use: most requests log nothing, and a pino child costs a few µs to make.
+        get logger() {
+          return (requestLogger ??= logger.child({ requestId }));
+        },
         warnings,
         outcome: {},
       };

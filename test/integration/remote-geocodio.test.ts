@@ -47,6 +47,25 @@ describe('batching', () => {
     expect(sorted(fake.batches[0]!)).toEqual(sorted(codes));
   });
 
+  it('by default, 16 clients at once (40 pairs each over 120 uncached codes) make at most 4 requests, each code asked once', async () => {
+    const server = await start();
+    fake.latencyMs = 30;
+    const codes = usCodes(120, 20_000);
+    const asks = Array.from({ length: 16 }, (_, i) => codes.slice((7 * i) % 100, ((7 * i) % 100) + 20));
+    const responses = await Promise.all(asks.map((mine) => server.graphql(DISTANCES, { pairs: pairsOver(mine, 40) })));
+    expect(responses.every((r) => r.body.errors === undefined)).toBe(true);
+    expect(fake.requestCount).toBeLessThanOrEqual(4);
+    expect(sorted(fake.codesReceived)).toEqual(sorted([...new Set(asks.flat())]));
+  });
+
+  it('by default, a lone cold query sends its batch at once: one request, nothing to wait for', async () => {
+    const server = await start();
+    fake.latencyMs = 30;
+    const { body } = await server.graphql(DISTANCES, { pairs: pairsOver(usCodes(10, 24_000), 10) });
+    expect(body.errors).toBeUndefined();
+    expect(fake.requestCount).toBe(1);
+  });
+
   it('without a window, concurrent clients still never ask for a code twice', async () => {
     const server = await start();
     fake.latencyMs = 30;

@@ -86,3 +86,17 @@ describe('the size of an operation, before it runs', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('what a measure depends on', () => {
+  const read = (query: string, variables: Record<string, unknown> = {}) => {
+    const document = parse(query);
+    const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+    return measureOperation(schema, operation, new Map(), variables, LIMITS).readVariables;
+  };
+
+  it('says when no variable entered it, so the operation need not be measured again', () => {
+    expect(read('query($f: String!, $t: String!) { distance(from: $f, to: $t) { miles } }', { f: '1', t: '2' })).toBe(false);
+    expect(read('query($p: [DistancePairInput!]!) { distances(pairs: $p) { miles } }', { p: [] })).toBe(true);
+    expect(read('query($s: Boolean!) { distance(from: "1", to: "2") { miles @skip(if: $s) } }', { s: false })).toBe(true);
+  });
+});

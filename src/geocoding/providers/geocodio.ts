@@ -13,6 +13,7 @@ import { baseUrl, defineSettings, int, ms } from '../../settings.js';
 import { answerText, toLatitude, toLongitude } from '../coordinates.js';
 import { foundAt, notFound, type GeocodeResult, type Geocoder } from '../geocoder.js';
 import { failed, malformed, SERVICE_USER_AGENT, UpstreamClient } from '../upstream/index.js';
+import { CoalescingBatches } from '../upstream/coalescing-batches.js';
 import { answeredPostalCode, postalCodePrefix, type PostalKey } from '../postal-code.js';
 import { defineProvider, type ProviderDeps } from './provider.js';
 
@@ -142,9 +143,16 @@ export class GeocodioGeocoder implements Geocoder {
   readonly maxBatchSize: number;
   private readonly client: UpstreamClient;
   private readonly endpoint: URL;
+  /** Batches asked while GEOCODIO_CONCURRENCY requests are out wait, and join into one request (see coalescing-batches.ts). */
+  private readonly batches: CoalescingBatches<{ readonly query: string; readonly key: PostalKey }, GeocodeResult>;
 
   constructor(private readonly options: GeocodioOptions) {
     this.maxBatchSize = options.batchSize;
+    this.batches = new CoalescingBatches(
+      (items) => this.batch(items.map((item) => item.query), items.map((item) => item.key)),
+      options.batchSize,
+      options.concurrency,
+    );
     this.endpoint = new URL(`${options.url}/${options.apiVersion}/geocode`);
     this.endpoint.searchParams.set('api_key', options.apiKey);
     this.client = new UpstreamClient({
@@ -178,10 +186,11 @@ export class GeocodioGeocoder implements Geocoder {
       if (entry) entry.indexes.push(i);
       else byQuery.set(query, { key, indexes: [i] });
     });
-    // The chain hands over at most `maxBatchSize` keys, so the distinct queries are one request.
+    // The chain hands over at most `maxBatchSize` keys, so the distinct queries fit one request
+    // (which other batches asked meanwhile may join).
     if (byQuery.size === 0) return results;
     const entries = [...byQuery.values()];
-    const answers = await this.batch([...byQuery.keys()], entries.map(({ key }) => key));
+    const answers = await this.batches.run([...byQuery].map(([query, { key }]) => ({ query, key })));
     entries.forEach(({ indexes }, j) => indexes.forEach((i) => (results[i] = answers[j]!)));
     return results;
   }
@@ -191,7 +200,7 @@ export class GeocodioGeocoder implements Geocoder {
   }
 
   // Private: one batch request; a failure of the whole request is every key's error.
-  private async batch(queries: string[], keys: PostalKey[]): Promise<GeocodeResult[]> {
+  private async batch(queries: readonly string[], keys: readonly PostalKey[]): Promise<GeocodeResult[]> {
     try {
       return await this.client.request(
         { url: this.endpoint, method: 'POST', json: queries, label: `batch of ${queries.length}` },
