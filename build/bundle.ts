@@ -13,7 +13,10 @@
  *  - pino: its transports (pino-pretty in development) run in a worker started from files next to
  *    pino's own code, found through `__dirname`;
  *  - ioredis: it reads its package.json through `__dirname`, and is loaded only with REDIS_URL
- *    (src/geocoding/shared-cache.ts), so leaving it out costs nothing otherwise.
+ *    (src/geocoding/shared-cache.ts), so leaving it out costs nothing otherwise;
+ *  - the OpenTelemetry SDK and exporters: loaded only when tracing is configured (src/observability/tracing-sdk.ts
+ *    imports them dynamically), so a service without OTEL_* neither parses nor loads a byte of them.
+ *    `@opentelemetry/api` stays in the bundle: prom-client requires it at start-up (for exemplars) anyway.
  * `__dirname` does not exist in an ES module, so the build fails if bundled code still uses it.
  *
  * Source maps: `dist/main.js.map` maps stack traces to src/; Node applies it with
@@ -31,7 +34,16 @@ const SRC = path.join(ROOT, 'src');
 const OUTFILE = path.join(ROOT, 'dist', 'main.js');
 
 /** Packages loaded from node_modules at run time (see the header for why each). */
-const EXTERNAL = ['pino', 'pino-pretty', 'ioredis'];
+const EXTERNAL = [
+  'pino',
+  'pino-pretty',
+  'ioredis',
+  '@opentelemetry/core',
+  '@opentelemetry/resources',
+  '@opentelemetry/sdk-trace',
+  '@opentelemetry/exporter-trace-otlp-proto',
+  '@opentelemetry/exporter-trace-otlp-http',
+];
 
 /**
  * Gives each module of src/ the `import.meta.url` it has in the tsc tree (`dist/graphql/schema.js`

@@ -13,6 +13,7 @@ import { upstreamSettings } from './geocoding/upstream/index.js';
 import { jitSettings } from './graphql/executor.js';
 import { limitSettings } from './graphql/limits.js';
 import { logSettings } from './logger.js';
+import { tracingSettings } from './observability/tracing.js';
 import { apolloSettings } from './server/apollo.js';
 import { responseCacheSettings } from './server/http/response-cache.js';
 import { httpSettings } from './server/http/server.js';
@@ -42,6 +43,7 @@ export const SECTIONS = {
   responseCache: responseCacheSettings,
   jit: jitSettings,
   redis: sharedCacheSettings,
+  tracing: tracingSettings,
 };
 
 /** Every declaration, with a title, for the generated `.env.example` and docs/configuration.md. */

@@ -1,5 +1,6 @@
 import type { LocationLookup } from '../geocoding/locator.js';
 import type { Logger } from '../logger.js';
+import type { RequestTrace } from '../observability/tracing.js';
 import type { ResponsePolicy } from './cache-hints.js';
 import type { ResponseWarnings } from './warnings.js';
 
@@ -20,8 +21,10 @@ export interface Context {
   readonly locator: LocationLookup;
   /** The router's `x-request-id` when it sent one, otherwise a fresh UUID. */
   readonly requestId: string;
-  /** Child logger bound to `requestId`. */
+  /** Child logger bound to `requestId` (and, when tracing, to the request's `trace_id` and `span_id`). */
   readonly logger: Logger;
+  /** The request's place in its trace; only when tracing is on (observability/tracing.ts). */
+  readonly trace?: RequestTrace;
   /** Warnings for the response's `extensions.warnings` (e.g. a stale location). */
   readonly warnings: ResponseWarnings;
   readonly outcome: RequestOutcome;

@@ -9,6 +9,7 @@
  * not that postal code, whatever its coordinates.
  */
 import { z } from 'zod';
+import type { TraceSpan } from '../../observability/tracing.js';
 import { baseUrl, defineSettings, int, ms } from '../../settings.js';
 import { toLatitude, toLongitude } from '../coordinates.js';
 import { foundAt, notFound, type GeocodeResult, type Geocoder } from '../geocoder.js';
@@ -164,7 +165,7 @@ export class GeocodioGeocoder implements Geocoder {
 
   async ready(): Promise<void> {}
 
-  async geocode(keys: readonly PostalKey[]): Promise<readonly GeocodeResult[]> {
+  async geocode(keys: readonly PostalKey[], span?: TraceSpan): Promise<readonly GeocodeResult[]> {
     const results = new Array<GeocodeResult>(keys.length);
     // One query per distinct code: the locator never repeats a key, but the contract does not promise it.
     const byQuery = new Map<string, { key: PostalKey; indexes: number[] }>();
@@ -181,7 +182,7 @@ export class GeocodioGeocoder implements Geocoder {
     // The chain hands over at most `maxBatchSize` keys, so the distinct queries are one request.
     if (byQuery.size === 0) return results;
     const entries = [...byQuery.values()];
-    const answers = await this.batch([...byQuery.keys()], entries.map(({ key }) => key));
+    const answers = await this.batch([...byQuery.keys()], entries.map(({ key }) => key), span);
     entries.forEach(({ indexes }, j) => indexes.forEach((i) => (results[i] = answers[j]!)));
     return results;
   }
@@ -191,11 +192,12 @@ export class GeocodioGeocoder implements Geocoder {
   }
 
   // Private: one batch request; a failure of the whole request is every key's error.
-  private async batch(queries: string[], keys: PostalKey[]): Promise<GeocodeResult[]> {
+  private async batch(queries: string[], keys: PostalKey[], span: TraceSpan | undefined): Promise<GeocodeResult[]> {
     try {
       return await this.client.request(
         { url: this.endpoint, method: 'POST', json: queries, label: `batch of ${queries.length}` },
         (answer) => parseGeocodioBatch(keys, queries, answer.body),
+        span,
       );
     } catch (error) {
       const result = failed(error, this.name);
