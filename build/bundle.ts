@@ -17,6 +17,9 @@
  *  - the OpenTelemetry SDK and exporters: loaded only when tracing is configured (src/observability/tracing-sdk.ts
  *    imports them dynamically), so a service without OTEL_* neither parses nor loads a byte of them.
  *    `@opentelemetry/api` stays in the bundle: prom-client requires it at start-up (for exemplars) anyway.
+ *    With tracing on, the SDK then loads its own copy of the API from node_modules beside the bundled
+ *    one; they agree, as the API keeps its context keys and globals under `Symbol.for` names
+ *    (test/integration/tracing.test.ts runs the built service to show it).
  * `__dirname` does not exist in an ES module, so the build fails if bundled code still uses it.
  *
  * Source maps: `dist/main.js.map` maps stack traces to src/; Node applies it with

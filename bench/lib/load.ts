@@ -14,6 +14,8 @@ export interface LoadOptions {
   readonly headers?: Record<string, string>;
   /** Replace `[<id>]` in the body with a unique id on every request. */
   readonly idReplacement?: boolean;
+  /** A new body for every request, instead of `body` (random codes, say, so that no cache can answer it). */
+  readonly bodyFor?: () => string;
 }
 
 export interface LoadResult {
@@ -46,6 +48,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     pipelining: 1,
     idReplacement: options.idReplacement ?? false,
     timeout: 10,
+    ...(options.bodyFor && { requests: [{ setupRequest: (request: autocannon.Request) => ({ ...request, body: options.bodyFor!() }) }] }),
   };
   const instance = autocannon(autocannonOptions, (error: unknown, result) => (error ? fail(error) : finish(result)));
   instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {

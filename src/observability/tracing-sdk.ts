@@ -38,9 +38,9 @@ class TracingMetrics {
       labelNames: ['reason'] as const,
       registers: [registry],
     });
-    // Both series from the start, so an alert on either has something to compare with.
-    this.dropped.labels('queue_full');
-    this.dropped.labels('export_failed');
+    // Both series from the start, at 0, so an alert on either has something to compare with.
+    this.dropped.inc({ reason: 'queue_full' }, 0);
+    this.dropped.inc({ reason: 'export_failed' }, 0);
   }
 }
 

@@ -12,6 +12,7 @@ import { OtlpReceiver, SPAN_KIND, STATUS, type ReceivedSpan } from '../support/o
 import { REDIS_BINARY, REDIS_SKIP_REASON, startRedis, type RedisServer } from '../support/redis.js';
 import { FAST_UPSTREAM, usCodes } from '../support/remote.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { runService } from '../support/service-process.js';
 import type { Logger } from '../../src/logger.js';
 
 const fake = new FakeGeocodio();
@@ -285,6 +286,33 @@ describe('a collector that is down or never answers', () => {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => silent.close(resolve));
     }
+  });
+});
+
+describe('the built service (dist/main.js: the SDK outside the bundle, the API inside it)', () => {
+  it("exports a query's spans in the caller's trace, and flushes them when it stops on SIGTERM", async () => {
+    const service = runService({ PORT: '0', HOST: '127.0.0.1', SHUTDOWN_DELAY_MS: '0', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+    try {
+      const url = String((await service.phase('listen')).url);
+      await service.phase('ready');
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', traceparent: traceparent(TRACE, CALLER_SPAN) },
+        body: JSON.stringify({ query: DISTANCE, variables: { from: '90210', to: '10001' } }),
+      });
+      expect(res.status).toBe(200);
+      service.child.kill('SIGTERM');
+      expect(await service.exited).toBe(0);
+    } finally {
+      service.child.kill('SIGKILL');
+    }
+    expect(receiver.spans.map((s) => [s.name, s.traceId, s.resource['service.name']])).toEqual([
+      ['geocoder batch', TRACE, 'postal-distance'],
+      ['query Distance', TRACE, 'postal-distance'],
+      ['POST /graphql', TRACE, 'postal-distance'],
+    ]);
+    const [batch, operation, request] = receiver.spans as [ReceivedSpan, ReceivedSpan, ReceivedSpan];
+    expect([request.parentSpanId, operation.parentSpanId, batch.parentSpanId]).toEqual([CALLER_SPAN, request.spanId, operation.spanId]);
   });
 });
 
