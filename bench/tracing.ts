@@ -3,13 +3,17 @@
  *
  * Four builds of the service, each its own process on 127.0.0.1, driven in interleaved rounds with
  * the same random-code requests:
- *  - before: the service built from another git ref (default `main`), without tracing code at all;
+ *  - before: the service built from another git ref, by default where this branch left main (the
+ *    merge base of HEAD and main: main itself may have moved on with other changes), without
+ *    tracing code at all;
  *  - off: this tree's `dist/main.js` with no OTEL_* variable (tracing not configured);
  *  - 100 %: tracing on, every trace sampled (`parentbased_always_on`), exported over OTLP/HTTP
  *    (protobuf) to a receiver in this process that reads each body and answers 200;
  *  - 1 %: the same, with `parentbased_traceidratio` at 0.01.
  * "off ÷ before" is the cost of the tracing code when tracing is not configured (the target: none
- * measurable); "on ÷ off" is the cost of tracing itself.
+ * measurable); "on ÷ off" is the cost of tracing itself. Besides requests per second, each run
+ * measures the server's CPU time per request (user + system, from /proc): on a machine shared with
+ * other work, throughput moves with their load, CPU per request much less.
  *
  * Shapes: one distance, and 100 pairs, every request with codes drawn at random from the US data
  * (a seeded generator, the same sequence for every target), so neither the response cache nor a
@@ -23,10 +27,11 @@
  *
  * Knobs (environment): BENCH_ROUNDS (5), BENCH_DURATION seconds per measured run (5), BENCH_WARMUP
  * (1; twice that on a target's first visit), BENCH_CONNECTIONS (32), BENCH_CACHE_ENTRIES (1000),
- * BENCH_BEFORE_REF (main), BENCH_BEFORE (a built main.js; skips building the ref).
+ * BENCH_BEFORE_REF (the merge base of HEAD and main), BENCH_BEFORE (a built main.js; skips building the ref), BENCH_TARGETS
+ * (comma-separated, of before, off, 100, 1; default all four).
  */
 import { execFileSync, execSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -51,7 +56,24 @@ const durationS = num('BENCH_DURATION', 5);
 const warmupS = num('BENCH_WARMUP', 1);
 const connections = num('BENCH_CONNECTIONS', 32);
 const cacheEntries = num('BENCH_CACHE_ENTRIES', 1_000);
-const beforeRef = process.env.BENCH_BEFORE_REF ?? 'main';
+const beforeRef = process.env.BENCH_BEFORE_REF ?? execSync('git merge-base HEAD main', { cwd: ROOT }).toString().trim().slice(0, 12);
+const wanted = new Set((process.env.BENCH_TARGETS ?? 'before,off,100,1').split(',').map((t) => t.trim()));
+/** Clock ticks per second of /proc's CPU times (`getconf CLK_TCK`: 100 on Linux). */
+const CLOCK_TICKS = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
+
+/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat. */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The fields after the command name (which may hold spaces) start at its closing parenthesis; utime and stime are the 14th and 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+interface Run extends LoadResult {
+  /** The server's CPU time per answered request, in µs. */
+  readonly cpuUs: number;
+}
 
 interface RandomShape {
   readonly id: string;
@@ -164,14 +186,14 @@ const children: Child[] = [];
 try {
   const base = { CACHE_MAX_ENTRIES: String(cacheEntries) };
   const otlp = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: 'bench' };
-  const specs: [string, string, Record<string, string>][] = [
-    [`before (${given ? 'BENCH_BEFORE' : beforeRef})`, before.main, base],
-    ['off', path.join(ROOT, 'dist', 'main.js'), base],
-    ['100 %', path.join(ROOT, 'dist', 'main.js'), { ...base, ...otlp }],
-    ['1 %', path.join(ROOT, 'dist', 'main.js'), { ...base, ...otlp, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.01' }],
+  const specs: [string, string, string, Record<string, string>][] = [
+    ['before', `before (${given ? 'BENCH_BEFORE' : beforeRef})`, before.main, base],
+    ['off', 'off', path.join(ROOT, 'dist', 'main.js'), base],
+    ['100', '100 %', path.join(ROOT, 'dist', 'main.js'), { ...base, ...otlp }],
+    ['1', '1 %', path.join(ROOT, 'dist', 'main.js'), { ...base, ...otlp, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.01' }],
   ];
   const targets: Target[] = [];
-  for (const [name, main, env] of specs) {
+  for (const [, name, main, env] of specs.filter(([id]) => wanted.has(id))) {
     const child = await startService(name, main, env);
     children.push(child);
     targets.push({ name, child });
@@ -185,7 +207,7 @@ try {
       'The load generator, the receiver and the servers share these cores (and other jobs may run on them): compare ratios within a run, not absolute figures.\n',
   );
 
-  const runs = new Map(all.map((shape) => [shape, new Map(targets.map((t) => [t, [] as LoadResult[]]))]));
+  const runs = new Map(all.map((shape) => [shape, new Map(targets.map((t) => [t, [] as Run[]]))]));
   const visited = new Set<string>();
   for (let round = 0; round < rounds; round++) {
     for (const shape of all) {
@@ -196,32 +218,41 @@ try {
         const base = { url: `${target.child.url}/graphql`, body: shape.next(), bodyFor: shape.next, connections };
         await load({ ...base, durationS: visited.has(key) ? warmupS : 2 * warmupS });
         visited.add(key);
-        const result = await load({ ...base, durationS });
+        const cpuBefore = cpuSeconds(target.child.process.pid);
+        const loaded = await load({ ...base, durationS });
+        const result = { ...loaded, cpuUs: ((cpuSeconds(target.child.process.pid) - cpuBefore) * 1e6) / loaded.requests };
         runs.get(shape)!.get(target)!.push(result);
-        console.error(`  round ${round + 1}/${rounds}  ${shape.id.padEnd(9)}  ${target.name.padEnd(16)} ${int(result.rps).padStart(7)} req/s  p50 ${ms(result.p50)} ms  p99 ${ms(result.p99)} ms${result.failures ? `  FAILURES ${result.failures}` : ''}`);
+        console.error(
+          `  round ${round + 1}/${rounds}  ${shape.id.padEnd(9)}  ${target.name.padEnd(16)} ${int(result.rps).padStart(7)} req/s  ${int(result.cpuUs).padStart(6)} µs CPU/req  p50 ${ms(result.p50)} ms  p99 ${ms(result.p99)} ms${result.failures ? `  FAILURES ${result.failures}` : ''}`,
+        );
       }
     }
   }
 
-  /** Median over rounds of the per-round ratio a ÷ b (same round, so drift cancels). */
-  const ratioOf = (a: readonly LoadResult[], b: readonly LoadResult[]): number => median(a.map((r, i) => r.rps / b[i]!.rps));
-  const [beforeT, offT] = targets as [Target, Target, Target, Target];
+  /** Median over rounds of the per-round ratio a ÷ b of `field` (same round, so drift cancels). */
+  const ratioOf = (a: readonly Run[], b: readonly Run[] | undefined, field: 'rps' | 'cpuUs'): string => (b ? ratio(median(a.map((r, i) => r[field] / b[i]![field]))) : '');
+  const beforeT = targets.find((t) => t.name.startsWith('before'));
+  const offT = targets.find((t) => t.name === 'off');
   for (const shape of all) {
     const byTarget = runs.get(shape)!;
+    const of = (t: Target | undefined) => (t ? byTarget.get(t) : undefined);
     console.log(shape.title);
     console.log(
       table(
-        ['target', 'req/s', 'p50 ms', 'p99 ms', 'req/s per round', '÷ before', '÷ off', 'failures'],
+        ['target', 'req/s', 'req/s per round', 'req/s ÷ before', 'req/s ÷ off', 'CPU µs/req', 'CPU ÷ before', 'CPU ÷ off', 'p50 ms', 'p99 ms', 'failures'],
         targets.map((target) => {
           const r = byTarget.get(target)!;
           return [
             target.name,
             int(median(r.map((x) => x.rps))),
+            r.map((x) => int(x.rps)).join(' / '),
+            ratioOf(r, of(beforeT), 'rps'),
+            ratioOf(r, of(offT), 'rps'),
+            int(median(r.map((x) => x.cpuUs))),
+            ratioOf(r, of(beforeT), 'cpuUs'),
+            ratioOf(r, of(offT), 'cpuUs'),
             ms(median(r.map((x) => x.p50))),
             ms(median(r.map((x) => x.p99))),
-            r.map((x) => int(x.rps)).join(' / '),
-            ratio(ratioOf(r, byTarget.get(beforeT)!)),
-            ratio(ratioOf(r, byTarget.get(offT)!)),
             String(r.reduce((n, x) => n + x.failures, 0)),
           ];
         }),
@@ -230,13 +261,14 @@ try {
     console.log('');
   }
   console.log(`RSS after the load: ${targets.map((t) => `${t.name} ${mb(t.child.rssBytes())}`).join(', ')}`);
-  const traced = targets[2]!;
-  const metrics = await (await fetch(`${traced.child.url}/metrics`)).text();
-  const counter = (line: string) => metrics.split('\n').find((l) => l.startsWith(line))?.split(' ')[1] ?? 'n/a';
-  console.log(
-    `100 %: ${counter('tracing_spans_exported_total')} spans exported, ${counter('tracing_spans_dropped_total{reason="queue_full"}')} dropped (queue full), ${counter('tracing_spans_dropped_total{reason="export_failed"}')} failed; ` +
-      `the receiver took ${int(receiver.exports())} exports, ${mb(receiver.bytes())} in all.`,
-  );
+  for (const traced of targets.filter((t) => t.name.endsWith('%'))) {
+    const metrics = await (await fetch(`${traced.child.url}/metrics`)).text();
+    const counter = (line: string) => metrics.split('\n').find((l) => l.startsWith(line))?.split(' ')[1] ?? 'n/a';
+    console.log(
+      `${traced.name}: ${counter('tracing_spans_exported_total')} spans exported, ${counter('tracing_spans_dropped_total{reason="queue_full"}')} dropped (queue full), ${counter('tracing_spans_dropped_total{reason="export_failed"}')} failed.`,
+    );
+  }
+  console.log(`The receiver took ${int(receiver.exports())} exports, ${mb(receiver.bytes())} in all.`);
 } finally {
   await stopAll(children);
   await receiver.close();

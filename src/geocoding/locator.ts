@@ -29,7 +29,8 @@
  * the geocoder work inline, where someone reading a slow request looks for it, and a sampled trace
  * is never missing a batch that another, unsampled request happened to start. Every other request
  * is a link. A request that only waits for codes already in flight in an earlier batch is neither:
- * that batch's span began before it asked. Provider and Redis spans are children of the batch span.
+ * that batch's span began before it asked. A batch that serves no sampled request has no span (it
+ * would be exported nowhere). Provider and Redis spans are children of the batch span.
  *
  * Why not the LRU's own `fetch` for in-flight sharing: it makes an `AbortController` per code,
  * which with its promises cost ~1.5 ms of CPU per 200 cold codes (profiled), besides the batch.
@@ -252,12 +253,12 @@ export class Locator {
     return answers;
   }
 
-  // Private: the span of a batch, under the first sampled request that joined it, linked to the others (see the header).
-  private startBatchSpan(keys: readonly PostalKey[]): TraceSpan {
+  // Private: the span of a batch, under the first sampled request that joined it, linked to the others; none if none is sampled (see the header).
+  private startBatchSpan(keys: readonly PostalKey[]): TraceSpan | undefined {
     const joined = [...this.joining];
     this.joining.clear();
-    const parent = joined.find((span) => span.sampled) ?? joined[0]!;
-    return parent.child('geocoder batch', {
+    const parent = joined.find((span) => span.sampled);
+    return parent?.child('geocoder batch', {
       attributes: {
         'geocoder.provider': this.geocoder.name,
         'geocoder.codes': keys.length,

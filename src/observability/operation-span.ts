@@ -1,6 +1,7 @@
 /**
  * The span of a GraphQL operation, as an Apollo Server plugin, a child of the request's HTTP span.
- * Added to Apollo only when tracing is on (server/apollo.ts), so it costs no hook otherwise.
+ * Added to Apollo only when tracing is on (server/apollo.ts), so it costs no hook otherwise; and
+ * for a request whose trace is not sampled it returns no hooks: its spans would be exported nowhere.
  *
  * What it carries, after the semantic conventions for GraphQL: the operation's type and name
  * (`graphql.operation.type`, `graphql.operation.name`; the span is named `query Distances`), the
@@ -15,7 +16,7 @@ import { operationLabel } from './metrics.js';
 export const operationSpanPlugin: ApolloServerPlugin<Context> = {
   async requestDidStart({ contextValue }) {
     const trace = contextValue.trace;
-    if (!trace) return;
+    if (!trace?.span.sampled) return;
     const span = trace.span.child('GraphQL Operation');
     // The locator starts the batches of this request's lookups under it (geocoding/locator.ts).
     trace.current = span;

@@ -128,22 +128,23 @@ class SdkSpan implements TraceSpan {
   readonly spanId: string;
   readonly sampled: boolean;
   readonly spanContext: Api.SpanContext;
-  private readonly context: Api.Context;
+  /** The context children start in, made when the first one does (most spans have none). */
+  private context: Api.Context | undefined;
 
   constructor(
     private readonly tools: Tools,
     private readonly span: Api.Span,
-    parent: Api.Context,
+    private readonly parent: Api.Context,
   ) {
     this.spanContext = span.spanContext();
     this.traceId = this.spanContext.traceId;
     this.spanId = this.spanContext.spanId;
     this.sampled = (this.spanContext.traceFlags & tools.api.TraceFlags.SAMPLED) !== 0;
-    this.context = tools.api.trace.setSpan(parent, span);
   }
 
   child(name: string, options: SpanOptions = {}): TraceSpan {
     const kind = options.kind === 'client' ? this.tools.api.SpanKind.CLIENT : this.tools.api.SpanKind.INTERNAL;
+    this.context ??= this.tools.api.trace.setSpan(this.parent, this.span);
     return start(this.tools, name, this.context, kind, options.attributes, options.links);
   }
 

@@ -149,6 +149,18 @@ describe('the spans of a request', () => {
     expect(receiver.spans.filter((s) => s.name === 'geocoder batch')).toHaveLength(1);
   });
 
+  it('start a trace of their own when the traceparent is malformed, and answer as usual', async () => {
+    const server = await traced({ GEOCODER: 'embedded' });
+    const { status, body } = await server.graphql(DISTANCE, { from: '90210', to: '10001' }, { traceparent: `00-${TRACE}-${CALLER_SPAN}`, tracestate: 'vendor=opaque' });
+    expect([status, body.errors]).toEqual([200, undefined]);
+    await stop(server);
+    const request = receiver.spans.find((s) => s.kind === SPAN_KIND.server)!;
+    expect([request.parentSpanId, request.traceState]).toEqual(['', '']);
+    expect(request.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(request.traceId).not.toBe(TRACE);
+    expect(new Set(receiver.spans.map((s) => s.traceId))).toEqual(new Set([request.traceId]));
+  });
+
   it('put a batch shared by two requests under the sampled one, linked to the other, however they arrived', async () => {
     const server = await traced({ BATCH_WINDOW_MS: '100' });
     const unsampledTrace = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';

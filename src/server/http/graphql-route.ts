@@ -107,7 +107,8 @@ const METHODS = new Set(['GET', 'POST', 'OPTIONS', 'HEAD', 'PUT', 'PATCH', 'DELE
 /**
  * The server span of one request, continuing the caller's trace, ended when the response is done
  * (or the connection closed before it was): `POST /graphql` with the HTTP semantic conventions'
- * attributes, the status, and what the response cache did.
+ * attributes, the status, and what the response cache did. A span whose trace is not sampled
+ * records nothing, so it is not waited for: it still names the trace in the request's log lines.
  */
 function traceRequest(tracing: Tracing, req: IncomingMessage, res: ServerResponse): RequestTrace {
   const method = req.method !== undefined && METHODS.has(req.method) ? req.method : '_OTHER';
@@ -118,9 +119,11 @@ function traceRequest(tracing: Tracing, req: IncomingMessage, res: ServerRespons
     'url.scheme': 'http',
     'network.protocol.version': req.httpVersion,
   });
-  res.once('close', () => {
-    span.setAttribute('http.response.status_code', res.statusCode);
-    span.end(res.statusCode >= 500 ? String(res.statusCode) : res.writableFinished ? undefined : 'aborted');
-  });
+  if (span.sampled) {
+    res.once('close', () => {
+      span.setAttribute('http.response.status_code', res.statusCode);
+      span.end(res.statusCode >= 500 ? String(res.statusCode) : res.writableFinished ? undefined : 'aborted');
+    });
+  }
   return { span, current: span };
 }
