@@ -5,7 +5,7 @@
  * subgraph that drops it is a hole in every trace. The spans are made explicitly, at our own seams:
  *  - the HTTP request (`server/http/graphql-route.ts`), continuing the caller's `traceparent` and
  *    `tracestate`; a request answered from the response cache says so on it;
- *  - the GraphQL operation (`operation-span.ts`), a child of the HTTP span;
+ *  - the GraphQL operation (`operation-span.ts`, by the request plugin), a child of the HTTP span;
  *  - each geocoder batch (`geocoding/locator.ts`), see there for its parent and links;
  *  - each upstream HTTP attempt (`geocoding/upstream/upstream-client.ts`) and each Redis round trip
  *    (`geocoding/shared-cache.ts`), children of the batch span they serve.

@@ -13,7 +13,6 @@ import { compiledExecution, type ExecutionReason } from '../graphql/executor.js'
 import { operationLimits } from '../graphql/limits.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { operationSpanPlugin } from '../observability/operation-span.js';
 import { requestPlugin } from '../observability/request-plugin.js';
 import { warningsPlugin } from '../graphql/warnings.js';
 
@@ -75,8 +74,6 @@ export function createApolloServer(schema: () => GraphQLSchema, config: Config, 
         onPolicy: (context, policy) => (context.outcome.policy = policy),
       }),
       requestPlugin(metrics),
-      // After requestPlugin, whose operation label it reads; only when tracing, so no hook otherwise.
-      ...(config.tracing ? [operationSpanPlugin] : []),
       ...limits.plugins,
       warningsPlugin,
     ],
