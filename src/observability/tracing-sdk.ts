@@ -107,18 +107,19 @@ interface Tools {
   readonly tracer: Api.Tracer;
 }
 
-// Private: starts a span under `parent` (an API context) and wraps it for the seams.
+/**
+ * Starts a span under `parent` (an API context) and wraps it for the seams. Its attributes are set
+ * once it is known to be recorded: the SDK would otherwise copy and check them for every span, sampled
+ * or not, and none of the samplers `OTEL_TRACES_SAMPLER` offers looks at them.
+ */
 function start(tools: Tools, name: string, parent: Api.Context, kind: Api.SpanKind, attributes: Attributes | undefined, links: readonly TraceSpan[] | undefined): SdkSpan {
   const span = tools.tracer.startSpan(
     name,
-    {
-      kind,
-      // The API's attribute values are mutable arrays; ours are never changed after they are given.
-      ...(attributes && { attributes: attributes as Api.Attributes }),
-      ...(links && links.length > 0 && { links: links.flatMap((link) => (link instanceof SdkSpan ? [{ context: link.spanContext }] : [])) }),
-    },
+    { kind, ...(links && links.length > 0 && { links: links.flatMap((link) => (link instanceof SdkSpan ? [{ context: link.spanContext }] : [])) }) },
     parent,
   );
+  // The API's attribute values are mutable arrays; ours are never changed after they are given.
+  if (attributes && span.isRecording()) span.setAttributes(attributes as Api.Attributes);
   return new SdkSpan(tools, span, parent);
 }
 
