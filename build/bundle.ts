@@ -20,6 +20,12 @@
  *    (src/geocoding/shared-cache.ts), so leaving it out costs nothing otherwise;
  *  - geo-tz: it reads its zone boundaries (a 26 MB file) from its own `data/` directory, found
  *    through `__dirname`, and is loaded only on the first `timeZone` asked (src/geocoding/time-zones.ts).
+ *  - the OpenTelemetry SDK and exporters: loaded only when tracing is configured (src/observability/tracing-sdk.ts
+ *    imports them dynamically), so a service without OTEL_* neither parses nor loads a byte of them.
+ *    `@opentelemetry/api` stays in the bundle: prom-client requires it at start-up (for exemplars) anyway.
+ *    With tracing on, the SDK then loads its own copy of the API from node_modules beside the bundled
+ *    one; they agree, as the API keeps its context keys and globals under `Symbol.for` names
+ *    (test/integration/tracing.test.ts runs the built service to show it).
  * `__dirname` does not exist in an ES module, so the build fails if bundled code still uses it.
  *
  * Source maps: `dist/service.js.map` maps stack traces to src/; Node applies it with
@@ -39,7 +45,17 @@ const ENTRY_POINTS = { service: path.join(SRC, 'service.ts'), data: path.join(SR
 const OUTFILES = Object.keys(ENTRY_POINTS).map((name) => path.join(OUTDIR, `${name}.js`));
 
 /** Packages loaded from node_modules at run time (see the header for why each). */
-const EXTERNAL = ['pino', 'pino-pretty', 'ioredis', 'geo-tz'];
+const EXTERNAL = [
+  'pino',
+  'pino-pretty',
+  'ioredis',
+  'geo-tz',
+  '@opentelemetry/core',
+  '@opentelemetry/resources',
+  '@opentelemetry/sdk-trace',
+  '@opentelemetry/exporter-trace-otlp-proto',
+  '@opentelemetry/exporter-trace-otlp-http',
+];
 
 /**
  * Gives each module of src/ the `import.meta.url` it has in the tsc tree (`dist/graphql/schema.js`

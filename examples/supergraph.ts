@@ -7,12 +7,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { composeServices } from '@apollo/composition';
-import { ApolloGateway } from '@apollo/gateway';
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
+import { context, propagation } from '@opentelemetry/api';
 import { parse, type DocumentNode } from 'graphql';
 
 export interface SubgraphSource {
@@ -115,18 +116,43 @@ export interface RouterOptions {
 const quiet = { debug() {}, info() {}, warn: console.warn, error: console.error };
 
 /**
+ * A subgraph data source that sends the gateway's trace context with each subgraph request, as W3C
+ * `traceparent` and `tracestate`. @apollo/gateway makes OpenTelemetry spans (`gateway.request`,
+ * `gateway.fetch`...) when an OpenTelemetry SDK is registered in its process, but does not itself
+ * propagate them: without this (or an HTTP instrumentation), each subgraph starts a trace of its own.
+ * It injects from the active context, which is the `gateway.fetch` span of the fetch being sent.
+ */
+export class TracePropagatingDataSource extends RemoteGraphQLDataSource {
+  override willSendRequest({ request }: GraphQLDataSourceProcessOptions): void {
+    const headers = request.http?.headers;
+    if (headers) propagation.inject(context.active(), headers, { set: (carrier, key, value) => carrier.set(key, value) });
+  }
+}
+
+export interface ApolloGatewayOptions extends RouterOptions {
+  /** Ask every subgraph for inline traces (`ftv1`), as usage reporting to GraphOS does. */
+  readonly traces?: boolean;
+  /** Send the gateway's OpenTelemetry trace context to subgraphs (`TracePropagatingDataSource`). */
+  readonly propagateTraceContext?: boolean;
+}
+
+/**
  * `@apollo/gateway` served by Apollo Server. With `traces`, it asks every subgraph for inline
  * traces (`ftv1`) as it does when usage reporting to GraphOS is on; that plugin needs an API key,
  * so this sets the same per-request switch directly.
  */
-export async function startApolloGateway({ supergraphSdl, port, host = '127.0.0.1', traces = false }: RouterOptions & { traces?: boolean }): Promise<RunningRouter> {
+export async function startApolloGateway({ supergraphSdl, port, host = '127.0.0.1', traces = false, propagateTraceContext = false }: ApolloGatewayOptions): Promise<RunningRouter> {
   const captureTraces: ApolloServerPlugin = {
     async requestDidStart({ metrics }) {
       metrics.captureTraces = true;
     },
   };
   const server = new ApolloServer({
-    gateway: new ApolloGateway({ supergraphSdl, logger: quiet }),
+    gateway: new ApolloGateway({
+      supergraphSdl,
+      logger: quiet,
+      ...(propagateTraceContext && { buildService: ({ url }: { url?: string }) => new TracePropagatingDataSource({ url }) }),
+    }),
     logger: quiet,
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false,

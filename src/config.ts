@@ -14,6 +14,7 @@ import { jitSettings } from './graphql/executor.js';
 import { limitSettings } from './graphql/limits.js';
 import { namingSettings } from './graphql/naming.js';
 import { logSettings } from './logger.js';
+import { tracingSettings } from './observability/tracing.js';
 import { apolloSettings } from './server/apollo.js';
 import { responseCacheSettings } from './server/http/response-cache.js';
 import { httpSettings } from './server/http/server.js';
@@ -44,6 +45,7 @@ export const SECTIONS = {
   responseCache: responseCacheSettings,
   jit: jitSettings,
   redis: sharedCacheSettings,
+  tracing: tracingSettings,
 };
 
 /** Every declaration, with a title, for the generated `.env.example` and docs/configuration.md. */

@@ -5,6 +5,7 @@
  */
 import { isPlace, type DatasetsReport, type GeocodeResult, type Geocoder, type LocatedNow } from './geocoder.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { TraceSpan } from '../observability/tracing.js';
 import type { PostalKey } from './postal-code.js';
 
 export class GeocoderChain implements Geocoder {
@@ -55,12 +56,12 @@ export class GeocoderChain implements Geocoder {
     await Promise.all(this.providers.map((p) => p.ready()));
   }
 
-  async geocode(keys: readonly PostalKey[]): Promise<readonly GeocodeResult[]> {
+  async geocode(keys: readonly PostalKey[], span?: TraceSpan): Promise<readonly GeocodeResult[]> {
     const results: GeocodeResult[] = new Array<GeocodeResult>(keys.length);
     let pending = keys.map((_, i) => i);
     for (const provider of this.providers) {
       if (pending.length === 0) break;
-      const answers = await geocodeInBatches(provider, pending.map((i) => keys[i] as PostalKey));
+      const answers = await geocodeInBatches(provider, pending.map((i) => keys[i] as PostalKey), span);
       const next: number[] = [];
       pending.forEach((keyIndex, j) => {
         const answer = answers[j] as GeocodeResult;
@@ -81,10 +82,10 @@ export class GeocoderChain implements Geocoder {
 }
 
 /** Splits keys into the provider's batch size and runs the batches concurrently (providers cap their own concurrency). */
-async function geocodeInBatches(provider: Geocoder, keys: readonly PostalKey[]): Promise<GeocodeResult[]> {
+async function geocodeInBatches(provider: Geocoder, keys: readonly PostalKey[], span: TraceSpan | undefined): Promise<GeocodeResult[]> {
   const size = provider.maxBatchSize;
-  if (keys.length <= size) return [...(await provider.geocode(keys))];
+  if (keys.length <= size) return [...(await provider.geocode(keys, span))];
   const batches: PostalKey[][] = [];
   for (let i = 0; i < keys.length; i += size) batches.push(keys.slice(i, i + size));
-  return (await Promise.all(batches.map((batch) => provider.geocode(batch)))).flat();
+  return (await Promise.all(batches.map((batch) => provider.geocode(batch, span)))).flat();
 }

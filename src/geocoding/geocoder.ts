@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { AppError } from '../errors.js';
+import type { TraceSpan } from '../observability/tracing.js';
 import { postalCodePrefix, type PostalKey, type PostalPrecision } from './postal-code.js';
 
 /**
@@ -71,8 +72,11 @@ export interface Geocoder {
   datasets?(): DatasetsReport | undefined;
   /** Resolves when the provider can answer (e.g. its dataset is loaded). */
   ready(): Promise<void>;
-  /** One result per key, in the order of `keys`. Must not reject. */
-  geocode(keys: readonly PostalKey[]): Promise<readonly GeocodeResult[]>;
+  /**
+   * One result per key, in the order of `keys`. Must not reject. `span` is the batch's span when
+   * tracing: calls to other services (a provider's HTTP API, Redis) start their spans under it.
+   */
+  geocode(keys: readonly PostalKey[], span?: TraceSpan): Promise<readonly GeocodeResult[]>;
   /**
    * For providers whose data is in memory (the embedded GeoNames index): the answer at once,
    * without a promise, a batch or a cache in front of it; `undefined` to be asked through

@@ -31,6 +31,15 @@
  *
  * Why not the LRU's own `fetch` for in-flight sharing: it makes an `AbortController` per code,
  * which with its promises cost ~1.5 ms of CPU per 200 cold codes (profiled), besides the batch.
+ *
+ * Tracing (when on, observability/tracing.ts): a batch serves every request that asked for one of
+ * its codes while it was gathered, so it cannot be the child of all of them. Its span's parent is
+ * the first of those requests whose trace is sampled (else the first): that request's trace shows
+ * the geocoder work inline, where someone reading a slow request looks for it, and a sampled trace
+ * is never missing a batch that another, unsampled request happened to start. Every other request
+ * is a link. A request that only waits for codes already in flight in an earlier batch is neither:
+ * that batch's span began before it asked. A batch that serves no sampled request has no span (it
+ * would be exported nowhere). Provider and Redis spans are children of the batch span.
  */
 import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
@@ -39,6 +48,7 @@ import { AppError, isAppError, quoteInput } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { MaybePromise } from '../maybe-promise.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { RequestTrace, TraceSpan } from '../observability/tracing.js';
 import { isPlace, type GeocodeResult, type Geocoder, type LocatedNow, type Place, type Settled } from './geocoder.js';
 import { keyId, toPostalKey, type PostalKey } from './postal-code.js';
 import { defineSettings, int, ms } from '../settings.js';
@@ -124,6 +134,10 @@ export class Locator {
   private readonly found: LRUCache<string, Entry>;
   private readonly notFound: LRUCache<string, Entry>;
   private readonly batcher: DataLoader<PostalKey, Answer, string>;
+  /** The DataLoader's cache (codes in flight), held here so a traced lookup can tell whether it starts a lookup or joins one. */
+  private readonly inFlight = new Map<string, Promise<Answer>>();
+  /** The spans of the traced requests that put a code in the batch being gathered; taken by the batch when it starts. */
+  private readonly joining = new Set<TraceSpan>();
   private readonly clock: Clock;
   private readonly metrics: Metrics | undefined;
   // Plain counts, added to the Prometheus counter when it is read (metrics.ts says why).
@@ -139,6 +153,7 @@ export class Locator {
     this.locateNow = geocoder.locateNow?.bind(geocoder);
     this.batcher = new DataLoader((keys) => this.settleBatch(keys), {
       cacheKeyFn: keyId,
+      cacheMap: this.inFlight,
       ...(options.batchWindowMs > 0 && {
         batchScheduleFn: (callback: () => void) => setTimeout(callback, options.batchWindowMs),
       }),
@@ -170,9 +185,10 @@ export class Locator {
    * The lookups of one request: expired answers are reported to `listener`, and at most
    * `maxCodes` distinct codes are looked up (a code asked again does not count twice), so an
    * operation flooding aliases or lists cannot turn into a bill from a paid geocoder. Lookups past
-   * the cap fail one by one with `TOO_MANY_POSTAL_CODES`; the first `maxCodes` resolve.
+   * the cap fail one by one with `TOO_MANY_POSTAL_CODES`; the first `maxCodes` resolve. With
+   * `trace`, the batches its lookups start or join are traced (see the header).
    */
-  forRequest(listener: StaleListener, maxCodes = Number.POSITIVE_INFINITY): LocationLookup {
+  forRequest(listener: StaleListener, maxCodes = Number.POSITIVE_INFINITY, trace?: RequestTrace): LocationLookup {
     const codes = new Set<string>();
     const locateKey = (key: PostalKey): MaybePromise<Located> => {
       const id = keyId(key);
@@ -182,7 +198,7 @@ export class Locator {
         }
         codes.add(id);
       }
-      return this.lookup(key, id, listener);
+      return this.lookup(key, id, listener, trace);
     };
     return {
       locate: (postalCode, countryCode) => {
@@ -198,11 +214,11 @@ export class Locator {
    */
   locate(postalCode: string, countryCode: string, listener?: StaleListener): MaybePromise<Located> {
     const key = parseKey(postalCode, countryCode);
-    return isAppError(key) ? key : this.lookup(key, keyId(key), listener);
+    return isAppError(key) ? key : this.lookup(key, keyId(key), listener, undefined);
   }
 
   // Private: an answer from memory or a fresh hit answered at once; anything else waits for the DataLoader.
-  private lookup(key: PostalKey, id: string, listener: StaleListener | undefined): MaybePromise<Located> {
+  private lookup(key: PostalKey, id: string, listener: StaleListener | undefined, trace: RequestTrace | undefined): MaybePromise<Located> {
     const now = this.locateNow?.(key);
     if (now !== undefined) {
       if (this.lookups) this.lookups.memory++;
@@ -214,6 +230,7 @@ export class Locator {
       return meaning(entry.result, key);
     }
     if (this.lookups) this.lookups.miss++;
+    if (trace !== undefined && !this.inFlight.has(id)) this.joining.add(trace.current);
     return this.load(key, listener);
   }
 
@@ -241,10 +258,12 @@ export class Locator {
    * back to the expired entry while it is young enough, and is otherwise the key's error.
    */
   private async settleBatch(keys: readonly PostalKey[]): Promise<Answer[]> {
-    const results = await this.geocodeBatch(keys);
+    const span = this.joining.size > 0 ? this.startBatchSpan(keys) : undefined;
+    const results = await this.geocodeBatch(keys, span);
     const now = this.clock.now();
     const { ttlMs, notFoundTtlMs, staleMaxMs = 0 } = this.options;
-    return keys.map((key, i) => {
+    let stale = 0;
+    const answers = keys.map((key, i): Answer => {
       const id = keyId(key);
       this.batcher.clear(key);
       const result = results[i]!;
@@ -258,32 +277,66 @@ export class Locator {
       }
       const expired = staleMaxMs > 0 ? (this.found.get(id, { allowStale: true }) ?? this.notFound.get(id, { allowStale: true })) : undefined;
       if (expired && now - expired.freshUntil <= staleMaxMs) {
-        this.logger.warn({ key, code: result.error.code }, 'the geocoder failed: serving the expired answer');
+        this.logger.warn({ key, code: result.error.code, ...(span && { trace_id: span.traceId, span_id: span.spanId }) }, 'the geocoder failed: serving the expired answer');
+        stale++;
         return expired;
       }
       return { failure: result.error };
     });
+    if (span) endBatchSpan(span, results, stale);
+    return answers;
+  }
+
+  // Private: the span of a batch, under the first sampled request that joined it, linked to the others; none if none is sampled (see the header).
+  private startBatchSpan(keys: readonly PostalKey[]): TraceSpan | undefined {
+    const joined = [...this.joining];
+    this.joining.clear();
+    const parent = joined.find((span) => span.sampled);
+    return parent?.child('geocoder batch', {
+      attributes: {
+        'geocoder.provider': this.geocoder.name,
+        'geocoder.codes': keys.length,
+        'geocoder.requests': joined.length,
+        // What the shared cache (Redis) answered; without one every code goes to the providers. shared-cache.ts sets its own figures.
+        'geocoder.cache.hits': 0,
+        'geocoder.cache.misses': keys.length,
+      },
+      links: joined.filter((span) => span !== parent),
+    });
   }
 
   // Private: one call of the geocoder for a batch; a geocoder that breaks its contract fails the batch, not the process.
-  private async geocodeBatch(keys: readonly PostalKey[]): Promise<readonly GeocodeResult[]> {
+  private async geocodeBatch(keys: readonly PostalKey[], span: TraceSpan | undefined): Promise<readonly GeocodeResult[]> {
     this.metrics?.geocoderBatchSize.observe(keys.length);
     this.metrics?.locationCacheEntries.set(this.found.size + this.notFound.size);
     try {
-      const results = await this.geocoder.geocode(keys);
+      const results = await this.geocoder.geocode(keys, span);
       if (results.length !== keys.length) throw new Error(`geocoder ${this.geocoder.name} answered ${results.length} results for ${keys.length} keys`);
       return results;
     } catch (error) {
-      const failure = this.unexpected(error, undefined);
+      const failure = this.unexpected(error, undefined, span);
       return keys.map(() => ({ kind: 'error', error: failure }));
     }
   }
 
   // Private: logs an error no provider should raise and returns what the client sees instead.
-  private unexpected(error: unknown, key: PostalKey | undefined): AppError {
-    this.logger.error({ err: error, key }, 'geocoder failed unexpectedly');
+  private unexpected(error: unknown, key: PostalKey | undefined, span?: TraceSpan): AppError {
+    this.logger.error({ err: error, key, ...(span && { trace_id: span.traceId, span_id: span.spanId }) }, 'geocoder failed unexpectedly');
     return new AppError('GEOCODER_UNAVAILABLE', 'The geocoding service failed; try again later.');
   }
+}
+
+/** Ends a batch's span with what its codes came to: `ok` (all settled), `partial` or `error` (none settled). */
+function endBatchSpan(span: TraceSpan, results: readonly GeocodeResult[], stale: number): void {
+  let found = 0;
+  let failed = 0;
+  for (const result of results) {
+    if (result.kind === 'found') found++;
+    else if (result.kind === 'error') failed++;
+  }
+  const outcome = failed === 0 ? 'ok' : failed === results.length ? 'error' : 'partial';
+  span.setAttributes({ 'geocoder.found': found, 'geocoder.not_found': results.length - found - failed, 'geocoder.failed': failed, 'geocoder.stale': stale, 'geocoder.outcome': outcome });
+  span.end(outcome === 'ok' ? undefined : results.find((r) => r.kind === 'error')?.error.code);
 }
 
 /** Bytes an entry holds, roughly: the objects and the LRU's slots, plus its strings at two bytes a character. */

@@ -16,6 +16,11 @@
  * Nothing read from Redis is trusted: another process (or an attacker with access to it) may have
  * written it. A value that is not a settled answer for its key, checked as strictly as a
  * provider's answer (`toSettled`), is ignored, deleted, counted, logged, and resolved again.
+ *
+ * Traced (when the locator passes the batch's span): each Redis round trip is a client span under
+ * it, named and described as the database semantic conventions say (`MGET`, `BATCH SET`, `BATCH`
+ * for a pipeline of several commands), never with its keys; the batch span gets the codes Redis
+ * answered (`geocoder.cache.hits`) and those asked of the providers (`geocoder.cache.misses`).
  */
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -25,6 +30,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { TraceSpan } from '../observability/tracing.js';
 import { defineSettings, int, ms } from '../settings.js';
 import { toSettled, type DatasetsReport, type GeocodeResult, type Geocoder, type LocatedNow, type Settled } from './geocoder.js';
 import { keyId, type PostalKey } from './postal-code.js';
@@ -124,6 +130,8 @@ export class SharedCacheGeocoder implements Geocoder {
   private readonly breaker: CircuitBreakerPolicy;
   private readonly stats: SharedCacheMetrics;
   private invalidLogged = false;
+  /** Where Redis is, for the spans of its round trips. */
+  private readonly server: { readonly 'server.address': string; readonly 'server.port': number };
 
   constructor(
     private readonly inner: Geocoder,
@@ -134,6 +142,8 @@ export class SharedCacheGeocoder implements Geocoder {
     this.stats = new SharedCacheMetrics(metrics.registry);
     this.name = inner.name;
     this.maxBatchSize = inner.maxBatchSize;
+    const url = new URL(options.url);
+    this.server = { 'server.address': url.hostname, 'server.port': url.port === '' ? 6379 : Number(url.port) };
     const { Redis } = loadIoredis();
     this.redis = new Redis(options.url, {
       // Fail fast instead of queueing while disconnected: a query must never wait on the cache.
@@ -179,30 +189,35 @@ export class SharedCacheGeocoder implements Geocoder {
     return this.inner.locateNow?.(key);
   }
 
-  async geocode(keys: readonly PostalKey[]): Promise<readonly GeocodeResult[]> {
+  async geocode(keys: readonly PostalKey[], span?: TraceSpan): Promise<readonly GeocodeResult[]> {
     const results = new Array<GeocodeResult | undefined>(keys.length);
-    const stored = await this.read(keys);
+    const stored = await this.read(keys, span);
     let misses: number[] = [];
     stored.forEach((value, i) => (value ? (results[i] = value) : misses.push(i)));
     this.stats.lookups.inc({ result: 'hit' }, keys.length - misses.length);
-    if (misses.length === 0) return results as GeocodeResult[];
+    if (misses.length === 0) {
+      span?.setAttributes({ 'geocoder.cache.hits': keys.length, 'geocoder.cache.misses': 0 });
+      return results as GeocodeResult[];
+    }
 
     // Take the lease on each missed code; codes another replica holds are waited for, not fetched.
-    const owned = await this.lease(misses.map((i) => keys[i] as PostalKey));
+    const owned = await this.lease(misses.map((i) => keys[i] as PostalKey), span);
     const mine = misses.filter((_, j) => owned[j]);
     const theirs = misses.filter((_, j) => !owned[j]);
     this.stats.lookups.inc({ result: 'miss' }, mine.length);
     this.stats.lookups.inc({ result: 'wait' }, theirs.length);
 
-    const [fetched, awaited] = await Promise.all([this.geocodeAndStore(keys, mine), this.awaitLeaseholders(keys, theirs)]);
+    const [fetched, awaited] = await Promise.all([this.geocodeAndStore(keys, mine, span), this.awaitLeaseholders(keys, theirs, span)]);
     mine.forEach((i, j) => (results[i] = fetched[j]));
     // Whatever the leaseholder did not answer in time (it failed, or died) we ask for ourselves.
     misses = [];
     theirs.forEach((i, j) => (awaited[j] ? (results[i] = awaited[j]) : misses.push(i)));
     if (misses.length > 0) {
-      const late = await this.geocodeAndStore(keys, misses);
+      const late = await this.geocodeAndStore(keys, misses, span);
       misses.forEach((i, j) => (results[i] = late[j]));
     }
+    const asked = mine.length + misses.length;
+    span?.setAttributes({ 'geocoder.cache.hits': keys.length - asked, 'geocoder.cache.misses': asked });
     return results as GeocodeResult[];
   }
 
@@ -212,10 +227,10 @@ export class SharedCacheGeocoder implements Geocoder {
   }
 
   // Private: asks the wrapped geocoder for keys[indexes], stores what settles, releases the leases.
-  private async geocodeAndStore(keys: readonly PostalKey[], indexes: readonly number[]): Promise<readonly GeocodeResult[]> {
+  private async geocodeAndStore(keys: readonly PostalKey[], indexes: readonly number[], span: TraceSpan | undefined): Promise<readonly GeocodeResult[]> {
     if (indexes.length === 0) return [];
     const batch = indexes.map((i) => keys[i] as PostalKey);
-    const answers = await this.inner.geocode(batch);
+    const answers = await this.inner.geocode(batch, span);
     const pipeline = this.redis.pipeline();
     batch.forEach((key, j) => {
       const answer = answers[j];
@@ -226,42 +241,52 @@ export class SharedCacheGeocoder implements Geocoder {
       pipeline.del(`${id}:lease`); // failures are not stored: a waiting replica then asks for itself
     });
     // Writing back is best effort and off the response path.
-    void this.command(() => exec(pipeline));
+    void this.command(() => exec(pipeline), span, 'BATCH', pipeline.length);
     return answers;
   }
 
   // Private: one MGET; on any failure, nothing is cached as far as the caller knows.
-  private async read(keys: readonly PostalKey[]): Promise<(Settled | undefined)[]> {
+  private async read(keys: readonly PostalKey[], span: TraceSpan | undefined): Promise<(Settled | undefined)[]> {
     const ids = keys.map((k) => this.options.keyPrefix + keyId(k));
-    const values = await this.command(() => this.redis.mget(ids));
+    const values = await this.command(() => this.redis.mget(ids), span, 'MGET');
     if (!values) return keys.map(() => undefined);
     return values.map((raw, i) => this.decode(raw, keys[i] as PostalKey, ids[i] as string));
   }
 
   // Private: true for each key whose lease we now hold (or when Redis cannot arbitrate: then we fetch).
-  private async lease(keys: readonly PostalKey[]): Promise<boolean[]> {
-    const replies = await this.command(() => {
-      const pipeline = this.redis.pipeline();
-      for (const key of keys) pipeline.set(`${this.options.keyPrefix + keyId(key)}:lease`, this.owner, 'PX', this.options.leaseMs, 'NX');
-      return exec(pipeline);
-    });
+  private async lease(keys: readonly PostalKey[], span: TraceSpan | undefined): Promise<boolean[]> {
+    const replies = await this.command(
+      () => {
+        const pipeline = this.redis.pipeline();
+        for (const key of keys) pipeline.set(`${this.options.keyPrefix + keyId(key)}:lease`, this.owner, 'PX', this.options.leaseMs, 'NX');
+        return exec(pipeline);
+      },
+      span,
+      'BATCH SET',
+      keys.length,
+    );
     if (!replies) return keys.map(() => true);
     return keys.map((_, i) => replies[i]?.[1] === 'OK');
   }
 
   // Private: polls for answers another replica is fetching, until each arrives or its lease ends.
-  private async awaitLeaseholders(keys: readonly PostalKey[], indexes: readonly number[]): Promise<(Settled | undefined)[]> {
+  private async awaitLeaseholders(keys: readonly PostalKey[], indexes: readonly number[], span: TraceSpan | undefined): Promise<(Settled | undefined)[]> {
     const answers = new Array<Settled | undefined>(indexes.length);
     let pending = indexes.map((_, j) => j);
     const deadline = performance.now() + this.options.leaseMs;
     while (pending.length > 0 && performance.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, this.options.pollMs));
       const ids = pending.map((j) => this.options.keyPrefix + keyId(keys[indexes[j] as number] as PostalKey));
-      const out = await this.command(() => {
-        const pipeline = this.redis.pipeline().mget(ids);
-        for (const id of ids) pipeline.exists(`${id}:lease`);
-        return exec(pipeline);
-      });
+      const out = await this.command(
+        () => {
+          const pipeline = this.redis.pipeline().mget(ids);
+          for (const id of ids) pipeline.exists(`${id}:lease`);
+          return exec(pipeline);
+        },
+        span,
+        'BATCH',
+        ids.length + 1,
+      );
       if (!out) break; // Redis failed or is skipped: the caller asks the geocoder itself
       const replies = (out[0]?.[1] as (string | null)[] | undefined) ?? [];
       // A code with neither an answer nor a lease was given up by its holder: stop waiting for it.
@@ -275,18 +300,40 @@ export class SharedCacheGeocoder implements Geocoder {
 
   /**
    * Runs one Redis call through the breaker. `undefined` when Redis is disconnected, skipped
-   * (the circuit is open) or the call failed: the caller then goes on without it.
+   * (the circuit is open) or the call failed: the caller then goes on without it. With `span`, the
+   * round trip (only one that is made) is a client span named `operation`, of `commands` commands.
    */
-  private async command<T>(call: () => Promise<T>): Promise<T | undefined> {
+  private async command<T>(call: () => Promise<T>, span?: TraceSpan, operation = '', commands = 1): Promise<T | undefined> {
     if (!this.connected) return undefined;
     try {
-      return await this.breaker.execute(call);
+      return await this.breaker.execute(span ? () => this.traced(call, span, operation, commands) : call);
     } catch (error) {
       if (!isBrokenCircuitError(error)) {
         this.stats.errors.inc();
         this.logger.debug({ err: error }, 'shared cache (Redis) command failed; fell back to the geocoder');
       }
       return undefined;
+    }
+  }
+
+  // Private: one round trip as a client span under `parent`.
+  private async traced<T>(call: () => Promise<T>, parent: TraceSpan, operation: string, commands: number): Promise<T> {
+    const span = parent.child(operation, {
+      kind: 'client',
+      attributes: {
+        'db.system.name': 'redis',
+        'db.operation.name': operation,
+        ...(commands > 1 && { 'db.operation.batch.size': commands }),
+        ...this.server,
+      },
+    });
+    try {
+      const result = await call();
+      span.end();
+      return result;
+    } catch (error) {
+      span.end(error instanceof Error ? error.name : 'error');
+      throw error;
     }
   }
 

@@ -1,6 +1,7 @@
 import type { LocationLookup } from '../geocoding/locator.js';
 import type { TimeZones } from '../geocoding/time-zones.js';
 import type { Logger } from '../logger.js';
+import type { RequestTrace } from '../observability/tracing.js';
 import type { ResponsePolicy } from './cache-hints.js';
 import type { ResponseWarnings } from './warnings.js';
 
@@ -23,8 +24,10 @@ export interface Context {
   readonly timeZones: TimeZones;
   /** The router's `x-request-id` when it sent one, otherwise a fresh UUID. */
   readonly requestId: string;
-  /** Child logger bound to `requestId`. */
+  /** Child logger bound to `requestId` (and, when tracing, to the request's `trace_id` and `span_id`). */
   readonly logger: Logger;
+  /** The request's place in its trace; only when tracing is on (observability/tracing.ts). */
+  readonly trace?: RequestTrace;
   /** Warnings for the response's `extensions.warnings` (e.g. a stale location). */
   readonly warnings: ResponseWarnings;
   readonly outcome: RequestOutcome;

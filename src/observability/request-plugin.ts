@@ -1,7 +1,8 @@
 /**
  * Per-request observability, as one Apollo Server plugin: metrics for every request, one log line
  * per request with errors (with the request id and operation name; stacks only for unexpected
- * errors, which clients never see), and a debug line per request.
+ * errors, which clients never see), a debug line per request, and, when its trace is sampled, the
+ * span of its operation (operation-span.ts).
  *
  * A client's own mistakes (a malformed or unknown code, a list over its limit) are logged at debug
  * level: they need no operator. Anything unexpected is logged at error level. A line names at most
@@ -14,6 +15,7 @@ import type { Context } from '../graphql/context.js';
 import { formatError, isExpectedError } from '../graphql/error-boundary.js';
 import type { Logger } from '../logger.js';
 import { operationLabel, type Metrics, type Outcome } from './metrics.js';
+import { endOperationSpan, startOperationSpan } from './operation-span.js';
 
 /** Errors described one by one in a log line; the rest are only counted. */
 export const LOGGED_ERRORS = 10;
@@ -24,6 +26,7 @@ export function requestPlugin(metrics: Metrics, logger: Logger): ApolloServerPlu
   return {
     async requestDidStart({ contextValue }) {
       const started = performance.now();
+      const span = startOperationSpan(contextValue);
       return {
         async didEncounterErrors({ errors, operationName }) {
           const byCode: Record<string, number> = {};
@@ -42,7 +45,7 @@ export function requestPlugin(metrics: Metrics, logger: Logger): ApolloServerPlu
           }
           contextValue.logger[unexpected ? 'error' : 'debug']({ operationName, errorCount: errors.length, byCode, errors: details }, 'request had errors');
         },
-        async willSendResponse({ response, operation, document }) {
+        async willSendResponse({ response, operation, operationName, document }) {
           const seconds = (performance.now() - started) / 1000;
           let label = operation && labels.get(operation);
           if (label === undefined) {
@@ -53,6 +56,7 @@ export function requestPlugin(metrics: Metrics, logger: Logger): ApolloServerPlu
           contextValue.outcome.operation = label;
           const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
           metrics.countRequest(label, outcomeOf(body?.data, body?.errors), seconds);
+          if (span) endOperationSpan(span, contextValue, { operation, operationName, label, data: body?.data, errors: body?.errors });
           // Checked first: the request's child logger is made only when something is logged with it.
           if (logger.isLevelEnabled('debug')) contextValue.logger.debug({ operation: label, ms: Math.round(seconds * 1e4) / 10 }, 'request done');
         },

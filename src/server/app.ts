@@ -16,6 +16,7 @@ import { createSchema, namingFor } from '../graphql/schema.js';
 import { ResponseWarnings } from '../graphql/warnings.js';
 import type { Logger } from '../logger.js';
 import { Metrics } from '../observability/metrics.js';
+import { logFields, startTracing, type RequestTrace, type Tracing } from '../observability/tracing.js';
 import { createApolloServer } from './apollo.js';
 import type { Readiness } from './http/ops-routes.js';
 import { ResponseCache } from './http/response-cache.js';
@@ -46,8 +47,8 @@ export interface Service {
   readonly geocoder: Geocoder;
   readonly locator: Locator;
   readonly metrics: Metrics;
-  /** The context of one request: a per-request view of the shared locator, bound to the request's warnings. */
-  context(requestId: string): Context;
+  /** The context of one request: a per-request view of the shared locator, bound to the request's warnings (and trace, when tracing). */
+  context(requestId: string, trace?: RequestTrace): Context;
   /** Resolves when every geocoder can answer; rejects if one cannot start (e.g. a dataset fails to load). */
   readonly ready: Promise<void>;
   /** What `/readyz` reports. */
@@ -56,9 +57,15 @@ export interface Service {
   markStopping(): void;
 }
 
+/** What `startApp` made before the service: the metrics registry, and the tracer when tracing is on. */
+export interface ServiceRuntime {
+  readonly metrics?: Metrics;
+  readonly tracing?: Tracing | undefined;
+}
+
 /** Assembles the service without an HTTP layer (the HTTP-layer benchmark serves it through others). */
-export function createService({ config, logger, geocoder: injected }: AppOptions): Service {
-  const metrics = new Metrics();
+export function createService({ config, logger, geocoder: injected }: AppOptions, runtime: ServiceRuntime = {}): Service {
+  const metrics = runtime.metrics ?? new Metrics();
   const providers = injected ?? new GeocoderChain(createProviders(config.geocoders, config.providers, { logger, metrics, upstream: config.upstream }), metrics);
   // With Redis, replicas share answers below their own LRU; see shared-cache.ts.
   const geocoder = config.redis
@@ -84,19 +91,21 @@ export function createService({ config, logger, geocoder: injected }: AppOptions
     geocoder,
     locator,
     metrics,
-    context(requestId) {
+    context(requestId, trace) {
       const warnings = new ResponseWarnings();
       let requestLogger: Logger | undefined;
       return {
-        locator: locator.forRequest(warnings, config.limits.maxPostalCodes),
+        locator: locator.forRequest(warnings, config.limits.maxPostalCodes, trace),
         timeZones,
         requestId,
         // Made on first use: most requests log nothing, and a pino child costs a few µs to make.
+        // With tracing, every line of the request carries its trace id, so logs and traces join.
         get logger() {
-          return (requestLogger ??= logger.child({ requestId }));
+          return (requestLogger ??= logger.child(logFields(requestId, trace)));
         },
         warnings,
         outcome: {},
+        trace,
       };
     },
     ready,
@@ -113,7 +122,10 @@ export function createService({ config, logger, geocoder: injected }: AppOptions
 /** Starts the service on its HTTP layer (node:http; see http/server.ts). */
 export async function startApp(options: AppOptions): Promise<App> {
   const { config, logger } = options;
-  const service = createService(options);
+  const metrics = new Metrics();
+  // Loaded only when OTEL_* configure an endpoint: otherwise nothing of OpenTelemetry is imported.
+  const tracing = config.tracing ? await startTracing(config.tracing, { metrics, logger: logger.child({ component: 'tracing' }) }) : undefined;
+  const service = createService(options, { metrics, tracing });
   const { apollo } = service;
   // Never kept longer than the locator keeps the places a response was computed from (CACHE_TTL_MS).
   const { maxBytes, ttlMs } = config.responseCache;
@@ -121,11 +133,12 @@ export async function startApp(options: AppOptions): Promise<App> {
   const http = createHttpServer({
     apollo,
     options: config.http,
-    context: (requestId) => service.context(requestId),
+    context: (requestId, trace) => service.context(requestId, trace),
     readiness: () => service.readiness(),
     responseCache,
     logger,
     metrics: service.metrics,
+    tracing,
   });
   await apollo.start();
 
@@ -150,6 +163,8 @@ export async function startApp(options: AppOptions): Promise<App> {
       await closeGracefully(http, config.shutdown, logger);
       await apollo.stop();
       await service.geocoder.close?.();
+      // Last: the spans of the requests that just finished are flushed (for at most OTEL_BSP_EXPORT_TIMEOUT).
+      await tracing?.shutdown();
     },
   };
 }

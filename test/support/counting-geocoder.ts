@@ -1,5 +1,6 @@
 import type { GeocodeResult, Geocoder } from '../../src/geocoding/geocoder.js';
 import { keyId, type PostalKey } from '../../src/geocoding/postal-code.js';
+import type { TraceSpan } from '../../src/observability/tracing.js';
 
 /** Wraps a geocoder and records every batch it is asked, as key ids, so tests assert exact batches. */
 export class CountingGeocoder implements Geocoder {
@@ -21,9 +22,9 @@ export class CountingGeocoder implements Geocoder {
     return this.inner.ready();
   }
 
-  geocode(keys: readonly PostalKey[]): Promise<readonly GeocodeResult[]> {
+  geocode(keys: readonly PostalKey[], span?: TraceSpan): Promise<readonly GeocodeResult[]> {
     this.batches.push(keys.map(keyId));
-    return this.inner.geocode(keys);
+    return this.inner.geocode(keys, span);
   }
 }
 

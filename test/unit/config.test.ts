@@ -81,6 +81,56 @@ describe('configuration', () => {
     expect(() => loadConfig({ UPSTREAM_RETRY_BASE_DELAY_MS: '500', UPSTREAM_RETRY_MAX_DELAY_MS: '100' })).toThrow(/UPSTREAM_RETRY_MAX_DELAY_MS="100": must be at least UPSTREAM_RETRY_BASE_DELAY_MS/);
   });
 
+  it('turns tracing on only with an OTLP endpoint, and never when OTEL_SDK_DISABLED is true', () => {
+    expect(loadConfig({}).tracing).toBeUndefined();
+    expect(loadConfig({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_SERVICE_NAME: 'x' }).tracing).toBeUndefined();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'true' }).tracing).toBeUndefined();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing).toEqual({
+      url: 'http://collector:4318/v1/traces',
+      protocol: 'http/protobuf',
+      headers: {},
+      exportTimeoutMs: 10_000,
+      serviceName: 'postal-distance',
+      resourceAttributes: {},
+      sampler: 'parentbased_always_on',
+      samplerRatio: 1,
+      scheduleDelayMs: 5_000,
+      maxQueueSize: 2_048,
+      maxExportBatchSize: 512,
+      queueExportTimeoutMs: 30_000,
+    });
+  });
+
+  it('reads the OTLP traces endpoint as is, percent-encoded headers, and service.name from the resource attributes', () => {
+    const tracing = loadConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://ignored:4318',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://otlp.example/api/traces',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20abc, x-tenant=ops',
+      OTEL_RESOURCE_ATTRIBUTES: 'service.name=distances,deployment.environment.name=prod',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.01',
+    }).tracing;
+    expect(tracing).toMatchObject({
+      url: 'https://otlp.example/api/traces',
+      protocol: 'http/json',
+      headers: { authorization: 'Bearer abc', 'x-tenant': 'ops' },
+      serviceName: 'distances',
+      resourceAttributes: { 'deployment.environment.name': 'prod' },
+      sampler: 'parentbased_traceidratio',
+      samplerRatio: 0.01,
+    });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SERVICE_NAME: 'mine', OTEL_RESOURCE_ATTRIBUTES: 'service.name=theirs' }).tracing?.serviceName).toBe('mine');
+  });
+
+  it('refuses grpc, a ratio outside [0, 1], malformed headers and an export batch larger than the queue', () => {
+    const endpoint = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' };
+    expect(() => loadConfig({ ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(/OTEL_EXPORTER_OTLP_PROTOCOL="grpc": grpc is not supported: use http\/protobuf/);
+    expect(() => loadConfig({ ...endpoint, OTEL_TRACES_SAMPLER_ARG: '1.5' })).toThrow(/OTEL_TRACES_SAMPLER_ARG="1.5"/);
+    expect(() => loadConfig({ ...endpoint, OTEL_EXPORTER_OTLP_HEADERS: 'authorization' })).toThrow(/OTEL_EXPORTER_OTLP_HEADERS="authorization": expected key=value pairs/);
+    expect(() => loadConfig({ ...endpoint, OTEL_BSP_MAX_QUEUE_SIZE: '10', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '20' })).toThrow(/OTEL_BSP_MAX_EXPORT_BATCH_SIZE="20": must be at most OTEL_BSP_MAX_QUEUE_SIZE/);
+  });
+
   it('.env.example states the defaults: loading it changes nothing', () => {
     const lines = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8').split('\n');
     const env = Object.fromEntries(lines.filter((l) => /^[A-Z_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));

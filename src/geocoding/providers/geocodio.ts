@@ -9,6 +9,7 @@
  * not that postal code, whatever its coordinates.
  */
 import { z } from 'zod';
+import type { TraceSpan } from '../../observability/tracing.js';
 import { baseUrl, defineSettings, int, ms } from '../../settings.js';
 import { answerText, toLatitude, toLongitude } from '../coordinates.js';
 import { foundAt, notFound, type GeocodeResult, type Geocoder } from '../geocoder.js';
@@ -144,12 +145,13 @@ export class GeocodioGeocoder implements Geocoder {
   private readonly client: UpstreamClient;
   private readonly endpoint: URL;
   /** Batches asked while GEOCODIO_CONCURRENCY requests are out wait, and join into one request (see coalescing-batches.ts). */
-  private readonly batches: CoalescingBatches<{ readonly query: string; readonly key: PostalKey }, GeocodeResult>;
+  private readonly batches: CoalescingBatches<{ readonly query: string; readonly key: PostalKey; readonly span: TraceSpan | undefined }, GeocodeResult>;
 
   constructor(private readonly options: GeocodioOptions) {
     this.maxBatchSize = options.batchSize;
     this.batches = new CoalescingBatches(
-      (items) => this.batch(items.map((item) => item.query), items.map((item) => item.key)),
+      // A request that joins several batches is traced under the first one's span.
+      (items) => this.batch(items.map((item) => item.query), items.map((item) => item.key), items[0]?.span),
       options.batchSize,
       options.concurrency,
     );
@@ -172,7 +174,7 @@ export class GeocodioGeocoder implements Geocoder {
 
   async ready(): Promise<void> {}
 
-  async geocode(keys: readonly PostalKey[]): Promise<readonly GeocodeResult[]> {
+  async geocode(keys: readonly PostalKey[], span?: TraceSpan): Promise<readonly GeocodeResult[]> {
     const results = new Array<GeocodeResult>(keys.length);
     // One query per distinct code: the locator never repeats a key, but the contract does not promise it.
     const byQuery = new Map<string, { key: PostalKey; indexes: number[] }>();
@@ -190,7 +192,7 @@ export class GeocodioGeocoder implements Geocoder {
     // (which other batches asked meanwhile may join).
     if (byQuery.size === 0) return results;
     const entries = [...byQuery.values()];
-    const answers = await this.batches.run([...byQuery].map(([query, { key }]) => ({ query, key })));
+    const answers = await this.batches.run([...byQuery].map(([query, { key }]) => ({ query, key, span })));
     entries.forEach(({ indexes }, j) => indexes.forEach((i) => (results[i] = answers[j]!)));
     return results;
   }
@@ -200,11 +202,12 @@ export class GeocodioGeocoder implements Geocoder {
   }
 
   // Private: one batch request; a failure of the whole request is every key's error.
-  private async batch(queries: readonly string[], keys: readonly PostalKey[]): Promise<GeocodeResult[]> {
+  private async batch(queries: readonly string[], keys: readonly PostalKey[], span: TraceSpan | undefined): Promise<GeocodeResult[]> {
     try {
       return await this.client.request(
         { url: this.endpoint, method: 'POST', json: queries, label: `batch of ${queries.length}` },
         (answer) => parseGeocodioBatch(keys, queries, answer.body),
+        span,
       );
     } catch (error) {
       const result = failed(error, this.name);

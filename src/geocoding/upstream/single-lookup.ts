@@ -6,6 +6,7 @@
  */
 import type { GeocodeResult, Geocoder } from '../geocoder.js';
 import type { PostalKey } from '../postal-code.js';
+import type { TraceSpan } from '../../observability/tracing.js';
 import { failed } from './failure.js';
 import type { UpstreamClient, UpstreamRequest, UpstreamResponse } from './upstream-client.js';
 
@@ -19,8 +20,8 @@ export abstract class SingleLookupGeocoder implements Geocoder {
 
   async ready(): Promise<void> {}
 
-  geocode(keys: readonly PostalKey[]): Promise<readonly GeocodeResult[]> {
-    return Promise.all(keys.map((key) => this.lookup(key)));
+  geocode(keys: readonly PostalKey[], span?: TraceSpan): Promise<readonly GeocodeResult[]> {
+    return Promise.all(keys.map((key) => this.lookup(key, span)));
   }
 
   async close(): Promise<void> {
@@ -28,10 +29,10 @@ export abstract class SingleLookupGeocoder implements Geocoder {
   }
 
   // Private: one key, one request; every failure becomes this key's error result.
-  private async lookup(key: PostalKey): Promise<GeocodeResult> {
+  private async lookup(key: PostalKey, span: TraceSpan | undefined): Promise<GeocodeResult> {
     try {
       const { request, parse } = this.lookupOf(key);
-      return await this.client.request(request, parse);
+      return await this.client.request(request, parse, span);
     } catch (error) {
       return failed(error, this.name);
     }

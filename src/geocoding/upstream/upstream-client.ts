@@ -8,10 +8,13 @@
  * the circuit breaker like any other provider fault (and, like a 4xx, is not retried).
  *
  * Never logged: URLs (they may carry an API key) and bodies; requests are named by a label.
+ * Traced (when the caller passes its span): one client span per attempt, retries included, with
+ * the method, host, port and status, never the URL's path or query string.
  */
 import { isBrokenCircuitError, type CircuitState } from 'cockatiel';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../observability/metrics.js';
+import type { TraceSpan } from '../../observability/tracing.js';
 import { parseRetryAfter } from './retry-after.js';
 import { createResilience, type Resilience, type ResilienceOptions } from './resilience.js';
 import { Transport, type Exchange } from './transport.js';
@@ -78,13 +81,16 @@ export class UpstreamClient {
   /**
    * Sends one request through the policy and parses its answer with `parse`, which throws an
    * `UpstreamError` (`malformed`) for a body that breaks the contract. Throws on anything but an
-   * answer; see the module comment.
+   * answer; see the module comment. With `span` (the batch's, when tracing), each attempt is a child span.
    */
-  async request<T>(request: UpstreamRequest, parse: (answer: UpstreamResponse) => T): Promise<T> {
+  async request<T>(request: UpstreamRequest, parse: (answer: UpstreamResponse) => T, span?: TraceSpan): Promise<T> {
     try {
-      return await this.resilience.execute(async (signal) => parseAnswer(await this.attempt(request, signal), parse), this.closing.signal);
+      return await this.resilience.execute(
+        async (signal) => (span ? this.tracedAttempt(request, parse, signal, span) : parseAnswer(await this.attempt(request, signal), parse)),
+        this.closing.signal,
+      );
     } catch (error) {
-      this.logFailure(request, error);
+      this.logFailure(request, error, span);
       throw this.closing.signal.aborted && !isUpstreamError(error) ? new UpstreamError('cancelled', 'shutting down') : error;
     }
   }
@@ -93,6 +99,32 @@ export class UpstreamClient {
   close(): void {
     this.closing.abort();
     this.transport.close();
+  }
+
+  // Private: one attempt and its parsing, as a client span under `parent`: the status, or how it failed as `error.type`.
+  private async tracedAttempt<T>(request: UpstreamRequest, parse: (answer: UpstreamResponse) => T, signal: AbortSignal, parent: TraceSpan): Promise<T> {
+    const method = request.method ?? 'GET';
+    const { url } = request;
+    const span = parent.child(method, {
+      kind: 'client',
+      attributes: {
+        'http.request.method': method,
+        'server.address': url.hostname,
+        'server.port': url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port),
+        'geocoder.provider': this.options.provider,
+      },
+    });
+    try {
+      const answer = await this.attempt(request, signal);
+      span.setAttribute('http.response.status_code', answer.status);
+      const parsed = parseAnswer(answer, parse);
+      span.end();
+      return parsed;
+    } catch (error) {
+      if (isUpstreamError(error) && error.status !== undefined) span.setAttribute('http.response.status_code', error.status);
+      span.end(isUpstreamError(error) ? (error.failure === 'status' ? String(error.status) : error.failure) : 'network');
+      throw error;
+    }
   }
 
   // Private: one attempt, counted by its outcome (the HTTP status, or how it failed).
@@ -151,17 +183,18 @@ export class UpstreamClient {
   }
 
   // Private: one log line per failed call (after retries), at a level that says whether an operator must act.
-  private logFailure(request: UpstreamRequest, error: unknown): void {
+  private logFailure(request: UpstreamRequest, error: unknown, span: TraceSpan | undefined): void {
     const { logger, statusHints } = this.options;
+    const traced = span && { trace_id: span.traceId, span_id: span.spanId };
     if (isBrokenCircuitError(error)) {
-      logger.debug({ request: request.label }, 'failed fast: the circuit is open');
+      logger.debug({ request: request.label, ...traced }, 'failed fast: the circuit is open');
       return;
     }
     if (!isUpstreamError(error)) {
-      logger.warn({ request: request.label, err: error }, 'request failed');
+      logger.warn({ request: request.label, err: error, ...traced }, 'request failed');
       return;
     }
-    const details = { request: request.label, failure: error.failure, status: error.status };
+    const details = { request: request.label, failure: error.failure, status: error.status, ...traced };
     const hint = error.status === undefined ? undefined : statusHints?.[error.status];
     if (hint) logger.error(details, hint);
     else if (error.failure === 'status' && error.status !== undefined && error.status >= 300 && error.status < 400) {

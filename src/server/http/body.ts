@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import bodyParser from 'body-parser';
 import type { Logger } from '../../logger.js';
+import { logFields, type RequestTrace } from '../../observability/tracing.js';
 import type { Middleware } from './cors.js';
 import { graphqlError, sendJson } from './replies.js';
 
@@ -15,7 +16,7 @@ export type ReadRequest = IncomingMessage & { body?: unknown; rawBody?: Buffer }
 
 export interface BodyReader {
   /** Reads the body into `req.body` and calls `next`, or answers the error itself (413, 415, 400). */
-  read(req: IncomingMessage, res: ServerResponse, requestId: string, next: () => void): void;
+  read(req: IncomingMessage, res: ServerResponse, requestId: string, trace: RequestTrace | undefined, next: () => void): void;
 }
 
 export function bodyReader(options: { readonly maxBytes: number; readonly keepRaw: boolean; readonly logger: Logger }): BodyReader {
@@ -29,8 +30,8 @@ export function bodyReader(options: { readonly maxBytes: number; readonly keepRa
     }),
   });
 
-  const reject = (res: ServerResponse, requestId: string, status: number, type: string | undefined): void => {
-    logger.info({ requestId, type, status }, 'request body rejected');
+  const reject = (res: ServerResponse, requestId: string, trace: RequestTrace | undefined, status: number, type: string | undefined): void => {
+    logger.info({ ...logFields(requestId, trace), type, status }, 'request body rejected');
     if (status === 413) {
       // Said before the body is read: the connection is closed after it, so the unread body goes nowhere.
       return sendJson(res, 413, graphqlError(`Request body is larger than the limit of ${maxBytes} bytes.`, 'PAYLOAD_TOO_LARGE'), { connection: 'close' });
@@ -40,17 +41,17 @@ export function bodyReader(options: { readonly maxBytes: number; readonly keepRa
   };
 
   return {
-    read(req, res, requestId, next) {
+    read(req, res, requestId, trace, next) {
       const declared = Number(req.headers['content-length']);
       if (declared > maxBytes) {
-        reject(res, requestId, 413, 'entity.too.large');
+        reject(res, requestId, trace, 413, 'entity.too.large');
         req.resume(); // discard what the client still sends while the response goes out
         return;
       }
       parse(req, res, (err) => {
         if (!err) return next();
         const { status, type } = err as { status?: number; type?: string };
-        reject(res, requestId, status ?? 400, type);
+        reject(res, requestId, trace, status ?? 400, type);
       });
     },
   };

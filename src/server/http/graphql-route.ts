@@ -9,6 +9,7 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { Context } from '../../graphql/context.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../observability/metrics.js';
+import { logFields, type RequestTrace, type Tracing } from '../../observability/tracing.js';
 import type { BodyReader, ReadRequest } from './body.js';
 import type { Middleware } from './cors.js';
 import { graphqlError, sendJson } from './replies.js';
@@ -18,18 +19,20 @@ import type { ResponseCache } from './response-cache.js';
 export interface GraphQLRouteDeps {
   readonly apollo: ApolloServer<Context>;
   /** Builds the GraphQL context of one request. */
-  readonly context: (requestId: string) => Context;
+  readonly context: (requestId: string, trace: RequestTrace | undefined) => Context;
   readonly body: BodyReader;
   readonly cors: Middleware | null;
   readonly cache: ResponseCache | null;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** Present only when tracing is on: every request then gets a server span. */
+  readonly tracing?: Tracing | undefined;
 }
 
 export type Route = (req: IncomingMessage, res: ServerResponse, search: string) => void;
 
 export function graphqlRoute(deps: GraphQLRouteDeps): Route {
-  const { apollo, cache, logger, metrics } = deps;
+  const { apollo, cache, logger, metrics, tracing } = deps;
   const cacheHit = metrics.responseCache.labels('hit');
   const cacheMiss = metrics.responseCache.labels('miss');
   const cacheBypass = metrics.responseCache.labels('bypass');
@@ -47,12 +50,12 @@ export function graphqlRoute(deps: GraphQLRouteDeps): Route {
     return true;
   };
 
-  const execute = async (req: ReadRequest, res: ServerResponse, search: string, requestId: string, cacheKey: string | null): Promise<void> => {
+  const execute = async (req: ReadRequest, res: ServerResponse, search: string, requestId: string, cacheKey: string | null, trace: RequestTrace | undefined): Promise<void> => {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    const context = deps.context(requestId);
+    const context = deps.context(requestId, trace);
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search, body: req.body },
       context: async () => context,
@@ -77,14 +80,18 @@ export function graphqlRoute(deps: GraphQLRouteDeps): Route {
     const started = performance.now();
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
-    deps.body.read(req, res, requestId, () => {
+    const trace = tracing && traceRequest(tracing, req, res);
+    deps.body.read(req, res, requestId, trace, () => {
       const read = req as ReadRequest;
       const key = cache?.keyOf(read, read.rawBody) ?? null;
       if (key === null) cacheBypass.inc();
-      else if (replay(res, key, started)) return;
-      else cacheMiss.inc();
-      execute(read, res, search, requestId, key).catch((error: unknown) => {
-        logger.error({ err: error, requestId }, 'GraphQL request failed outside execution');
+      else if (replay(res, key, started)) {
+        trace?.span.setAttribute('response_cache.result', 'hit');
+        return;
+      } else cacheMiss.inc();
+      trace?.span.setAttribute('response_cache.result', key === null ? 'bypass' : 'miss');
+      execute(read, res, search, requestId, key, trace).catch((error: unknown) => {
+        logger.error({ err: error, ...logFields(requestId, trace) }, 'GraphQL request failed outside execution');
         if (!res.headersSent) sendJson(res, 500, graphqlError('Internal server error', 'INTERNAL_SERVER_ERROR'));
         else res.destroy();
       });
@@ -92,4 +99,31 @@ export function graphqlRoute(deps: GraphQLRouteDeps): Route {
   };
   const { cors } = deps;
   return cors ? (req, res, search) => cors(req, res, () => handle(req, res, search)) : handle;
+}
+
+/** Methods named as they are on a span; any other is `_OTHER`, so a client cannot make up span names. */
+const METHODS = new Set(['GET', 'POST', 'OPTIONS', 'HEAD', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * The server span of one request, continuing the caller's trace, ended when the response is done
+ * (or the connection closed before it was): `POST /graphql` with the HTTP semantic conventions'
+ * attributes, the status, and what the response cache did. A span whose trace is not sampled
+ * records nothing, so it is not waited for: it still names the trace in the request's log lines.
+ */
+function traceRequest(tracing: Tracing, req: IncomingMessage, res: ServerResponse): RequestTrace {
+  const method = req.method !== undefined && METHODS.has(req.method) ? req.method : '_OTHER';
+  const span = tracing.startRequest(`${method} /graphql`, req.headers, {
+    'http.request.method': method,
+    'http.route': '/graphql',
+    'url.path': '/graphql',
+    'url.scheme': 'http',
+    'network.protocol.version': req.httpVersion,
+  });
+  if (span.sampled) {
+    res.once('close', () => {
+      span.setAttribute('http.response.status_code', res.statusCode);
+      span.end(res.statusCode >= 500 ? String(res.statusCode) : res.writableFinished ? undefined : 'aborted');
+    });
+  }
+  return { span, current: span };
 }

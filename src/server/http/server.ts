@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { Context } from '../../graphql/context.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../observability/metrics.js';
+import type { RequestTrace, Tracing } from '../../observability/tracing.js';
 import { defineSettings, int, list } from '../../settings.js';
 import { bodyReader } from './body.js';
 import { corsFor } from './cors.js';
@@ -45,12 +46,14 @@ export interface HttpDeps {
   readonly apollo: ApolloServer<Context>;
   readonly options: HttpOptions;
   /** Builds the GraphQL context of one request. */
-  readonly context: (requestId: string) => Context;
+  readonly context: (requestId: string, trace: RequestTrace | undefined) => Context;
   readonly readiness: () => Readiness;
   /** Whole responses for repeated requests, or null when off. */
   readonly responseCache: ResponseCache | null;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** Present only when tracing is on (observability/tracing.ts). */
+  readonly tracing?: Tracing | undefined;
 }
 
 export interface HttpServer {
@@ -91,6 +94,7 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
       cache: deps.responseCache,
       logger,
       metrics,
+      tracing: deps.tracing,
     }),
     ...opsRoutes({ readiness: deps.readiness, metrics, logger }),
   };

@@ -1,0 +1,209 @@
+/**
+ * Distributed tracing with OpenTelemetry: its settings, and what the rest of the service sees of it.
+ *
+ * Routers (Apollo Router, Hive Gateway) start a trace and send W3C `traceparent` to subgraphs; a
+ * subgraph that drops it is a hole in every trace. The spans are made explicitly, at our own seams:
+ *  - the HTTP request (`server/http/graphql-route.ts`), continuing the caller's `traceparent` and
+ *    `tracestate`; a request answered from the response cache says so on it;
+ *  - the GraphQL operation (`operation-span.ts`, by the request plugin), a child of the HTTP span;
+ *  - each geocoder batch (`geocoding/locator.ts`), see there for its parent and links;
+ *  - each upstream HTTP attempt (`geocoding/upstream/upstream-client.ts`) and each Redis round trip
+ *    (`geocoding/shared-cache.ts`), children of the batch span they serve.
+ * Not the auto-instrumentation packages: `instrumentation-http` and its kin patch Node's modules,
+ * cost on every request even when the trace is not sampled, and would see our server and client only
+ * as anonymous sockets (no operation, no batch, no provider).
+ *
+ * Off unless an OTLP endpoint is configured (`OTEL_EXPORTER_OTLP_ENDPOINT` or
+ * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`). Off, nothing of OpenTelemetry is loaded (`startTracing`
+ * imports the SDK, `tracing-sdk.ts`, only when called; the bundle keeps the packages external) and
+ * each seam holds `undefined` where a span would be: one comparison, no span object, no
+ * AsyncLocalStorage. On, the span of the work at hand is passed along explicitly (to the locator
+ * with the request, to the geocoders with the batch), never through an implicit async context.
+ *
+ * Export never holds up a request: finished spans go to a bounded queue (`OTEL_BSP_MAX_QUEUE_SIZE`)
+ * that a background exporter drains; past its bound spans are dropped and counted
+ * (`tracing_spans_dropped_total`).
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { z } from 'zod';
+import type { Logger } from '../logger.js';
+import { bool, defineSettings, int, ms } from '../settings.js';
+import type { Metrics } from './metrics.js';
+
+const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
+export type SamplerName = (typeof SAMPLERS)[number];
+
+/**
+ * A list of `key=value` pairs separated by commas, values percent-encoded, as the OpenTelemetry
+ * specification writes `OTEL_EXPORTER_OTLP_HEADERS` and `OTEL_RESOURCE_ATTRIBUTES`.
+ */
+const keyValueList = () =>
+  z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const pairs: Record<string, string> = {};
+      for (const item of text.split(',')) {
+        if (item.trim() === '') continue;
+        const eq = item.indexOf('=');
+        const key = eq > 0 ? item.slice(0, eq).trim() : '';
+        let value: string | undefined;
+        try {
+          value = eq > 0 ? decodeURIComponent(item.slice(eq + 1).trim()) : undefined;
+        } catch {
+          value = undefined;
+        }
+        if (key === '' || value === undefined) {
+          ctx.addIssue({ code: 'custom', message: `expected key=value pairs separated by commas (values percent-encoded); cannot read ${JSON.stringify(item.slice(0, 40))}` });
+          return z.NEVER;
+        }
+        pairs[key] = value;
+      }
+      return pairs;
+    });
+
+const otlpUrl = () => z.url({ protocol: /^https?$/, message: 'an absolute http:// or https:// URL' }).optional();
+
+export const tracingSettings = defineSettings({
+  title: 'Tracing (OpenTelemetry)',
+  variables: {
+    OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl().describe(
+      'OTLP/HTTP endpoint of a collector, e.g. http://otel-collector:4318; spans go to {endpoint}/v1/traces. Unset (and no traces endpoint): tracing off, nothing of OpenTelemetry loaded.',
+    ),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl().describe('Full URL spans are sent to, used as is; overrides OTEL_EXPORTER_OTLP_ENDPOINT.'),
+    OTEL_EXPORTER_OTLP_PROTOCOL: z
+      .enum(['http/protobuf', 'http/json', 'grpc'])
+      .default('http/protobuf')
+      .describe('http/protobuf or http/json (grpc is not supported: use the collector\'s HTTP port, 4318).'),
+    OTEL_EXPORTER_OTLP_HEADERS: keyValueList().describe('Headers sent with every export, e.g. authorization=Bearer%20abc,x-tenant=ops (values percent-encoded). Never logged.'),
+    OTEL_EXPORTER_OTLP_TIMEOUT: ms(1, 600_000, 10_000).describe('Longest one export to the collector may take, retries included, in ms.'),
+    OTEL_SERVICE_NAME: z.string().min(1).optional().describe('service.name of every span. Default: service.name in OTEL_RESOURCE_ATTRIBUTES, else postal-distance.'),
+    OTEL_RESOURCE_ATTRIBUTES: keyValueList().describe('More resource attributes, e.g. deployment.environment.name=prod,service.version=1.4.2.'),
+    OTEL_TRACES_SAMPLER: z
+      .enum(SAMPLERS)
+      .default('parentbased_always_on')
+      .describe(`Which traces are recorded: ${SAMPLERS.join(', ')}. parentbased_* follow the caller's sampled flag.`),
+    OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional().describe('The ratio of the traceidratio samplers, from 0 to 1 (default 1).'),
+    OTEL_BSP_SCHEDULE_DELAY: ms(0, 600_000, 5_000).describe('Longest a finished span waits in the queue before an export starts, in ms.'),
+    OTEL_BSP_MAX_QUEUE_SIZE: int(1, 1_000_000, 2_048).describe('Most finished spans waiting for export; past it spans are dropped and counted in tracing_spans_dropped_total.'),
+    OTEL_BSP_MAX_EXPORT_BATCH_SIZE: int(1, 1_000_000, 512).describe('Most spans in one export; at most OTEL_BSP_MAX_QUEUE_SIZE.'),
+    OTEL_BSP_EXPORT_TIMEOUT: ms(1, 600_000, 30_000).describe('Longest the queue waits for one export before it goes on, in ms; also bounds the flush at shutdown.'),
+    OTEL_SDK_DISABLED: bool(false).describe('true turns tracing off whatever else is set.'),
+  },
+  read: (env): TracingOptions | undefined => {
+    const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT && `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`);
+    if (env.OTEL_SDK_DISABLED || endpoint === undefined || env.OTEL_EXPORTER_OTLP_PROTOCOL === 'grpc') return undefined;
+    const { 'service.name': named, ...resource } = env.OTEL_RESOURCE_ATTRIBUTES;
+    return {
+      url: endpoint,
+      protocol: env.OTEL_EXPORTER_OTLP_PROTOCOL,
+      headers: env.OTEL_EXPORTER_OTLP_HEADERS,
+      exportTimeoutMs: env.OTEL_EXPORTER_OTLP_TIMEOUT,
+      serviceName: env.OTEL_SERVICE_NAME ?? named ?? 'postal-distance',
+      resourceAttributes: resource,
+      sampler: env.OTEL_TRACES_SAMPLER,
+      samplerRatio: env.OTEL_TRACES_SAMPLER_ARG ?? 1,
+      scheduleDelayMs: env.OTEL_BSP_SCHEDULE_DELAY,
+      maxQueueSize: env.OTEL_BSP_MAX_QUEUE_SIZE,
+      maxExportBatchSize: env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE,
+      queueExportTimeoutMs: env.OTEL_BSP_EXPORT_TIMEOUT,
+    };
+  },
+  check(env, report) {
+    const configured = (env.OTEL_EXPORTER_OTLP_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) !== undefined && !env.OTEL_SDK_DISABLED;
+    if (configured && env.OTEL_EXPORTER_OTLP_PROTOCOL === 'grpc') {
+      report('OTEL_EXPORTER_OTLP_PROTOCOL', 'grpc is not supported: use http/protobuf (or http/json) and the collector\'s OTLP/HTTP port, usually 4318');
+    }
+    if (env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE > env.OTEL_BSP_MAX_QUEUE_SIZE) report('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 'must be at most OTEL_BSP_MAX_QUEUE_SIZE');
+  },
+});
+
+/** Tracing as configured (`OTEL_*`); present only when spans have somewhere to go. */
+export interface TracingOptions {
+  /** Where spans are POSTed: the traces endpoint as given, or the endpoint with `/v1/traces`. */
+  readonly url: string;
+  readonly protocol: 'http/protobuf' | 'http/json';
+  /** Sent with every export (credentials of a hosted collector, say). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Longest one export may take, retries included, in ms. */
+  readonly exportTimeoutMs: number;
+  readonly serviceName: string;
+  /** Resource attributes besides `service.name`. */
+  readonly resourceAttributes: Readonly<Record<string, string>>;
+  readonly sampler: SamplerName;
+  /** The ratio of the `traceidratio` samplers, in [0, 1]. */
+  readonly samplerRatio: number;
+  /** Longest a finished span waits before an export starts, in ms. */
+  readonly scheduleDelayMs: number;
+  /** Most finished spans waiting for export; more are dropped and counted. */
+  readonly maxQueueSize: number;
+  /** Most spans in one export. */
+  readonly maxExportBatchSize: number;
+  /** Longest the queue waits for one export before going on, in ms; also bounds the flush at shutdown. */
+  readonly queueExportTimeoutMs: number;
+}
+
+/** What a span attribute may hold. */
+export type AttributeValue = string | number | boolean | readonly string[];
+export type Attributes = Readonly<Record<string, AttributeValue>>;
+
+export interface SpanOptions {
+  /** `client` for a call to another service (a provider, Redis); default `internal`. */
+  readonly kind?: 'internal' | 'client';
+  readonly attributes?: Attributes;
+  /** Other spans this one is related to without being their child (the other requests a batch serves). */
+  readonly links?: readonly TraceSpan[];
+}
+
+/** A span in progress, as the seams use it; spans of the work it covers are started under it. */
+export interface TraceSpan {
+  /** The trace's id, 32 hex digits, for log lines. */
+  readonly traceId: string;
+  /** This span's id, 16 hex digits. */
+  readonly spanId: string;
+  /** Whether the trace is recorded and exported (the sampler's decision); an unsampled span costs little and exports nothing. */
+  readonly sampled: boolean;
+  /** Starts a span under this one. */
+  child(name: string, options?: SpanOptions): TraceSpan;
+  setAttribute(key: string, value: AttributeValue): void;
+  setAttributes(attributes: Attributes): void;
+  updateName(name: string): void;
+  /** Ends the span; with `errorType`, as failed (status ERROR and `error.type`, as the semantic conventions say). */
+  end(errorType?: string): void;
+}
+
+/** The tracer of one app, made by {@link startTracing}. */
+export interface Tracing {
+  /**
+   * Starts the server span of an HTTP request: a child of the caller's span when the request
+   * carries a valid `traceparent` (with its `tracestate`), else the root of a new trace.
+   */
+  startRequest(name: string, headers: IncomingHttpHeaders, attributes: Attributes): TraceSpan;
+  /** Exports what is queued (for at most `OTEL_BSP_EXPORT_TIMEOUT`), then stops. */
+  shutdown(): Promise<void>;
+}
+
+/** One request's place in its trace. */
+export interface RequestTrace {
+  /** The HTTP server span. */
+  readonly span: TraceSpan;
+  /** Where the request's work starts its spans: the GraphQL operation's span while it runs (operation-span.ts), the HTTP span otherwise. */
+  current: TraceSpan;
+}
+
+/** The fields that tie a log line to its request and trace (`trace_id`, `span_id`: the names of OpenTelemetry's log data model). */
+export function logFields(requestId: string, trace: RequestTrace | undefined): Record<string, string> {
+  return trace ? { requestId, trace_id: trace.span.traceId, span_id: trace.span.spanId } : { requestId };
+}
+
+export interface TracingDeps {
+  /** Where the exporter's counters go (`tracing_spans_exported_total`, `tracing_spans_dropped_total`). */
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+}
+
+/** Loads the OpenTelemetry SDK (the only place it is loaded) and starts exporting as `options` say. */
+export async function startTracing(options: TracingOptions, deps: TracingDeps): Promise<Tracing> {
+  const { createTracing } = await import('./tracing-sdk.js');
+  return createTracing(options, deps);
+}
