@@ -32,3 +32,29 @@ export interface Context {
   readonly warnings: ResponseWarnings;
   readonly outcome: RequestOutcome;
 }
+
+/**
+ * The context of one request. A class, not an object literal, for one reason: Apollo Server copies
+ * the context of every request (`Object.assign` onto an object of the same prototype), which calls
+ * an own getter; on the prototype, the request's child logger stays lazy in the copy too, and is
+ * made only when something logs with it (most requests log nothing; a pino child costs µs).
+ */
+export class RequestContext implements Context {
+  readonly outcome: RequestOutcome = {};
+  /** The child logger, once made (own and plain, so Apollo's copy carries it). */
+  private requestLogger: Logger | undefined = undefined;
+
+  constructor(
+    readonly locator: LocationLookup,
+    readonly timeZones: TimeZones,
+    readonly requestId: string,
+    readonly warnings: ResponseWarnings,
+    readonly trace: RequestTrace | undefined,
+    /** Makes the child logger of the request (bound to its id, and to its trace when tracing). */
+    private readonly makeLogger: () => Logger,
+  ) {}
+
+  get logger(): Logger {
+    return (this.requestLogger ??= this.makeLogger());
+  }
+}

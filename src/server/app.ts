@@ -11,7 +11,7 @@ import { Locator } from '../geocoding/locator.js';
 import { createProviders } from '../geocoding/providers/index.js';
 import { SharedCacheGeocoder } from '../geocoding/shared-cache.js';
 import { TimeZones } from '../geocoding/time-zones.js';
-import type { Context } from '../graphql/context.js';
+import { RequestContext, type Context } from '../graphql/context.js';
 import { createSchema, namingFor } from '../graphql/schema.js';
 import { ResponseWarnings } from '../graphql/warnings.js';
 import type { Logger } from '../logger.js';
@@ -93,20 +93,9 @@ export function createService({ config, logger, geocoder: injected }: AppOptions
     metrics,
     context(requestId, trace) {
       const warnings = new ResponseWarnings();
-      let requestLogger: Logger | undefined;
-      return {
-        locator: locator.forRequest(warnings, config.limits.maxPostalCodes, trace),
-        timeZones,
-        requestId,
-        // Made on first use: most requests log nothing, and a pino child costs a few µs to make.
-        // With tracing, every line of the request carries its trace id, so logs and traces join.
-        get logger() {
-          return (requestLogger ??= logger.child(logFields(requestId, trace)));
-        },
-        warnings,
-        outcome: {},
-        trace,
-      };
+      const lookup = locator.forRequest(warnings, config.limits.maxPostalCodes, trace);
+      // With tracing, every line of the request carries its trace id, so logs and traces join.
+      return new RequestContext(lookup, timeZones, requestId, warnings, trace, () => logger.child(logFields(requestId, trace)));
     },
     ready,
     readiness: () => {
