@@ -3,7 +3,7 @@
  * keys it lacks (or failed on) go on to the next. Each provider gets its keys in batches of at
  * most its own `maxBatchSize`: this is the one place batches are split.
  */
-import type { DatasetsReport, GeocodeResult, Geocoder } from './geocoder.js';
+import type { DatasetsReport, GeocodeResult, Geocoder, LoadedPlaces } from './geocoder.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { PostalKey } from './postal-code.js';
 
@@ -29,6 +29,15 @@ export class GeocoderChain implements Geocoder {
     const reports = this.providers.map((p) => p.datasets?.()).filter((r) => r !== undefined);
     if (reports.length === 0) return undefined;
     return { loaded: reports.flatMap((r) => r.loaded), failed: reports.flatMap((r) => r.failed) };
+  }
+
+  /** The places of the first provider that holds any (a chain names each provider at most once, so at most one embedded). */
+  places(): LoadedPlaces | undefined {
+    for (const provider of this.providers) {
+      const places = provider.places?.();
+      if (places) return places;
+    }
+    return undefined;
   }
 
   async ready(): Promise<void> {

@@ -2,6 +2,7 @@ import type { LocationLookup } from '../geocoding/locator.js';
 import type { TimeZones } from '../geocoding/time-zones.js';
 import type { Logger } from '../logger.js';
 import type { ResponsePolicy } from './cache-hints.js';
+import type { SpatialSearch } from './models/location-connection.js';
 import type { ResponseWarnings } from './warnings.js';
 
 /**
@@ -21,6 +22,8 @@ export interface Context {
   readonly locator: LocationLookup;
   /** The process-wide time zones of places (`Location.timeZone`); loads the boundaries on first use. */
   readonly timeZones: TimeZones;
+  /** The process-wide spatial searches (`Location.nearby`, `Query.nearestLocations`) over the data loaded in memory. */
+  readonly spatial: SpatialSearch;
   /** The router's `x-request-id` when it sent one, otherwise a fresh UUID. */
   readonly requestId: string;
   /** Child logger bound to `requestId`. */

@@ -34,6 +34,7 @@ export const limitSettings = defineSettings({
     MAX_DISTANCE_PAIRS: int(1, 100_000, 1_000).describe('Most pairs in one `distances` call.'),
     MAX_MATRIX_CELLS: int(1, 1_000_000, 2_500).describe('Most cells (origins × destinations) in one `distanceMatrix` call.'),
     MAX_ENTITIES: int(1, 100_000, 1_000).describe('Most representations in one `_entities` call.'),
+    MAX_NEARBY_RESULTS: int(1, 100_000, 1_000).describe('Largest page (`first`) of a spatial search (`Location.nearby`, `Query.nearestLocations`).'),
     MAX_POSTAL_CODES: int(1, 1_000_000, 3_000).describe(
       'Most distinct postal codes one operation may look up (protects a paid geocoder from alias and list floods).',
     ),
@@ -52,6 +53,7 @@ export const limitSettings = defineSettings({
     maxDistancePairs: env.MAX_DISTANCE_PAIRS,
     maxMatrixCells: env.MAX_MATRIX_CELLS,
     maxEntities: env.MAX_ENTITIES,
+    maxNearbyResults: env.MAX_NEARBY_RESULTS,
     maxPostalCodes: env.MAX_POSTAL_CODES,
     maxDepth: env.MAX_DEPTH,
     maxAliases: env.MAX_ALIASES,

@@ -29,12 +29,15 @@ import {
   type ValueNode,
 } from 'graphql';
 import { AppError } from '../errors.js';
+import { METERS_PER_UNIT, pageSize, searchCountries, searchPoint, searchRadiusMeters, type DistanceUnit } from '../spatial/arguments.js';
 
 /** The bounds `measureOperation` checks. */
 export interface SizeLimits {
   readonly maxDistancePairs: number;
   readonly maxMatrixCells: number;
   readonly maxEntities: number;
+  /** Largest page of a spatial search (`first`). */
+  readonly maxNearbyResults: number;
   /** Most fields one response may hold (every field counted once per list item it appears in). */
   readonly maxResponseFields: number;
 }
@@ -48,10 +51,12 @@ export interface OperationSize {
 /** Argument values as sent: literals, or variables' raw JSON (coercion comes later). */
 type Args = Readonly<Record<string, unknown>>;
 
-/** Sizes that a field's list children take from an ancestor's arguments (a matrix's sides). */
+/** Sizes that a field's list children take from an ancestor's arguments (a matrix's sides, a page's size). */
 interface Scope {
   readonly origins?: number;
   readonly destinations?: number;
+  /** Edges of a spatial search's page. */
+  readonly first?: number;
 }
 
 interface Rule {
@@ -96,6 +101,21 @@ const RULES: Readonly<Record<string, Rule>> = {
   'DistanceMatrix.destinations': { size: (_, scope) => scope.destinations ?? 0 },
   'DistanceMatrix.rows': { size: (_, scope) => scope.origins ?? 0 },
   'DistanceMatrixRow.distances': { size: (_, scope) => scope.destinations ?? 0 },
+  // A spatial search: its arguments checked here, before any lookup (the resolver checks them
+  // again, with the countries loaded); its page holds `first` edges. A `nearby` under another's
+  // edges runs once per edge, so its fields multiply, and MAX_RESPONSE_FIELDS bounds the nesting.
+  'Location.nearby': {
+    check: (args, limits) => checkSearch(args, 'radius', limits),
+    scope: (args) => ({ first: sizeOf(args.first) }),
+  },
+  'Query.nearestLocations': {
+    check: (args, limits) => {
+      if (typeof args.latitude === 'number' && typeof args.longitude === 'number') searchPoint(args.latitude, args.longitude);
+      checkSearch(args, 'within', limits);
+    },
+    scope: (args) => ({ first: sizeOf(args.first) }),
+  },
+  'LocationConnection.edges': { size: (_, scope) => scope.first ?? 0 },
   'Query._entities': {
     check: (args, limits) => {
       const representations = itemsIn(args.representations);
@@ -104,6 +124,24 @@ const RULES: Readonly<Record<string, Rule>> = {
     size: (args) => itemsIn(args.representations),
   },
 };
+
+/**
+ * Checks the arguments of a spatial search as sent, each by the rule the search applies
+ * (src/spatial/arguments.ts). A value of the wrong type is left to GraphQL's coercion, which
+ * refuses it with its own BAD_USER_INPUT once this measure is done.
+ */
+function checkSearch(args: Args, radius: 'radius' | 'within', limits: SizeLimits): void {
+  const unit = typeof args.unit === 'string' && Object.hasOwn(METERS_PER_UNIT, args.unit) ? (args.unit as DistanceUnit) : undefined;
+  if (typeof args[radius] === 'number' && unit) searchRadiusMeters(radius, args[radius], unit);
+  if (typeof args.first === 'number') pageSize(args.first, limits.maxNearbyResults);
+  const countries = args.countryCodes;
+  if (Array.isArray(countries) ? countries.every((c) => typeof c === 'string') : typeof countries === 'string') {
+    searchCountries(Array.isArray(countries) ? (countries as string[]) : [countries as string]);
+  }
+}
+
+/** A page size as sent, for counting: a number that passed its check, or 0 for one coercion will refuse. */
+const sizeOf = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? Math.max(0, value) : 0);
 
 /** Schema coordinates of the fields and arguments `RULES` covers (for the test that keeps them complete). */
 export const RULE_COORDINATES: readonly string[] = Object.keys(RULES);
@@ -150,7 +188,11 @@ export function measureOperation(
       const rule = RULES[canonical(`${parent.name}.${name}`)];
       const args: Record<string, unknown> = {};
       for (const arg of field.args) if (arg.defaultValue !== undefined) args[arg.name] = arg.defaultValue;
-      for (const arg of selection.arguments ?? []) args[arg.name.value] = valueOf(arg.value);
+      for (const arg of selection.arguments ?? []) {
+        const value = valueOf(arg.value);
+        // A variable that was not sent leaves the argument to its default, as coercion will.
+        if (value !== undefined || arg.value.kind !== Kind.VARIABLE) args[arg.name.value] = value;
+      }
       rule?.check?.(args, limits);
       const size = returnsList(field) ? (rule?.size?.(args, scope) ?? 1) : 1;
       const count = multiplicity * size;
@@ -185,13 +227,13 @@ function included(directives: readonly { readonly name: { readonly value: string
   return true;
 }
 
-/** A value node as plain data: lists as arrays (their items only counted), variables from `variables`. */
+/** A value node as plain data: lists as arrays of their items' values, variables from `variables`, input objects as their nodes. */
 function literalValue(node: ValueNode, variables: Readonly<Record<string, unknown>>): unknown {
   switch (node.kind) {
     case Kind.VARIABLE:
       return variables[node.name.value];
     case Kind.LIST:
-      return node.values;
+      return node.values.map((item) => literalValue(item, variables));
     case Kind.INT:
     case Kind.FLOAT:
       return Number(node.value);

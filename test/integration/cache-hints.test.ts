@@ -13,6 +13,7 @@ import { defaultUsDataFile, EmbeddedGeocoder } from '../../src/geocoding/provide
 import { TimeZones } from '../../src/geocoding/time-zones.js';
 import { cacheHintsPlugin } from '../../src/graphql/cache-hints.js';
 import type { Context } from '../../src/graphql/context.js';
+import { SpatialSearch } from '../../src/graphql/models/location-connection.js';
 import { createSchema } from '../../src/graphql/schema.js';
 import { ResponseWarnings } from '../../src/graphql/warnings.js';
 
@@ -22,6 +23,7 @@ const warnings = new ResponseWarnings();
 const context: Context = {
   locator: new Locator(geocoder, { maxEntries: 1_000, ttlMs: 60_000, notFoundTtlMs: 60_000, batchWindowMs: 0 }, logger).forRequest(warnings),
   timeZones: new TimeZones({ logger }),
+  spatial: new SpatialSearch(() => geocoder.places(), geocoder.ready(), 1_000),
   requestId: 'test',
   logger,
   warnings,
