@@ -5,7 +5,7 @@ import { itemsIn, measureOperation, RULE_COORDINATES, type SizeLimits } from '..
 import { createSchema } from '../../src/graphql/schema.js';
 
 const schema = createSchema();
-const LIMITS: SizeLimits = { maxDistancePairs: 1_000, maxMatrixCells: 2_500, maxEntities: 1_000, maxNearbyResults: 1_000, maxResponseFields: 100_000 };
+const LIMITS: SizeLimits = { maxDistancePairs: 1_000, maxMatrixCells: 2_500, maxEntities: 1_000, maxNearbyResults: 1_000, maxNearbySearches: 100, maxResponseFields: 100_000 };
 
 function measure(query: string, variables: Record<string, unknown> = {}, limits: SizeLimits = LIMITS): number {
   const document = parse(query);
