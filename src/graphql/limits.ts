@@ -38,13 +38,15 @@ export const limitSettings = defineSettings({
   variables: {
     MAX_DISTANCE_PAIRS: int(1, 100_000, 1_000).describe('Most pairs in one `distances` call.'),
     MAX_MATRIX_CELLS: int(1, 1_000_000, 2_500).describe('Most cells (origins × destinations) in one `distanceMatrix` call.'),
-    MAX_ENTITIES: int(1, 100_000, 1_000).describe('Most representations in one `_entities` call.'),
+    MAX_ENTITIES: int(1, 100_000, 5_000).describe(
+      'Most representations in one `_entities` call. A router sends every `Location` of one list in one call, never split: this is the longest list a client may resolve through it (docs/federation.md).',
+    ),
     MAX_NEARBY_RESULTS: int(1, 100_000, 1_000).describe('Largest page (`first`) of a spatial search (`Location.nearby`, `Query.nearestLocations`).'),
     MAX_NEARBY_SEARCHES: int(1, 100_000, 100).describe(
       'Most spatial searches one operation may run, counting a `nearby` once per list item it appears in (under `_entities` or another search\'s edges); each takes 0.03 to 0.5 ms.',
     ),
-    MAX_POSTAL_CODES: int(1, 1_000_000, 3_000).describe(
-      'Most distinct postal codes one operation may look up (protects a paid geocoder from alias and list floods).',
+    MAX_POSTAL_CODES: int(1, 1_000_000, 6_000).describe(
+      'Most distinct postal codes one operation may look up (protects a paid geocoder from alias and list floods); keep it above MAX_ENTITIES, or a long list of distinct codes fails past it.',
     ),
     MAX_DEPTH: int(1, 100, 10).describe(
       'Deepest field nesting (GraphQL Armor). Routers wrap entity fields in an inline fragment that counts as a level, so two `distanceTo` hops through a router arrive 7 deep.',

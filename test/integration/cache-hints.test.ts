@@ -64,6 +64,12 @@ describe('Cache-Control from per-operation hints', () => {
     ['a matrix whose rows inherit its hint', '{ distanceMatrix(origins: ["90210"], destinations: ["10001"]) { rows { origin { placeName } distances { miles } } } }'],
     ['a matrix without rows', '{ distanceMatrix(origins: ["90210"], destinations: ["10001"]) { origins { placeName } } }'],
     ['distanceTo from a location', '{ location(postalCode: "90210") { distanceTo(postalCode: "10001") { miles to { placeName } } } }'],
+    [
+      'a page of codes nearby, with its page info',
+      '{ location(postalCode: "10001") { nearby(radius: 2, first: 3) { totalCount pageInfo { hasNextPage endCursor } edges { cursor distance node { placeName } } } } }',
+    ],
+    ['the codes nearest a point', '{ nearestLocations(latitude: 40.75, longitude: -73.99, first: 2) { edges { meters node { postalCode } } pageInfo { hasNextPage } } }'],
+    ['a search of a country with no loaded data (an error)', '{ nearestLocations(latitude: 40.75, longitude: -73.99, countryCodes: ["CA"]) { totalCount } }'],
     ['only __typename', '{ __typename }'],
     ['_service', '{ _service { sdl } }'],
     ['introspection alone', '{ __schema { queryType { name } } }'],

@@ -58,14 +58,14 @@ describe('limits applied before execution', () => {
     expect(res.body.errors![0]!.message).toMatch(/cost limit/i);
   });
 
-  it('rejects more than MAX_ENTITIES (1,000) representations before resolving any', async () => {
-    const representations = Array.from({ length: 1_001 }, () => ({ __typename: 'Location', postalCode: '90210', countryCode: 'US' }));
+  it('rejects more than MAX_ENTITIES (5,000) representations before resolving any', async () => {
+    const representations = Array.from({ length: 5_001 }, () => ({ __typename: 'Location', postalCode: '90210', countryCode: 'US' }));
     const before = geocoder.batches.length;
     const res = await server.graphql('query($r: [_Any!]!) { _entities(representations: $r) { ... on Location { placeName } } }', { r: representations }, { accept: 'application/graphql-response+json' });
     expect(res.status).toBe(400);
     expect(res.body.data).toBeUndefined(); // a request error: nothing ran
     expect(res.body.errors).toEqual([
-      { message: 'Too many representations: 1001 given, at most 1000 per call. Send at most MAX_ENTITIES per _entities call.', extensions: { code: 'BAD_USER_INPUT' } },
+      { message: 'Too many representations: 5001 given, at most 5000 per call. Send at most MAX_ENTITIES per _entities call.', extensions: { code: 'BAD_USER_INPUT' } },
     ]);
     expect(geocoder.batches.length).toBe(before);
   });

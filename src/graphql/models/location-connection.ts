@@ -142,12 +142,11 @@ export class SpatialSearch {
 
 // Private: the error for countries asked for that have no loaded data, saying how to load them.
 function notLoaded(missing: readonly string[], places: LoadedPlaces): AppError {
-  const countries = missing.join(', ');
-  const loaded = places.index.countries.join(', ');
+  const [it, them] = missing.length === 1 ? ['it', 'it'] : ['they', 'them'];
   return new AppError(
     'SPATIAL_DATA_UNAVAILABLE',
-    `No postal codes of ${countries} are loaded, so ${missing.length === 1 ? 'it' : 'they'} cannot be searched (loaded: ${loaded}). ` +
-      `Load them with \`npm run data -- add ${missing.join(' ')}\` (or GEONAMES_COUNTRIES, or a GeoNames file in GEONAMES_FILES) and restart, or leave them out of \`countryCodes\`.`,
+    `No postal codes of ${missing.join(', ')} are loaded, so ${it} cannot be searched (loaded: ${places.index.countries.join(', ')}). ` +
+      `Load ${them} with \`npm run data -- add ${missing.join(' ')}\` (or GEONAMES_COUNTRIES, or a GeoNames file in GEONAMES_FILES) and restart, or leave ${them} out of \`countryCodes\`.`,
   );
 }
 
