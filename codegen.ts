@@ -22,6 +22,8 @@ const config: CodegenConfig = {
           Distance: '../graphql/models/distance.js#DistanceModel',
           DistanceMatrix: '../graphql/models/distance-matrix.js#DistanceMatrixModel',
           DistanceMatrixRow: '../graphql/models/distance-matrix.js#DistanceMatrixRowModel',
+          LocationConnection: '../graphql/models/location-connection.js#LocationConnectionModel',
+          LocationEdge: '../graphql/models/location-connection.js#LocationEdgeModel',
         },
       },
     },

@@ -11,7 +11,8 @@ export type ErrorCode =
   | 'GEOCODER_UNAVAILABLE'
   | 'GEOCODER_TIMEOUT'
   | 'GEOCODER_RATE_LIMITED'
-  | 'TIME_ZONE_UNAVAILABLE';
+  | 'TIME_ZONE_UNAVAILABLE'
+  | 'SPATIAL_DATA_UNAVAILABLE';
 
 export class AppError extends Error {
   override readonly name = 'AppError';

@@ -30,6 +30,18 @@ export const RECIPES = {
   location(postalCode: "99553") { placeName stores { name } }
 }`,
   },
+  nearby: {
+    title: 'Stores within 25 miles of 10001, nearest first (Location.nearby here, Location.stores in the stores subgraph)',
+    env: {},
+    subgraphs: [storesSubgraph],
+    query: `{
+  location(postalCode: "10001") {
+    nearby(radius: 25, unit: MILES, first: 100) {
+      edges { distance node { postalCode stores { name } } }
+    }
+  }
+}`,
+  },
   contribute: {
     title: 'Contribute a field to Location computed from its coordinates (Location.shippingZone, @requires)',
     env: {},

@@ -5,6 +5,8 @@
  *
  * 180 codes spread evenly over the file, 200 stores on them (20 ZIP codes hold a second store, as
  * real chains do), and one store whose code no dataset knows, to show how a router reports it.
+ * Then seven stores in and around Manhattan, among the 100 codes nearest 10001, for the recipe
+ * "stores within 25 miles of 10001" (docs/federation.md); one of them across the river in Hoboken.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { defaultUsDataFile } from '../../src/geocoding/providers/embedded.js';
@@ -19,6 +21,17 @@ const rows = readFileSync(defaultUsDataFile(), 'utf8')
   .map((line) => line.split('\t'))
   .map((c) => ({ postalCode: c[1]!, placeName: c[2]!, adminCode: c[4]! }));
 
+/** The Manhattan stores: a code and the neighbourhood the store is named after (none: the place name says it). */
+const MANHATTAN: readonly (readonly [postalCode: string, neighbourhood?: string])[] = [
+  ['10001', 'Chelsea'],
+  ['10001', 'Penn Station'],
+  ['10018', 'Garment District'],
+  ['10036', 'Times Square'],
+  ['10003', 'Union Square'],
+  ['10002', 'Lower East Side'],
+  ['07030'],
+];
+
 const step = Math.floor(rows.length / UNIQUE_CODES);
 const picked = Array.from({ length: UNIQUE_CODES }, (_, i) => rows[i * step]!);
 const places = [
@@ -26,6 +39,10 @@ const places = [
   // Every ninth picked code gets a second store.
   ...Array.from({ length: SECOND_STORES }, (_, i) => picked[i * 9]!).map((row) => ({ ...row, name: `${row.placeName}, ${row.adminCode} (second store)` })),
   { postalCode: '00000', placeName: 'Nowhere', adminCode: 'US', name: 'Nowhere (a store whose postal code does not exist)' },
+  ...MANHATTAN.map(([postalCode, neighbourhood]) => {
+    const row = rows.find((r) => r.postalCode === postalCode)!;
+    return { ...row, name: `${row.placeName}, ${row.adminCode}${neighbourhood ? ` (${neighbourhood})` : ''}` };
+  }),
 ];
 
 const stores: StoreRecord[] = places.map((place, i) => ({

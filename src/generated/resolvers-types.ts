@@ -4,6 +4,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { Place } from '../geocoding/geocoder.js';
 import type { DistanceModel } from '../graphql/models/distance.js';
 import type { DistanceMatrixModel, DistanceMatrixRowModel } from '../graphql/models/distance-matrix.js';
+import type { LocationConnectionModel, LocationEdgeModel } from '../graphql/models/location-connection.js';
 import type { Context } from '../graphql/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -93,6 +94,17 @@ export type DistancePairInput = {
   toCountry?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A unit of distance. */
+export type DistanceUnit =
+  /** Kilometres (1,000 m). */
+  | 'KILOMETERS'
+  /** Metres. */
+  | 'METERS'
+  /** Statute miles (1,609.344 m). */
+  | 'MILES'
+  /** International nautical miles (1,852 m). */
+  | 'NAUTICAL_MILES';
+
 /**
  * A postal code resolved to coordinates, place and region.
  *
@@ -121,6 +133,18 @@ export type Location = {
    * its first part (`SW1A` for `SW1A 1AA` when only outward codes are loaded, `90210` for `90210-1234`).
    */
   matchedPostalCode: Scalars['String']['output'];
+  /**
+   * Every loaded postal code within `radius` of this location, by the WGS-84 geodesic, nearest
+   * first: this location's own code first, at distance 0; codes at the same distance (GeoNames
+   * gives several codes the same coordinates) by country code, then postal code. `countryCodes`
+   * limits the search (this location's code included); without it every loaded country is searched,
+   * so a radius around Detroit includes Windsor when Canadian data is loaded. A `PREFIX` location
+   * searches from its first part's point, which is also its first edge.
+   *
+   * Searches the data loaded in memory (the embedded datasets), whichever geocoder resolved this
+   * location; `SPATIAL_DATA_UNAVAILABLE` when `countryCodes` names a country that is not loaded.
+   */
+  nearby: LocationConnection;
   /** The place (city, town or locality) the postal code belongs to, for example `Beverly Hills`. */
   placeName?: Maybe<Scalars['String']['output']>;
   /**
@@ -154,6 +178,56 @@ export type LocationDistanceToArgs = {
   postalCode: Scalars['String']['input'];
 };
 
+
+/**
+ * A postal code resolved to coordinates, place and region.
+ *
+ * Other subgraphs reference a `Location` by its key (`postalCode` and `countryCode`);
+ * this subgraph adds the coordinates, the place names and `distanceTo`.
+ */
+export type LocationNearbyArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  countryCodes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: Scalars['Int']['input'];
+  radius: Scalars['Float']['input'];
+  unit?: DistanceUnit;
+};
+
+/**
+ * A page of the postal codes a spatial search found, nearest first, in the shape of a Relay
+ * connection. Follow `pageInfo.endCursor` with `after` for the next page: the pages of one search
+ * concatenate to its whole list, with no code twice and none missing.
+ */
+export type LocationConnection = {
+  __typename?: 'LocationConnection';
+  /** The codes of this page, nearest first. */
+  edges: Array<LocationEdge>;
+  pageInfo: PageInfo;
+  /**
+   * How many codes match the whole search, not this page: those within `radius` (`nearby`) or
+   * `within` (`nearestLocations`), or without `within` every loaded code of the countries searched.
+   */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A postal code found by a spatial search, and where it lies from the search's origin. */
+export type LocationEdge = {
+  __typename?: 'LocationEdge';
+  /** Where this edge is in the search's order: pass it as `after` to continue after it. */
+  cursor: Scalars['String']['output'];
+  /** The geodesic distance from the origin, in the search's `unit`. */
+  distance: Scalars['Float']['output'];
+  /**
+   * The direction to set out in from the origin to reach this code, in degrees clockwise from true
+   * north, in [0, 360). Null at distance 0, where there is no direction.
+   */
+  initialBearing?: Maybe<Scalars['Float']['output']>;
+  /** The geodesic distance from the origin, in metres. */
+  meters: Scalars['Float']['output'];
+  /** The postal code, as `location` answers it. */
+  node: Location;
+};
+
 /** How closely a `Location` answers the postal code it was asked for. */
 export type LocationPrecision =
   /** The data holds the postal code itself: the point and place are the code's own. */
@@ -164,6 +238,19 @@ export type LocationPrecision =
    * shared by every code that begins with it, so two such codes may be 0 m apart.
    */
   | 'PREFIX';
+
+/** Where a page of a connection lies in its whole list (Relay's cursor connections). */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** The cursor of the last edge of this page; null when the page is empty. Pass it as `after` for the next page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** Whether edges follow this page. */
+  hasNextPage: Scalars['Boolean']['output'];
+  /** Whether edges precede this page: true when it was asked for `after` a cursor. */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** The cursor of the first edge of this page; null when the page is empty. */
+  startCursor?: Maybe<Scalars['String']['output']>;
+};
 
 export type Query = {
   __typename?: 'Query';
@@ -185,6 +272,12 @@ export type Query = {
   distances: Array<Maybe<Distance>>;
   /** Look up one postal code. */
   location?: Maybe<Location>;
+  /**
+   * The loaded postal codes nearest a point that need not be one (a phone's GPS fix, a store's
+   * coordinates), nearest by the WGS-84 geodesic, ties by country code, then postal code.
+   * `first: 1` is reverse geocoding. Searches the data loaded in memory, as `Location.nearby` does.
+   */
+  nearestLocations: LocationConnection;
 };
 
 
@@ -215,6 +308,17 @@ export type QueryDistancesArgs = {
 export type QueryLocationArgs = {
   countryCode?: InputMaybe<Scalars['String']['input']>;
   postalCode: Scalars['String']['input'];
+};
+
+
+export type QueryNearestLocationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  countryCodes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: Scalars['Int']['input'];
+  latitude: Scalars['Float']['input'];
+  longitude: Scalars['Float']['input'];
+  unit?: DistanceUnit;
+  within?: InputMaybe<Scalars['Float']['input']>;
 };
 
 
@@ -318,8 +422,12 @@ export type ResolversTypes = {
   DistanceMethod: DistanceMethod;
   DistancePairInput: DistancePairInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  DistanceUnit: DistanceUnit;
   Location: ResolverTypeWrapper<Place>;
+  LocationConnection: ResolverTypeWrapper<LocationConnectionModel>;
+  LocationEdge: ResolverTypeWrapper<LocationEdgeModel>;
   LocationPrecision: LocationPrecision;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -334,6 +442,9 @@ export type ResolversParentTypes = {
   DistancePairInput: DistancePairInput;
   String: Scalars['String']['output'];
   Location: Place;
+  LocationConnection: LocationConnectionModel;
+  LocationEdge: LocationEdgeModel;
+  PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
@@ -377,10 +488,32 @@ export type LocationResolvers<ContextType = Context, ParentType extends Resolver
   latitude?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   longitude?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   matchedPostalCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nearby?: Resolver<ResolversTypes['LocationConnection'], ParentType, ContextType, RequireFields<LocationNearbyArgs, 'first' | 'radius' | 'unit'>>;
   placeName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   postalCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   precision?: Resolver<ResolversTypes['LocationPrecision'], ParentType, ContextType>;
   timeZone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type LocationConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LocationConnection'] = ResolversParentTypes['LocationConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['LocationEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type LocationEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LocationEdge'] = ResolversParentTypes['LocationEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  distance?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  initialBearing?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  meters?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Location'], ParentType, ContextType>;
+};
+
+export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -388,6 +521,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   distanceMatrix?: Resolver<Maybe<ResolversTypes['DistanceMatrix']>, ParentType, ContextType, RequireFields<QueryDistanceMatrixArgs, 'destinations' | 'method' | 'originCountry' | 'origins'>>;
   distances?: Resolver<Array<Maybe<ResolversTypes['Distance']>>, ParentType, ContextType, RequireFields<QueryDistancesArgs, 'method' | 'pairs'>>;
   location?: Resolver<Maybe<ResolversTypes['Location']>, ParentType, ContextType, RequireFields<QueryLocationArgs, 'countryCode' | 'postalCode'>>;
+  nearestLocations?: Resolver<ResolversTypes['LocationConnection'], ParentType, ContextType, RequireFields<QueryNearestLocationsArgs, 'first' | 'latitude' | 'longitude' | 'unit'>>;
 };
 
 export type Resolvers<ContextType = Context> = {
@@ -395,6 +529,9 @@ export type Resolvers<ContextType = Context> = {
   DistanceMatrix?: DistanceMatrixResolvers<ContextType>;
   DistanceMatrixRow?: DistanceMatrixRowResolvers<ContextType>;
   Location?: LocationResolvers<ContextType>;
+  LocationConnection?: LocationConnectionResolvers<ContextType>;
+  LocationEdge?: LocationEdgeResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
 };
 

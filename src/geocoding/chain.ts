@@ -3,7 +3,7 @@
  * keys it lacks (or failed on) go on to the next. Each provider gets its keys in batches of at
  * most its own `maxBatchSize`: this is the one place batches are split.
  */
-import { isPlace, type DatasetsReport, type GeocodeResult, type Geocoder, type LocatedNow } from './geocoder.js';
+import { isPlace, type DatasetsReport, type GeocodeResult, type Geocoder, type LoadedPlaces, type LocatedNow } from './geocoder.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { TraceSpan } from '../observability/tracing.js';
 import type { PostalKey } from './postal-code.js';
@@ -50,6 +50,15 @@ export class GeocoderChain implements Geocoder {
     // Counted once the answer is final: each provider asked found nothing, but the last maybe.
     for (let i = 0; i < asked; i++) this.metrics?.countLookup(this.providers[i]!.name, i === asked - 1 && answer && isPlace(answer) ? 'found' : 'notFound');
     return answer;
+  }
+
+  /** The places of the first provider that holds any (a chain names each provider at most once, so at most one embedded). */
+  places(): LoadedPlaces | undefined {
+    for (const provider of this.providers) {
+      const places = provider.places?.();
+      if (places) return places;
+    }
+    return undefined;
   }
 
   async ready(): Promise<void> {

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { AppError } from '../errors.js';
 import type { TraceSpan } from '../observability/tracing.js';
+import type { SpatialIndex } from '../spatial/spatial-index.js';
 import { postalCodePrefix, type PostalKey, type PostalPrecision } from './postal-code.js';
 
 /**
@@ -61,6 +62,20 @@ export interface DatasetsReport {
   readonly failed: readonly { readonly dataset: string; readonly code: string; readonly message: string }[];
 }
 
+/**
+ * The postal codes a provider holds in memory, for the spatial searches (`Location.nearby`,
+ * `Query.nearestLocations`): they cover the loaded data, whichever provider resolves single codes.
+ */
+export interface LoadedPlaces {
+  /** Every code held, in per-country kd-trees (src/spatial/). */
+  readonly index: SpatialIndex;
+  /**
+   * The place of a code the data holds as a row of its own (a code of {@link index}), as `geocode`
+   * answers it; undefined when no row holds it. Cheap: a lookup and one object.
+   */
+  place(countryCode: string, postalCode: string): Place | undefined;
+}
+
 export interface Geocoder {
   /** Short name used in configuration (`GEOCODER`), logs and metrics. */
   readonly name: string;
@@ -70,6 +85,8 @@ export interface Geocoder {
   readonly size?: number;
   /** For providers with local datasets: what is loaded and what failed (see `DatasetsReport`). */
   datasets?(): DatasetsReport | undefined;
+  /** For providers with local datasets: what they hold, for spatial search; undefined until `ready()` resolves. */
+  places?(): LoadedPlaces | undefined;
   /** Resolves when the provider can answer (e.g. its dataset is loaded). */
   ready(): Promise<void>;
   /**

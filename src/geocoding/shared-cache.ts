@@ -32,7 +32,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { TraceSpan } from '../observability/tracing.js';
 import { defineSettings, int, ms } from '../settings.js';
-import { toSettled, type DatasetsReport, type GeocodeResult, type Geocoder, type LocatedNow, type Settled } from './geocoder.js';
+import { toSettled, type DatasetsReport, type GeocodeResult, type Geocoder, type LoadedPlaces, type LocatedNow, type Settled } from './geocoder.js';
 import { keyId, type PostalKey } from './postal-code.js';
 
 export const sharedCacheSettings = defineSettings({
@@ -178,6 +178,11 @@ export class SharedCacheGeocoder implements Geocoder {
 
   datasets(): DatasetsReport | undefined {
     return this.inner.datasets?.();
+  }
+
+  // Spatial search reads the loaded data directly: it is in this process, so Redis has nothing to add.
+  places(): LoadedPlaces | undefined {
+    return this.inner.places?.();
   }
 
   ready(): Promise<void> {

@@ -3,6 +3,7 @@ import type { TimeZones } from '../geocoding/time-zones.js';
 import type { Logger } from '../logger.js';
 import type { RequestTrace } from '../observability/tracing.js';
 import type { ResponsePolicy } from './cache-hints.js';
+import type { SpatialSearch } from './models/location-connection.js';
 import type { ResponseWarnings } from './warnings.js';
 
 /**
@@ -22,6 +23,8 @@ export interface Context {
   readonly locator: LocationLookup;
   /** The process-wide time zones of places (`Location.timeZone`); loads the boundaries on first use. */
   readonly timeZones: TimeZones;
+  /** The process-wide spatial searches (`Location.nearby`, `Query.nearestLocations`) over the data loaded in memory. */
+  readonly spatial: SpatialSearch;
   /** The router's `x-request-id` when it sent one, otherwise a fresh UUID. */
   readonly requestId: string;
   /** Child logger bound to `requestId` (and, when tracing, to the request's `trace_id` and `span_id`). */
@@ -47,6 +50,7 @@ export class RequestContext implements Context {
   constructor(
     readonly locator: LocationLookup,
     readonly timeZones: TimeZones,
+    readonly spatial: SpatialSearch,
     readonly requestId: string,
     readonly warnings: ResponseWarnings,
     readonly trace: RequestTrace | undefined,

@@ -4,8 +4,8 @@
  *
  * Routers with demand control (Apollo Router, Hive Gateway) read `@cost` and `@listSize` from the
  * subgraph schemas to estimate an operation before they plan it. The sizes written in
- * schema.graphql are the limits' defaults; a deployment that changes `MAX_DISTANCE_PAIRS` or
- * `MAX_MATRIX_CELLS` serves, and prints (`npm run schema:print`), the sizes it enforces instead,
+ * schema.graphql are the limits' defaults; a deployment that changes `MAX_DISTANCE_PAIRS`,
+ * `MAX_MATRIX_CELLS` or `MAX_NEARBY_RESULTS` serves, and prints (`npm run schema:print`), the sizes it enforces instead,
  * so what a router estimates and what this subgraph refuses cannot drift apart.
  */
 import { Kind, visit, type ConstArgumentNode, type ConstDirectiveNode, type DocumentNode } from 'graphql';
@@ -16,6 +16,8 @@ export interface ListSizeLimits {
   readonly maxDistancePairs: number;
   /** Most cells (origins × destinations) in one `distanceMatrix` call. */
   readonly maxMatrixCells: number;
+  /** Largest page of a spatial search. */
+  readonly maxNearbyResults: number;
 }
 
 /**
@@ -30,6 +32,9 @@ export const LIST_SIZES: Readonly<Record<string, (limits: ListSizeLimits) => num
   'Query.distances': (limits) => limits.maxDistancePairs,
   'Query.distanceMatrix': (limits) => matrixSide(limits.maxMatrixCells),
   'DistanceMatrixRow.distances': (limits) => matrixSide(limits.maxMatrixCells),
+  // Routers size these by `first` (their slicing argument); the assumed size is for one that does not.
+  'Location.nearby': (limits) => limits.maxNearbyResults,
+  'Query.nearestLocations': (limits) => limits.maxNearbyResults,
 };
 
 /**

@@ -2,19 +2,24 @@
  * Limits against abusive operations, applied before execution.
  *
  * Depth, aliases, directives and cost come from GraphQL Armor's validation rules (aliases of
- * `__typename` count too: Armor lets them through by default). Tokens are bounded by graphql-js's
+ * `__typename` count too: Armor lets them through by default). Armor's cost rule runs blind to
+ * page sizes (`costWithoutPageSizes` below says why). Tokens are bounded by graphql-js's
  * own `maxTokens` parse option (passed as Apollo's `parseOptions`): Armor's Apollo token plugin
  * would parse every document a second time to count them. List sizes and the size of the whole
  * response are measured from the operation and its variables (operation-size.ts) once the
  * operation is known and before it runs.
  */
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import Negotiator from 'negotiator';
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
   defaultFieldResolver,
   GraphQLError,
   Kind,
+  TypeInfo,
+  ValidationContext,
+  visit,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLSchema,
@@ -34,9 +39,15 @@ export const limitSettings = defineSettings({
   variables: {
     MAX_DISTANCE_PAIRS: int(1, 100_000, 1_000).describe('Most pairs in one `distances` call.'),
     MAX_MATRIX_CELLS: int(1, 1_000_000, 2_500).describe('Most cells (origins × destinations) in one `distanceMatrix` call.'),
-    MAX_ENTITIES: int(1, 100_000, 1_000).describe('Most representations in one `_entities` call.'),
-    MAX_POSTAL_CODES: int(1, 1_000_000, 3_000).describe(
-      'Most distinct postal codes one operation may look up (protects a paid geocoder from alias and list floods).',
+    MAX_ENTITIES: int(1, 100_000, 5_000).describe(
+      'Most representations in one `_entities` call. A router sends every `Location` of one list in one call, never split: this is the longest list a client may resolve through it (docs/federation.md).',
+    ),
+    MAX_NEARBY_RESULTS: int(1, 100_000, 1_000).describe('Largest page (`first`) of a spatial search (`Location.nearby`, `Query.nearestLocations`).'),
+    MAX_NEARBY_SEARCHES: int(1, 100_000, 100).describe(
+      'Most spatial searches one operation may run, counting a `nearby` once per list item it appears in (under `_entities` or another search\'s edges); each takes 0.03 to 0.5 ms.',
+    ),
+    MAX_POSTAL_CODES: int(1, 1_000_000, 6_000).describe(
+      'Most distinct postal codes one operation may look up (protects a paid geocoder from alias and list floods); keep it above MAX_ENTITIES, or a long list of distinct codes fails past it.',
     ),
     MAX_DEPTH: int(1, 100, 10).describe(
       'Deepest field nesting (GraphQL Armor). Routers wrap entity fields in an inline fragment that counts as a level, so two `distanceTo` hops through a router arrive 7 deep.',
@@ -53,6 +64,8 @@ export const limitSettings = defineSettings({
     maxDistancePairs: env.MAX_DISTANCE_PAIRS,
     maxMatrixCells: env.MAX_MATRIX_CELLS,
     maxEntities: env.MAX_ENTITIES,
+    maxNearbyResults: env.MAX_NEARBY_RESULTS,
+    maxNearbySearches: env.MAX_NEARBY_SEARCHES,
     maxPostalCodes: env.MAX_POSTAL_CODES,
     maxDepth: env.MAX_DEPTH,
     maxAliases: env.MAX_ALIASES,
@@ -76,16 +89,43 @@ export function operationLimits(limits: Limits, maskFieldSuggestions: boolean, n
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true },
     maxAliases: { n: limits.maxAliases, allowList: [] },
     maxDirectives: { n: limits.maxDirectives },
-    costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true },
+    costLimit: { enabled: false }, // costWithoutPageSizes instead
     maxTokens: { enabled: false }, // see the header: parseOptions.maxTokens instead
     blockFieldSuggestion: { enabled: maskFieldSuggestions },
   }).protect();
   return {
     // Armor types its plugins for any context; ours is a subtype of theirs.
     plugins: [...(protection.plugins as ApolloServerPlugin<Context>[]), operationSizePlugin(limits, naming)],
-    validationRules: protection.validationRules,
+    validationRules: [...protection.validationRules, costWithoutPageSizes(limits.maxCost)],
     parseOptions: { maxTokens: limits.maxTokens },
   };
+}
+
+/**
+ * GraphQL Armor's cost rule (`MAX_COST`), blind to page sizes. Armor multiplies the cost of a
+ * field's selection by a literal `first` or `last` argument, never by a variable; operation-size.ts
+ * already counts each page by its `first`, literal or variable alike, against MAX_RESPONSE_FIELDS
+ * and MAX_NEARBY_SEARCHES. Counted by both, a literal page of more than about 700 edges exceeded
+ * the default MAX_COST whatever it selected, though MAX_NEARBY_RESULTS allows 1,000, while the same
+ * page asked through a variable passed. So the rule judges a copy of the document without those
+ * arguments: the shape of the selection, as it does for every other list. Errors are reported as
+ * Armor's Apollo integration reports them (BAD_USER_INPUT on the validation context).
+ */
+function costWithoutPageSizes(maxCost: number): ValidationRule {
+  const rule = costLimitRule({
+    maxCost,
+    ignoreIntrospection: true,
+    propagateOnRejection: false,
+    onReject: [(context, error) => context?.reportError(new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT' } }))],
+  });
+  return (context) => ({
+    Document(document) {
+      const withoutPages = visit(document, { Argument: (node) => (node.name.value === 'first' || node.name.value === 'last' ? null : undefined) });
+      const schema = context.getSchema();
+      visit(withoutPages, rule(new ValidationContext(schema, withoutPages, new TypeInfo(schema), (error) => context.reportError(error))));
+      return false; // judged whole; nothing below is this rule's
+    },
+  });
 }
 
 /**

@@ -12,6 +12,7 @@ import { createProviders } from '../geocoding/providers/index.js';
 import { SharedCacheGeocoder } from '../geocoding/shared-cache.js';
 import { TimeZones } from '../geocoding/time-zones.js';
 import { RequestContext, type Context } from '../graphql/context.js';
+import { SpatialSearch } from '../graphql/models/location-connection.js';
 import { createSchema, namingFor } from '../graphql/schema.js';
 import { ResponseWarnings } from '../graphql/warnings.js';
 import type { Logger } from '../logger.js';
@@ -81,6 +82,8 @@ export function createService({ config, logger, geocoder: injected }: AppOptions
     metrics.datasetCodes.set(geocoder.size ?? 0);
   });
   ready.catch(() => undefined); // the caller decides what a failed start means; see service.ts
+  // The embedded provider indexes its data for spatial search before it is ready (embedded.ts).
+  const spatial = new SpatialSearch(() => geocoder.places?.(), ready, config.limits.maxNearbyResults);
 
   // One naming for every schema instance and every lookup by name (SCHEMA_PREFIX).
   const naming = namingFor(config.schema.prefix);
@@ -95,7 +98,7 @@ export function createService({ config, logger, geocoder: injected }: AppOptions
       const warnings = new ResponseWarnings();
       const lookup = locator.forRequest(warnings, config.limits.maxPostalCodes, trace);
       // With tracing, every line of the request carries its trace id, so logs and traces join.
-      return new RequestContext(lookup, timeZones, requestId, warnings, trace, () => logger.child(logFields(requestId, trace)));
+      return new RequestContext(lookup, timeZones, spatial, requestId, warnings, trace, () => logger.child(logFields(requestId, trace)));
     },
     ready,
     readiness: () => {

@@ -13,6 +13,7 @@ import { defaultUsDataFile, EmbeddedGeocoder } from '../../src/geocoding/provide
 import { TimeZones } from '../../src/geocoding/time-zones.js';
 import { cacheHintsPlugin } from '../../src/graphql/cache-hints.js';
 import type { Context } from '../../src/graphql/context.js';
+import { SpatialSearch } from '../../src/graphql/models/location-connection.js';
 import { createSchema } from '../../src/graphql/schema.js';
 import { ResponseWarnings } from '../../src/graphql/warnings.js';
 
@@ -22,6 +23,7 @@ const warnings = new ResponseWarnings();
 const context: Context = {
   locator: new Locator(geocoder, { maxEntries: 1_000, ttlMs: 60_000, notFoundTtlMs: 60_000, batchWindowMs: 0 }, logger).forRequest(warnings),
   timeZones: new TimeZones({ logger }),
+  spatial: new SpatialSearch(() => geocoder.places(), geocoder.ready(), 1_000),
   requestId: 'test',
   logger,
   warnings,
@@ -62,6 +64,12 @@ describe('Cache-Control from per-operation hints', () => {
     ['a matrix whose rows inherit its hint', '{ distanceMatrix(origins: ["90210"], destinations: ["10001"]) { rows { origin { placeName } distances { miles } } } }'],
     ['a matrix without rows', '{ distanceMatrix(origins: ["90210"], destinations: ["10001"]) { origins { placeName } } }'],
     ['distanceTo from a location', '{ location(postalCode: "90210") { distanceTo(postalCode: "10001") { miles to { placeName } } } }'],
+    [
+      'a page of codes nearby, with its page info',
+      '{ location(postalCode: "10001") { nearby(radius: 2, first: 3) { totalCount pageInfo { hasNextPage endCursor } edges { cursor distance node { placeName } } } } }',
+    ],
+    ['the codes nearest a point', '{ nearestLocations(latitude: 40.75, longitude: -73.99, first: 2) { edges { meters node { postalCode } } pageInfo { hasNextPage } } }'],
+    ['a search of a country with no loaded data (an error)', '{ nearestLocations(latitude: 40.75, longitude: -73.99, countryCodes: ["CA"]) { totalCount } }'],
     ['only __typename', '{ __typename }'],
     ['_service', '{ _service { sdl } }'],
     ['introspection alone', '{ __schema { queryType { name } } }'],

@@ -85,8 +85,12 @@ describe('as a federation subgraph', () => {
     expect(hinted).toEqual([
       'DistanceMatrixRow.distances @listSize(assumedSize: 50)',
       'Location.distanceTo @cost(weight: 2)',
+      'Location.nearby @listSize(assumedSize: 1000, slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
+      'Location.nearby @cost(weight: 10)',
       'Query.distances @listSize(assumedSize: 1000)',
       'Query.distanceMatrix @listSize(assumedSize: 50, sizedFields: ["origins", "destinations", "rows"])',
+      'Query.nearestLocations @listSize(assumedSize: 1000, slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
+      'Query.nearestLocations @cost(weight: 10)',
     ]);
   });
 

@@ -58,14 +58,30 @@ describe('limits applied before execution', () => {
     expect(res.body.errors![0]!.message).toMatch(/cost limit/i);
   });
 
-  it('rejects more than MAX_ENTITIES (1,000) representations before resolving any', async () => {
-    const representations = Array.from({ length: 1_001 }, () => ({ __typename: 'Location', postalCode: '90210', countryCode: 'US' }));
+  it('judges the cost of a page by the shape of its selection, not by its `first` (which MAX_RESPONSE_FIELDS counts)', async () => {
+    // MAX_COST 20: a lean selection passes at any page size, written or sent; a rich one fails at any.
+    const lean = (first: string) => `{ nearestLocations(latitude: 40.75, longitude: -73.99, first: ${first}) { totalCount edges { meters } } }`;
+    const rich = (first: string) => `{ nearestLocations(latitude: 40.75, longitude: -73.99, first: ${first}) { edges { meters node { placeName adminName latitude longitude } } } }`;
+    const asVariable = (query: string) => `query($n: Int!) ${query}`;
+    for (const query of [lean('1000'), asVariable(lean('$n'))]) {
+      const res = await production.graphql(query, { n: 1_000 });
+      expect([res.status, res.body.errors, res.body.data!.nearestLocations.edges.length]).toEqual([200, undefined, 1_000]);
+    }
+    for (const query of [rich('1'), asVariable(rich('$n'))]) {
+      const res = await production.graphql(query, { n: 1 });
+      expect(res.status).toBe(400);
+      expect(res.body.errors![0]!.message).toMatch(/^Syntax Error: Query Cost limit of 20 exceeded, found \d+/);
+    }
+  });
+
+  it('rejects more than MAX_ENTITIES (5,000) representations before resolving any', async () => {
+    const representations = Array.from({ length: 5_001 }, () => ({ __typename: 'Location', postalCode: '90210', countryCode: 'US' }));
     const before = geocoder.batches.length;
     const res = await server.graphql('query($r: [_Any!]!) { _entities(representations: $r) { ... on Location { placeName } } }', { r: representations }, { accept: 'application/graphql-response+json' });
     expect(res.status).toBe(400);
     expect(res.body.data).toBeUndefined(); // a request error: nothing ran
     expect(res.body.errors).toEqual([
-      { message: 'Too many representations: 1001 given, at most 1000 per call. Send at most MAX_ENTITIES per _entities call.', extensions: { code: 'BAD_USER_INPUT' } },
+      { message: 'Too many representations: 5001 given, at most 5000 per call. Send at most MAX_ENTITIES per _entities call.', extensions: { code: 'BAD_USER_INPUT' } },
     ]);
     expect(geocoder.batches.length).toBe(before);
   });

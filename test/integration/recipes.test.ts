@@ -3,14 +3,14 @@
  * `@apollo/composition` as a new user would compose it, and queried through both router
  * implementations. Recording proxies in front of every subgraph count what the routers send.
  */
-import { print, type DocumentNode } from 'graphql';
+import { parse, print, visit, type DocumentNode } from 'graphql';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fitnessTypeDefs, flybyTypeDefs, places, workouts } from '../../examples/recipes/prefix.js';
 import { directory } from '../../examples/recipes/directory.js';
 import { RECIPES, type Recipe } from '../../examples/recipes/index.js';
 import { shippingSubgraph, shippingZone } from '../../examples/recipes/shipping.js';
-import { stores } from '../../examples/stores/server.js';
+import { stores, storesSubgraphOf, type StoreRecord } from '../../examples/stores/server.js';
 import {
   composeSupergraph,
   CompositionError,
@@ -27,6 +27,7 @@ import { EmbeddedGeocoder, defaultUsDataFile } from '../../src/geocoding/provide
 import { namingFor, servedTypeDefs } from '../../src/graphql/schema.js';
 import { CountingGeocoder } from '../support/counting-geocoder.js';
 import { usRow } from '../support/geonames.js';
+import { geodesicScan, usCodes, within } from '../support/spatial.js';
 import { startRecordingProxy, type Exchange, type RecordingProxy } from '../support/recording-proxy.js';
 import { startTestServer, type GraphQLResponse, type TestServer } from '../support/server.js';
 
@@ -77,6 +78,23 @@ describe('composition beside subgraphs that already use our names', () => {
 
   it('composes beside a subgraph that @provides our place names on its Store.location, with no errors and no hints', () => {
     expect(compositionErrors({ locations: ours(''), directory: RECIPES.provide.subgraphs[0]!.typeDefs })).toEqual([]);
+  });
+
+  it("composes beside a subgraph with Relay connections of its own: PageInfo is shareable, field for field Relay's", () => {
+    const posts = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable"])
+      type Post @key(fields: "id") { id: ID! title: String! }
+      type PostEdge { cursor: String! node: Post! }
+      type PostConnection { edges: [PostEdge!]! pageInfo: PageInfo! }
+      type PageInfo @shareable { hasNextPage: Boolean! hasPreviousPage: Boolean! startCursor: String endCursor: String }
+      type Query { posts(first: Int, after: String): PostConnection! }`;
+    expect(compositionErrors({ locations: ours(''), posts })).toEqual([]);
+    // Relay's fields are the contract: a PageInfo without the previous-page fields could not be
+    // resolved on our path for a query that asks them of the other subgraph's type.
+    const halfRelay = visit(parse(ours('')), {
+      ObjectTypeDefinition: (node) => (node.name.value === 'PageInfo' ? { ...node, fields: node.fields?.filter((f) => ['hasNextPage', 'endCursor'].includes(f.name.value)) } : undefined),
+    });
+    expect(print(halfRelay)).not.toContain('startCursor');
+    expect(new Set(compositionErrors({ locations: halfRelay, posts }))).toEqual(new Set(['SATISFIABILITY_ERROR']));
   });
 
   it('fails to compose a field contributed to Location with an unresolvable key, with the error that says so', () => {
@@ -171,6 +189,39 @@ describe.each(ROUTERS)('the recipes through $name', ({ start, mergesFetches, err
     expect(storesProxy!.entityRequests().map((e) => representationsOf(e))).toEqual([[{ __typename: 'Location', postalCode: '99553', countryCode: 'US' }]]);
   });
 
+  it('nearby: stores within 25 miles of 10001, nearest first, with one request here and one _entities call to the stores subgraph', async () => {
+    const recipe = await startRecipe(RECIPES.nearby, start);
+    const body = await recipe.query(RECIPES.nearby.query);
+    expect(body.errors).toBeUndefined();
+    const origin = usCodes().find((c) => c.postalCode === '10001')!;
+    const expected = within(geodesicScan(usCodes(), origin, origin), 25 * 1609.344).slice(0, 100);
+    const storesAt = (postalCode: string) => stores.filter((s) => s.postalCode === postalCode).map(({ name }) => ({ name }));
+    expect(body.data).toEqual({
+      location: {
+        nearby: { edges: expected.map(({ postalCode, meters }) => ({ distance: meters / 1609.344, node: { postalCode, stores: storesAt(postalCode) } })) },
+      },
+    });
+    // The stores it found, nearest first: Hoboken, across the river, among them.
+    const found = (body.data!.location.nearby.edges as { node: { stores: { name: string }[] } }[]).flatMap((e) => e.node.stores.map((s) => s.name));
+    expect(found).toEqual([
+      'New York, NY (Chelsea)',
+      'New York, NY (Penn Station)',
+      'New York, NY (Garment District)',
+      'New York, NY (Times Square)',
+      'New York, NY (Union Square)',
+      'Hoboken, NJ',
+      'New York, NY (Lower East Side)',
+    ]);
+    // On the wire: one request here (the search), one _entities call there with every edge's Location.
+    const { locations, stores: storesProxy } = recipe.proxies;
+    expect(locations!.exchanges).toHaveLength(1);
+    expect(locations!.entityRequests()).toEqual([]);
+    expect(storesProxy!.exchanges).toHaveLength(1);
+    expect(storesProxy!.entityRequests().map(representationsOf)).toEqual([expected.map(({ postalCode }) => ({ __typename: 'Location', postalCode, countryCode: 'US' }))]);
+    // Only the origin was looked up: every edge came from the loaded data.
+    expect(recipe.geocoder.batches).toEqual([[keyId({ postalCode: '10001', countryCode: 'US' })]]);
+  });
+
   it('contribute: shipping adds Location.shippingZone from the coordinates the router fetches from us first', async () => {
     const recipe = await startRecipe(RECIPES.contribute, start);
     const body = await recipe.query(RECIPES.contribute.query);
@@ -240,6 +291,34 @@ describe.each(ROUTERS)('the recipes through $name', ({ start, mergesFetches, err
       expect(error.message).toContain('Too many representations: 150 given, at most 100');
       expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', serviceName: 'locations' });
     }
+  });
+});
+
+describe.each(ROUTERS)('a list of 1,500 stores with their distance, through $name', ({ start }) => {
+  /** 1,500 stores on distinct US codes spread over the file: one `_entities` call of 1,500 representations. */
+  const many: StoreRecord[] = usCodes()
+    .filter((_, i) => i % 27 === 0)
+    .slice(0, 1_500)
+    .map(({ postalCode }, i) => ({ id: `store-${i}`, name: `Store ${i}`, postalCode, countryCode: 'US' }));
+  const recipe = (env: Record<string, string>): Recipe => ({ title: '1,500 stores', env, subgraphs: [storesSubgraphOf(many)], query: '{ stores { name location { distanceTo(postalCode: "10001") { miles } } } }' });
+
+  it('resolves at the default limits, in one _entities call and one geocoder batch of every code', async () => {
+    expect(many).toHaveLength(1_500);
+    const running = await startRecipe(recipe({}), start);
+    const body = await running.query(recipe({}).query);
+    expect(body.errors).toBeUndefined();
+    const miles = (body.data!.stores as { location: { distanceTo: { miles: number } } }[]).map((s) => s.location.distanceTo.miles);
+    expect(miles).toHaveLength(1_500);
+    expect(miles.filter((m) => m > 0)).toHaveLength(many.filter((s) => s.postalCode !== '10001').length);
+    expect(running.proxies.locations!.entityRequests().map((e) => representationsOf(e).length)).toEqual([1_500]);
+    expect(running.geocoder.batches.map((b) => b.length)).toEqual([1_500, 1]);
+  });
+
+  it('failed whole at the former default, MAX_ENTITIES=1000', async () => {
+    const running = await startRecipe(recipe({ MAX_ENTITIES: '1000' }), start);
+    const body = await running.query(recipe({}).query);
+    expect(body.errors![0]!.message).toContain('Too many representations: 1500 given, at most 1000');
+    expect(running.geocoder.batches).toEqual([]);
   });
 });
 

@@ -17,7 +17,7 @@ import { startTestServer, type GraphQLResponse, type TestServer } from '../suppo
 
 const embedded = new EmbeddedGeocoder({ files: [defaultUsDataFile()], logger: pino({ level: 'silent' }) });
 // Small limits, so that the comparisons below can break them cheaply.
-const LIMITS = { MAX_DISTANCE_PAIRS: '2', MAX_ENTITIES: '3' };
+const LIMITS = { MAX_DISTANCE_PAIRS: '2', MAX_ENTITIES: '3', MAX_NEARBY_RESULTS: '5' };
 let canonical: TestServer;
 let prefixed: TestServer;
 
@@ -63,6 +63,7 @@ describe('with SCHEMA_PREFIX=Postal', () => {
       'postalDistance',
       'postalDistances',
       'postalDistanceMatrix',
+      'postalNearestLocations',
       '_entities',
       '_service',
     ]);
@@ -112,6 +113,22 @@ describe('with SCHEMA_PREFIX=Postal', () => {
       '{ r: postalDistances(pairs: [{ from: "10001", to: "90210" }, { from: "10001", to: "60601" }, { from: "60601", to: "90210" }]) { miles } }',
     ],
     ['an input of the wrong type', '{ r: distances(pairs: [{ from: 10001 }]) { miles } }', '{ r: postalDistances(pairs: [{ from: 10001 }]) { miles } }'],
+    [
+      'a page of codes nearby, with its cursors',
+      '{ r: location(postalCode: "10001") { nearby(radius: 3, unit: MILES, first: 3) { totalCount pageInfo { hasNextPage endCursor } edges { cursor distance node { __typename postalCode } } } } }',
+      '{ r: postalLocation(postalCode: "10001") { nearby(radius: 3, unit: MILES, first: 3) { totalCount pageInfo { hasNextPage endCursor } edges { cursor distance node { __typename postalCode } } } } }',
+    ],
+    [
+      'the codes nearest a point',
+      '{ r: nearestLocations(latitude: 40.75, longitude: -73.99, first: 2) { __typename edges { __typename node { postalCode } } pageInfo { __typename } } }',
+      '{ r: postalNearestLocations(latitude: 40.75, longitude: -73.99, first: 2) { __typename edges { __typename node { postalCode } } pageInfo { __typename } } }',
+    ],
+    ['a page over MAX_NEARBY_RESULTS', '{ r: nearestLocations(latitude: 0, longitude: 0, first: 6) { totalCount } }', '{ r: postalNearestLocations(latitude: 0, longitude: 0, first: 6) { totalCount } }'],
+    [
+      'a search of a country with no loaded data',
+      '{ r: nearestLocations(latitude: 45.42, longitude: -75.69, countryCodes: ["CA"]) { totalCount } }',
+      '{ r: postalNearestLocations(latitude: 45.42, longitude: -75.69, countryCodes: ["CA"]) { totalCount } }',
+    ],
   ] as const;
 
   it.each(CASES)('answers %s exactly as the canonical service does, with the same Cache-Control', async (_, canonicalQuery, prefixedQuery) => {

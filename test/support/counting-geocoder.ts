@@ -1,4 +1,4 @@
-import type { GeocodeResult, Geocoder } from '../../src/geocoding/geocoder.js';
+import type { GeocodeResult, Geocoder, LoadedPlaces } from '../../src/geocoding/geocoder.js';
 import { keyId, type PostalKey } from '../../src/geocoding/postal-code.js';
 import type { TraceSpan } from '../../src/observability/tracing.js';
 
@@ -20,6 +20,11 @@ export class CountingGeocoder implements Geocoder {
 
   ready(): Promise<void> {
     return this.inner.ready();
+  }
+
+  // Not counted: spatial search reads the loaded data without a geocoder call.
+  places(): LoadedPlaces | undefined {
+    return this.inner.places?.();
   }
 
   geocode(keys: readonly PostalKey[], span?: TraceSpan): Promise<readonly GeocodeResult[]> {

@@ -28,18 +28,22 @@ describe('cost hints from the configured limits', () => {
   it('writes the default limits in schema.graphql, so the file states what an unconfigured service serves', () => {
     expect(print(withListSizes(typeDefs, defaults))).toBe(print(typeDefs));
     expect(listSizes(typeDefs)).toEqual([
+      'Location.nearby: @listSize(assumedSize: 1000, slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
       'DistanceMatrixRow.distances: @listSize(assumedSize: 50)',
       'Query.distances: @listSize(assumedSize: 1000)',
       'Query.distanceMatrix: @listSize(assumedSize: 50, sizedFields: ["origins", "destinations", "rows"])',
+      'Query.nearestLocations: @listSize(assumedSize: 1000, slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
     ]);
   });
 
   it('states the configured limits instead', () => {
-    const limits = loadConfig({ MAX_DISTANCE_PAIRS: '200', MAX_MATRIX_CELLS: '1000' }).limits;
+    const limits = loadConfig({ MAX_DISTANCE_PAIRS: '200', MAX_MATRIX_CELLS: '1000', MAX_NEARBY_RESULTS: '300' }).limits;
     expect(listSizes(withListSizes(typeDefs, limits))).toEqual([
+      'Location.nearby: @listSize(assumedSize: 300, slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
       'DistanceMatrixRow.distances: @listSize(assumedSize: 32)',
       'Query.distances: @listSize(assumedSize: 200)',
       'Query.distanceMatrix: @listSize(assumedSize: 32, sizedFields: ["origins", "destinations", "rows"])',
+      'Query.nearestLocations: @listSize(assumedSize: 300, slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
     ]);
   });
 
@@ -66,6 +70,13 @@ describe('cost hints from the configured limits', () => {
     }
     const lists = fields.filter(({ field }) => isListType(isNonNullType(field.type) ? field.type.ofType : field.type)).map(({ coordinate }) => coordinate);
     expect(lists.filter((coordinate) => !sized.has(coordinate))).toEqual([]);
-    expect(lists.sort()).toEqual(['DistanceMatrix.destinations', 'DistanceMatrix.origins', 'DistanceMatrix.rows', 'DistanceMatrixRow.distances', 'Query.distances']);
+    expect(lists.sort()).toEqual([
+      'DistanceMatrix.destinations',
+      'DistanceMatrix.origins',
+      'DistanceMatrix.rows',
+      'DistanceMatrixRow.distances',
+      'LocationConnection.edges',
+      'Query.distances',
+    ]);
   });
 });

@@ -5,7 +5,7 @@ import { itemsIn, measureOperation, RULE_COORDINATES, type SizeLimits } from '..
 import { createSchema } from '../../src/graphql/schema.js';
 
 const schema = createSchema();
-const LIMITS: SizeLimits = { maxDistancePairs: 1_000, maxMatrixCells: 2_500, maxEntities: 1_000, maxResponseFields: 100_000 };
+const LIMITS: SizeLimits = { maxDistancePairs: 1_000, maxMatrixCells: 2_500, maxEntities: 1_000, maxNearbyResults: 1_000, maxNearbySearches: 100, maxResponseFields: 100_000 };
 
 function measure(query: string, variables: Record<string, unknown> = {}, limits: SizeLimits = LIMITS): number {
   const document = parse(query);
@@ -65,6 +65,39 @@ describe('the size of an operation, before it runs', () => {
     const aliases = Array.from({ length: 15 }, (_, i) => `a${i}: distanceTo(postalCode: "10001") { meters kilometers miles nauticalMiles initialBearing method from { postalCode } to { postalCode } }`).join(' ');
     const representations = codes(1_000).map((postalCode) => ({ __typename: 'Location', postalCode, countryCode: 'US' }));
     expect(refusal(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Location { ${aliases} } } }`, { r: representations }).message).toMatch(/more than 100000 fields/);
+  });
+
+  it('sizes the edges of a spatial search by its `first`, given, defaulted or sent as a variable', () => {
+    const page = 'edges { distance node { postalCode } }';
+    // The search, its edges, and what each edge selects.
+    expect(measure(`{ nearestLocations(latitude: 0, longitude: 0, first: 7) { totalCount ${page} } }`)).toBe(1 + 1 + 7 + 7 + 7 + 7);
+    expect(measure(`{ nearestLocations(latitude: 0, longitude: 0) { ${page} } }`)).toBe(1 + 4 * 10);
+    expect(measure(`query($n: Int!) { nearestLocations(latitude: 0, longitude: 0, first: $n) { ${page} } }`, { n: 300 })).toBe(1 + 4 * 300);
+    // A variable that was not sent leaves the argument to its default.
+    expect(measure(`query($n: Int) { location(postalCode: "1") { nearby(radius: 1, first: $n) { ${page} } } }`)).toBe(2 + 4 * 20);
+  });
+
+  it('multiplies a nearby under another search\'s edges, so MAX_RESPONSE_FIELDS and MAX_NEARBY_SEARCHES bound the nesting', () => {
+    const nested = (a: number, b: number) =>
+      `{ nearestLocations(latitude: 0, longitude: 0, first: ${a}) { edges { node { nearby(radius: 5, first: ${b}) { edges { node { postalCode } } } } } } }`;
+    expect(measure(nested(10, 20))).toBe(1 + 10 + 10 + 10 + 10 * 20 * 3);
+    const many = { ...LIMITS, maxNearbySearches: 10_000 };
+    expect(refusal(nested(1_000, 1_000), {}, many).message).toMatch(/^This operation would return more than 100000 fields \(MAX_RESPONSE_FIELDS\)/);
+    expect(refusal(nested(100, 1)).message).toMatch(/^This operation would run more than 100 spatial searches \(MAX_NEARBY_SEARCHES\)/);
+    expect(measure(nested(99, 1))).toBe(1 + 3 * 99 + 3 * 99);
+  });
+
+  it('checks the arguments of a spatial search as sent, and leaves values of the wrong type to coercion', () => {
+    expect(refusal('{ location(postalCode: "1") { nearby(radius: 0) { totalCount } } }').message).toBe('`radius` must be a distance above zero, got 0 KILOMETERS.');
+    expect(refusal('query($r: Float!) { location(postalCode: "1") { nearby(radius: $r, unit: MILES) { totalCount } } }', { r: 12_430 }).message).toMatch(/^`radius` must be at most 12,429.86 MILES/);
+    expect(refusal('{ nearestLocations(latitude: 0, longitude: 0, first: 1001) { totalCount } }').message).toBe('`first` must be an integer from 1 to 1,000, got 1001.');
+    expect(refusal('{ nearestLocations(latitude: 0, longitude: 0, first: 5) { totalCount } }', {}, { ...LIMITS, maxNearbyResults: 4 }).message).toBe('`first` must be an integer from 1 to 4, got 5.');
+    expect(refusal('{ nearestLocations(latitude: -91, longitude: 0) { totalCount } }').message).toBe('`latitude` must be in degrees from -90 to 90, got -91.');
+    expect(refusal('{ nearestLocations(latitude: 0, longitude: 0, countryCodes: ["US", "XYZ"]) { totalCount } }').message).toMatch(/^`countryCodes`: /);
+    expect(refusal('query($c: [String!]) { nearestLocations(latitude: 0, longitude: 0, countryCodes: $c) { totalCount } }', { c: 'XYZ' }).message).toMatch(/^`countryCodes`: /);
+    // Not numbers, not strings: GraphQL's coercion refuses these after the measure, with its own message.
+    expect(measure('query($r: Float!, $u: DistanceUnit!) { location(postalCode: "1") { nearby(radius: $r, unit: $u) { totalCount } } }', { r: 'far', u: 'FURLONGS' })).toBe(3);
+    expect(measure('query($c: [String!]) { nearestLocations(latitude: 0, longitude: 0, countryCodes: $c) { totalCount } }', { c: [1, 2] })).toBe(2);
   });
 
   it('counts a list argument as coercion will see it: a single value is one item, null none', () => {

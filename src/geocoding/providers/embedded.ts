@@ -4,6 +4,9 @@
  * answers offline with no API key. Then come the datasets in `DATA_DIR` (added with
  * `npm run data -- add DE`, or downloaded at start-up when `GEONAMES_COUNTRIES` names them and
  * they are missing), then `GEONAMES_FILES`; a later file's row for a code replaces an earlier one.
+ * Once every file is loaded, the codes are indexed for spatial search (src/spatial/), before the
+ * provider is ready: the index is built from the rows the GeoNames index finally holds, and the
+ * data never changes afterwards.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -13,7 +16,8 @@ import { dataSettings, type DataOptions } from '../../data/settings.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { defineSettings, list, readableFile } from '../../settings.js';
-import { found, notFound, type DatasetsReport, type GeocodeResult, type Geocoder, type LocatedNow, type NotFound } from '../geocoder.js';
+import { SpatialIndex } from '../../spatial/spatial-index.js';
+import { found, notFound, type DatasetsReport, type GeocodeResult, type Geocoder, type LoadedPlaces, type LocatedNow, type NotFound } from '../geocoder.js';
 import { GeoNamesIndex } from '../geonames-index.js';
 import type { PostalKey } from '../postal-code.js';
 import { defineProvider } from './provider.js';
@@ -55,6 +59,7 @@ export class EmbeddedGeocoder implements Geocoder {
   private readonly notFoundIn = new Map<string, NotFound>();
   private readonly loaded: DatasetsReport['loaded'][number][] = [];
   private failed: readonly FailedDownload[] = [];
+  private loadedPlaces: LoadedPlaces | undefined;
 
   constructor(private readonly options: EmbeddedGeocoderOptions) {
     this.loading = this.load().then(() => void (this.settled = true));
@@ -73,6 +78,10 @@ export class EmbeddedGeocoder implements Geocoder {
 
   datasets(): DatasetsReport {
     return { loaded: [...this.loaded], failed: [...this.failed] };
+  }
+
+  places(): LoadedPlaces | undefined {
+    return this.loadedPlaces;
   }
 
   async geocode(keys: readonly PostalKey[]): Promise<readonly GeocodeResult[]> {
@@ -123,9 +132,13 @@ export class EmbeddedGeocoder implements Geocoder {
       }
       this.loaded.push({ file: name, source, rows: stats.rows, replaced: stats.replaced });
     }
+    const spatialStarted = performance.now();
+    const index = this.index;
+    this.loadedPlaces = { index: SpatialIndex.from(index), place: (countryCode, postalCode) => index.get(countryCode, postalCode) };
+    const spatialMs = performance.now() - spatialStarted;
     logger.info(
-      { phase: 'dataset', codes: this.index.size, files: sources.length, ms: Math.round(performance.now() - started) },
-      `indexed ${this.index.size} postal codes`,
+      { phase: 'dataset', codes: index.size, files: sources.length, ms: Math.round(performance.now() - started), spatialIndexMs: Math.round(spatialMs) },
+      `indexed ${index.size} postal codes (spatial index: ${Math.round(spatialMs)} ms)`,
     );
   }
 }

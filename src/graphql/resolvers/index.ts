@@ -1,6 +1,10 @@
 import type { Resolvers } from '../../generated/resolvers-types.js';
 import { Location } from './location.js';
+import { LocationEdge } from './location-edge.js';
 import { Query } from './query.js';
 
-/** Every resolver, assembled explicitly. Distance, DistanceMatrix and DistanceMatrixRow use default resolvers. */
-export const resolvers = { Query, Location } satisfies Resolvers;
+/**
+ * Every resolver, assembled explicitly. Distance, DistanceMatrix, DistanceMatrixRow,
+ * LocationConnection and PageInfo use default resolvers.
+ */
+export const resolvers = { Query, Location, LocationEdge } satisfies Resolvers;

@@ -1,4 +1,7 @@
-/** The `Location` entity: resolved by key for routers, measured from with `distanceTo`, and placed in its `timeZone`. */
+/**
+ * The `Location` entity: resolved by key for routers, measured from with `distanceTo`, placed in
+ * its `timeZone`, and searched around with `nearby`.
+ */
 import { AppError } from '../../errors.js';
 import type { LocationResolvers } from '../../generated/resolvers-types.js';
 import { andThen } from '../../maybe-promise.js';
@@ -24,4 +27,7 @@ export const Location: LocationResolvers = {
   // Not an async function: a cached target is measured synchronously, with no promise per location.
   distanceTo: (from, { postalCode, countryCode, method }, { locator }) =>
     andThen(locator.locate(postalCode, countryCode ?? from.countryCode), (to) => distanceBetween(from, to, method)),
+
+  // Arguments were checked before execution (operation-size.ts); the search checks them again, and the countries.
+  nearby: (origin, args, { spatial }) => spatial.around(origin, args),
 };

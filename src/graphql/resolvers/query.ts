@@ -41,4 +41,7 @@ export const Query: QueryResolvers = {
     const lookups = [...origins.map((code) => locator.locate(code, originCc)), ...destinations.map((code) => locator.locate(code, destinationCc))];
     return andThen(all(lookups), (places) => buildMatrix(places.slice(0, origins.length), places.slice(origins.length), method));
   },
+
+  // No lookup: the point is given, and the codes found are built from the loaded data.
+  nearestLocations: (_, args, { spatial }) => spatial.nearest(args),
 };
