@@ -8,7 +8,7 @@
  *
  * Knobs (environment): BENCH_ROUNDS (3), BENCH_DURATION seconds per measured run (5),
  * BENCH_WARMUP seconds before each (1; twice that on a target's first visit), BENCH_CONNECTIONS (32),
- * BENCH_SHAPES (comma-separated ids: distance,distances,entities,matrix), BENCH_SECTIONS
+ * BENCH_SHAPES (comma-separated ids: distance,distances,entities,matrix,nearby,nearest), BENCH_SECTIONS
  * (throughput,cold,geodesy), BENCH_COLD_REQUESTS (10 per phase), BENCH_COLD_WARMUP (30), BENCH_COLD_LATENCY_MS (20), BENCH_STARTUP_RUNS (3), BENCH_COMPARE (label=path/to/main.js,...: extra service builds),
  * BENCH_BASELINES=0 (no bare Apollo, no raw node:http), BENCH_SECONDARY=0 (only the random-code headline rows).
  */

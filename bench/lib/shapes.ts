@@ -19,10 +19,13 @@ export interface Shape {
   readonly body: string;
   /** A JSON request body of the same operation with fresh random codes, different on every call. */
   readonly random: () => string;
-  /** Items the response must carry (checked before measuring). */
+  /** Items the response must carry (checked before measuring): exactly, or at least with `atLeast`. */
   readonly items: number;
+  readonly atLeast?: boolean;
   /** Counts the items of one parsed response. */
   readonly count: (data: Record<string, unknown>) => number;
+  /** False for shapes the baselines do not serve (the bare Apollo subgraph has no spatial search). */
+  readonly baseline?: boolean;
 }
 
 // The rows of a GeoNames file, read as the tests read them.
@@ -57,6 +60,10 @@ const QUERIES = {
     'query Entities($representations: [_Any!]!) { _entities(representations: $representations) { ... on Location { __typename placeName distanceTo(postalCode: "10001") { miles } } } }',
   matrix:
     'query Matrix($origins: [String!]!, $destinations: [String!]!) { distanceMatrix(origins: $origins, destinations: $destinations) { rows { distances { miles } } } }',
+  nearby:
+    'query Nearby($code: String!) { location(postalCode: $code) { nearby(radius: 25, unit: MILES, first: 50) { totalCount edges { distance node { postalCode placeName } } } } }',
+  nearest:
+    'query Nearest($latitude: Float!, $longitude: Float!) { nearestLocations(latitude: $latitude, longitude: $longitude, first: 10) { edges { distance node { postalCode placeName } } } }',
 } as const;
 
 export function buildShapes(rows: readonly UsRow[], seed = 1): Shape[] {
@@ -71,6 +78,12 @@ export function buildShapes(rows: readonly UsRow[], seed = 1): Shape[] {
   const next = seededRandom(seed);
   const code = (): string => all[Math.floor(next() * all.length)]!;
   const codesOf = (n: number): string[] => Array.from({ length: n }, code);
+  // A point near a random code (within about 5 km): a phone's position, not a code's own point.
+  const pointNear = (): { latitude: number; longitude: number } => {
+    const row = rows[Math.floor(next() * rows.length)]!;
+    return { latitude: row.latitude + (next() - 0.5) * 0.09, longitude: row.longitude + (next() - 0.5) * 0.09 };
+  };
+  const edges = (connection: unknown): number => length((connection as { edges?: unknown } | null)?.edges);
   return [
     {
       id: 'distance',
@@ -103,6 +116,26 @@ export function buildShapes(rows: readonly UsRow[], seed = 1): Shape[] {
       random: () => body(QUERIES.matrix, { origins: codesOf(20), destinations: codesOf(20) }),
       items: 20,
       count: (data) => length((data.distanceMatrix as { rows?: unknown } | null)?.rows),
+    },
+    {
+      id: 'nearby',
+      title: 'nearby, 25 miles, first 50',
+      body: body(QUERIES.nearby, { code: '10001' }),
+      random: () => body(QUERIES.nearby, { code: code() }),
+      // A random origin may have fewer than 50 codes within 25 miles; the origin itself always is one.
+      items: 1,
+      atLeast: true,
+      count: (data) => edges((data.location as { nearby?: unknown } | null)?.nearby),
+      baseline: false,
+    },
+    {
+      id: 'nearest',
+      title: 'nearestLocations, first 10',
+      body: body(QUERIES.nearest, { latitude: 40.7506, longitude: -73.9972 }),
+      random: () => body(QUERIES.nearest, pointNear()),
+      items: 10,
+      count: (data) => edges(data.nearestLocations),
+      baseline: false,
     },
   ];
 }

@@ -34,6 +34,10 @@ describe('/metrics', () => {
     expect(delta('graphql_errors_total', { code: 'POSTAL_CODE_NOT_FOUND' })).toBe(1);
     expect(delta('graphql_errors_total', { code: 'BAD_USER_INPUT' })).toBe(1);
     expect(delta('graphql_request_duration_seconds_count', { operation: 'distance' })).toBe(2);
+    // A histogram as Prometheus reads it: cumulative buckets, +Inf equal to the count, a positive sum.
+    expect(delta('graphql_request_duration_seconds_bucket', { le: '+Inf', operation: 'distance' })).toBe(2);
+    expect(sample(after, 'graphql_request_duration_seconds_bucket', { le: '10', operation: 'distance' })).toBe(sample(after, 'graphql_request_duration_seconds_count', { operation: 'distance' }));
+    expect(delta('graphql_request_duration_seconds_sum', { operation: 'distance' })).toBeGreaterThan(0);
     await server.graphql('{ location(postalCode: "90210") { placeName } distance(from: "90210", to: "10001") { miles } }');
     await server.graphql('{ location(postalCode: "90210") { placeName ');
     const last = await scrape(server.url);

@@ -33,15 +33,13 @@ export type Route = (req: IncomingMessage, res: ServerResponse, search: string) 
 
 export function graphqlRoute(deps: GraphQLRouteDeps): Route {
   const { apollo, cache, logger, metrics, tracing } = deps;
-  const cacheHit = metrics.responseCache.labels('hit');
-  const cacheMiss = metrics.responseCache.labels('miss');
-  const cacheBypass = metrics.responseCache.labels('bypass');
+  const cacheResults = metrics.responseCacheResults;
 
   /** Answers from the response cache if it holds `key`, counting the request as Apollo's plugin would have. */
   const replay = (res: ServerResponse, key: string, started: number): boolean => {
     const hit = cache?.get(key);
     if (!hit) return false;
-    cacheHit.inc();
+    cacheResults.hit++;
     for (const [name, value] of hit.headers) res.setHeader(name, value);
     res.setHeader('age', String(cache!.ageSeconds(hit)));
     res.statusCode = hit.status;
@@ -84,11 +82,11 @@ export function graphqlRoute(deps: GraphQLRouteDeps): Route {
     deps.body.read(req, res, requestId, trace, () => {
       const read = req as ReadRequest;
       const key = cache?.keyOf(read, read.rawBody) ?? null;
-      if (key === null) cacheBypass.inc();
+      if (key === null) cacheResults.bypass++;
       else if (replay(res, key, started)) {
         trace?.span.setAttribute('response_cache.result', 'hit');
         return;
-      } else cacheMiss.inc();
+      } else cacheResults.miss++;
       trace?.span.setAttribute('response_cache.result', key === null ? 'bypass' : 'miss');
       execute(read, res, search, requestId, key, trace).catch((error: unknown) => {
         logger.error({ err: error, ...logFields(requestId, trace) }, 'GraphQL request failed outside execution');
