@@ -26,6 +26,7 @@ import { SpatialIndex } from '../src/spatial/spatial-index.js';
 import { machineLine } from './service-process.js';
 import { generateSyntheticGeoNames } from './synthetic-geonames.js';
 import { int, median, percentile, table } from './lib/stats.js';
+import { seeded } from '../test/support/random.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -128,16 +129,6 @@ function interleaved(a: () => unknown, aCalls: number, b: () => unknown, bCalls:
   return [median(ta), median(tb)];
 }
 
-/** mulberry32: the same origins on every run, a different one every call. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Latencies {
   readonly label: string;

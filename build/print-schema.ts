@@ -6,17 +6,10 @@
  * A bad variable stops it with the same message as the service.
  */
 import { graphql } from 'graphql';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { loadConfigOrExit } from '../src/config.js';
 import { createSchema, namingFor } from '../src/graphql/schema.js';
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`${error.message}\n`);
-  process.exit(1);
-}
+const config = loadConfigOrExit();
 const schema = createSchema({ naming: namingFor(config.schema.prefix), limits: config.limits });
 const result = await graphql({ schema, source: '{ _service { sdl } }' });
 const sdl = (result.data?._service as { sdl?: unknown } | undefined)?.sdl;

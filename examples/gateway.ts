@@ -16,9 +16,21 @@ const port = Number(process.env.PORT ?? 4000);
 const router = process.env.ROUTER ?? 'apollo';
 if (router !== 'apollo' && router !== 'hive') throw new Error(`ROUTER must be apollo or hive, not ${JSON.stringify(router)}`);
 
+/** A subgraph's SDL, or one line naming the subgraph, its URL and how to start it, and exit 1. */
+async function sdlOf(name: string, url: string, howToStart: string): Promise<string> {
+  try {
+    return await fetchSubgraphSdl(url);
+  } catch (error) {
+    const { cause } = error as { cause?: { code?: string; message?: string } };
+    const reason = cause?.code ?? cause?.message ?? (error as Error).message;
+    console.error(`example:gateway: the ${name} subgraph does not answer at ${url} (${reason}). Start it with \`${howToStart}\`, or point ${name.toUpperCase()}_URL at it.`);
+    process.exit(1);
+  }
+}
+
 const { supergraphSdl, hints } = composeSupergraph([
-  { name: 'locations', url: locationsUrl, sdl: await fetchSubgraphSdl(locationsUrl) },
-  { name: 'stores', url: storesUrl, sdl: await fetchSubgraphSdl(storesUrl) },
+  { name: 'locations', url: locationsUrl, sdl: await sdlOf('locations', locationsUrl, 'npm start') },
+  { name: 'stores', url: storesUrl, sdl: await sdlOf('stores', storesUrl, 'npm run example:stores') },
 ]);
 for (const hint of hints) console.warn(`composition hint ${hint.definition.code}: ${hint.message}`);
 

@@ -111,3 +111,14 @@ function freeze<T>(value: T): T {
   for (const inner of Object.values(value)) if (Array.isArray(inner)) Object.freeze(inner);
   return Object.freeze(value);
 }
+
+/** {@link loadConfig} for a command: a bad variable prints the message on standard error and exits 1. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,16 +1,9 @@
 /** The service process (loaded by main.ts): configuration, logging, start-up phases and graceful shutdown. */
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { loadConfigOrExit } from './config.js';
 import { createLogger } from './logger.js';
 import { startApp } from './server/app.js';
 
-let config: Config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`${error.message}\n`);
-  process.exit(1);
-}
+const config = loadConfigOrExit();
 
 const logger = createLogger(config);
 logger.info({ phase: 'config', geocoders: config.geocoders, production: config.production }, 'configuration loaded');

@@ -9,6 +9,7 @@
  * process, never in the measured one.
  */
 import type { Row as UsRow } from '../../test/support/geonames.js';
+import { seeded } from '../../test/support/random.js';
 
 export interface Shape {
   /** Short id, also the raw-http baseline's route. */
@@ -41,17 +42,6 @@ function spread(rows: readonly UsRow[], count: number, offset: number): string[]
 
 const length = (value: unknown): number => (Array.isArray(value) ? value.length : -1);
 
-/** A small, fast, seeded generator (mulberry32): the same sequence on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const QUERIES = {
   distance: 'query Distance($from: String!, $to: String!) { distance(from: $from, to: $to) { miles kilometers initialBearing } }',
@@ -75,7 +65,7 @@ export function buildShapes(rows: readonly UsRow[], seed = 1): Shape[] {
   const body = (query: string, variables: Record<string, unknown>) => JSON.stringify({ query, variables });
   // Every distinct code of the file, drawn uniformly.
   const all = [...new Set(rows.map((row) => row.postalCode))];
-  const next = seededRandom(seed);
+  const next = seeded(seed);
   const code = (): string => all[Math.floor(next() * all.length)]!;
   const codesOf = (n: number): string[] => Array.from({ length: n }, code);
   // A point near a random code (within about 5 km): a phone's position, not a code's own point.

@@ -52,7 +52,19 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (isAppError(original)) return { message: original.message, ...where, extensions: { code: original.code } };
   if (isExpectedError(formatted, error)) {
     const code = formatted.extensions?.code;
-    return { message: formatted.message, ...where, extensions: { code: typeof code === 'string' && CLIENT_ERROR_CODES.has(code) ? code : 'BAD_REQUEST' } };
+    return { message: messageFor(formatted), ...where, extensions: { code: typeof code === 'string' && CLIENT_ERROR_CODES.has(code) ? code : 'BAD_REQUEST' } };
   }
   return { message: 'Internal server error', ...where, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+/**
+ * A client error's message, in this service's terms where Apollo's names its own API: Apollo tells
+ * the client to "pass introspection: true to ApolloServer", which is nothing a client (or an operator
+ * of this service) can do; the setting is INTROSPECTION.
+ */
+function messageFor(formatted: GraphQLFormattedError): string {
+  if (formatted.extensions?.validationErrorCode === 'INTROSPECTION_DISABLED') {
+    return 'Introspection is turned off on this service (the default in production). Its operator can turn it on with INTROSPECTION=true; a router or rover reads the schema through `_service { sdl }`, which stays on.';
+  }
+  return formatted.message;
 }

@@ -6,7 +6,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { StaleListener } from '../geocoding/locator.js';
 import { keyId, type PostalKey } from '../geocoding/postal-code.js';
-import type { Context } from './context.js';
 
 export interface ResponseWarning {
   readonly code: 'STALE_LOCATION';
@@ -38,7 +37,7 @@ export class ResponseWarnings implements StaleListener {
 }
 
 /** Adds the request's warnings to the response's top-level `extensions.warnings`. */
-export const warningsPlugin: ApolloServerPlugin<Context> = {
+export const warningsPlugin: ApolloServerPlugin<{ readonly warnings: ResponseWarnings }> = {
   async requestDidStart() {
     return {
       async willSendResponse({ response, contextValue }) {

@@ -15,7 +15,7 @@
  *
  * Off unless an OTLP endpoint is configured (`OTEL_EXPORTER_OTLP_ENDPOINT` or
  * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`). Off, nothing of OpenTelemetry is loaded (`startTracing`
- * imports the SDK, `tracing-sdk.ts`, only when called; the bundle keeps the packages external) and
+ * (start-tracing.ts) imports the SDK, `tracing-sdk.ts`, only when called; the bundle keeps the packages external) and
  * each seam holds `undefined` where a span would be: one comparison, no span object, no
  * AsyncLocalStorage. On, the span of the work at hand is passed along explicitly (to the locator
  * with the request, to the geocoders with the batch), never through an implicit async context.
@@ -172,7 +172,7 @@ export interface TraceSpan {
   end(errorType?: string): void;
 }
 
-/** The tracer of one app, made by {@link startTracing}. */
+/** The tracer of one app, made by `startTracing` (start-tracing.ts). */
 export interface Tracing {
   /**
    * Starts the server span of an HTTP request: a child of the caller's span when the request
@@ -200,10 +200,4 @@ export interface TracingDeps {
   /** Where the exporter's counters go (`tracing_spans_exported_total`, `tracing_spans_dropped_total`). */
   readonly metrics: Metrics;
   readonly logger: Logger;
-}
-
-/** Loads the OpenTelemetry SDK (the only place it is loaded) and starts exporting as `options` say. */
-export async function startTracing(options: TracingOptions, deps: TracingDeps): Promise<Tracing> {
-  const { createTracing } = await import('./tracing-sdk.js');
-  return createTracing(options, deps);
 }

@@ -4,13 +4,12 @@ import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { GraphQLError, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
-import type { Config } from '../config.js';
-import { defineSettings, optionalBool } from '../settings.js';
+import { defineSettings, optionalBool, type OptionsOf } from '../settings.js';
 import { cacheHintsPlugin } from '../graphql/cache-hints.js';
 import type { Context } from '../graphql/context.js';
 import { formatError } from '../graphql/error-boundary.js';
-import { compiledExecution, type ExecutionReason } from '../graphql/executor.js';
-import { operationLimits } from '../graphql/limits.js';
+import { compiledExecution, jitSettings, type ExecutionReason } from '../graphql/executor.js';
+import { operationLimits, type Limits } from '../graphql/limits.js';
 import type { SchemaNaming } from '../graphql/naming.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -51,7 +50,14 @@ query Example {
  * needs an instance Apollo never instruments (executor.ts). `naming` says which names it serves
  * (`SCHEMA_PREFIX`), for whatever looks a type or root field up by name.
  */
-export function createApolloServer(schema: () => GraphQLSchema, naming: SchemaNaming, config: Config, logger: Logger, metrics: Metrics): ApolloServer<Context> {
+/** The parts of the configuration the Apollo Server instance reads. */
+export interface ApolloOptions {
+  readonly apollo: OptionsOf<typeof apolloSettings>;
+  readonly limits: Limits;
+  readonly jit: OptionsOf<typeof jitSettings>;
+}
+
+export function createApolloServer(schema: () => GraphQLSchema, naming: SchemaNaming, config: ApolloOptions, logger: Logger, metrics: Metrics): ApolloServer<Context> {
   const limits = operationLimits(config.limits, !config.apollo.fieldSuggestions, naming);
   return new ApolloServer<Context>({
     ...executionOptions(schema, config, logger, metrics),
@@ -101,7 +107,7 @@ export function serializer(logger: Logger): (value: FormattedExecutionResult) =>
 }
 
 /** Apollo executes with graphql-jit through its gateway interface (executor.ts), or with graphql-js when `JIT_MAX_OPERATIONS=0`. */
-function executionOptions(schema: () => GraphQLSchema, config: Config, logger: Logger, metrics: Metrics): { schema: GraphQLSchema } | { gateway: GatewayInterface } {
+function executionOptions(schema: () => GraphQLSchema, config: ApolloOptions, logger: Logger, metrics: Metrics): { schema: GraphQLSchema } | { gateway: GatewayInterface } {
   if (config.jit.maxOperations === 0) return { schema: schema() };
   // Bound once: a labelled child's inc() skips hashing the labels on every request.
   const executions: Record<ExecutionReason, { inc(): void }> = {

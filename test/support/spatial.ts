@@ -12,6 +12,9 @@ import type { PostalKey } from '../../src/geocoding/postal-code.js';
 import type { SpatialEdge, SpatialPage } from '../../src/spatial/search.js';
 import { SpatialIndex } from '../../src/spatial/spatial-index.js';
 import { usRows } from './geonames.js';
+import { seeded } from './random.js';
+
+export { seeded };
 
 export interface Code extends PostalKey {
   readonly latitude: number;
@@ -77,17 +80,6 @@ export function expectSameList(actual: readonly Found[], expected: readonly Foun
   });
 }
 
-/** mulberry32: a seeded generator, so every run draws the same origins. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A point uniformly distributed on the sphere. */
 export function randomPoint(random: () => number): Point {

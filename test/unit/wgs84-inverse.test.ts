@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { geodesicMeasure, normalizeBearing, type Measurement, type Point } from '../../src/geodesy/distance.js';
 import { wgs84Inverse } from '../../src/geodesy/wgs84-inverse.js';
 import { GEODESIC_TEST_CASES, GEODSOLVE_CASES, NAN_CASES } from '../support/geographiclib-inverse-cases.js';
+import { seeded as random } from '../support/random.js';
 
 const { Geodesic } = geodesic;
 const REFERENCE = Geodesic.WGS84;
@@ -14,16 +15,6 @@ const MAX_AZIMUTH_ERROR_DEG = 1e-9;
 
 const out = new Float64Array(2);
 
-/** Seeded uniform numbers in [0, 1) (mulberry32): the same pairs on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Pairs as [lat1, lon1, lat2, lon2] rows, made by `make` from seeded random numbers. */
 function pairs(count: number, seed: number, make: (u: () => number) => readonly [number, number, number, number]): Float64Array {
