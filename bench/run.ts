@@ -52,7 +52,7 @@ const usRows = readGeoNames(defaultUsDataFile());
 const allShapes = buildShapes(usRows);
 const wanted = list('BENCH_SHAPES');
 const shapes = wanted ? allShapes.filter((s) => wanted.includes(s.id)) : allShapes;
-const targets = 1 + compare.size + (baselines ? 1 : 0) + (secondary ? 2 + (baselines ? 1 : 0) : 0);
+const targets = (1 + compare.size) * (secondary ? 3 : 1) + (baselines ? 1 : 0) + (secondary && baselines ? 1 : 0);
 const estimateS =
   (sections.has('throughput') ? rounds * shapes.length * targets * (durationS + warmupS) + shapes.length * targets * warmupS : 0) +
   // Cold: about 2.3 s per round of the 8 shape × provider pairs (Zippopotam's 100 pairs take 25 round trips, twice).

@@ -143,6 +143,10 @@ export async function runThroughput(options: ThroughputOptions): Promise<Through
       const child = await startService(`service@${label}`, path.resolve(ROOT, main));
       children.push(child);
       targets.push({ name: `service@${label}`, kind: 'compare', mode: 'random', child, urlFor: graphql(child) });
+      if (options.secondary) {
+        targets.push({ name: `service@${label}, repeated request`, kind: 'compare', mode: 'repeated', child, urlFor: graphql(child) });
+        targets.push({ name: `service@${label}, nonce only`, kind: 'compare', mode: 'nonce', child, urlFor: graphql(child) });
+      }
     }
     if (options.baselines) {
       const bare = await startScript('bare Apollo', 'bench/baselines/bare-apollo.ts');

@@ -12,8 +12,11 @@
  * wall time is flattered, not penalised.
  *
  * Theoretical minimum: single lookup, one request per distinct code; batch, ceil(distinct codes
- * / batch limit). Concurrent clients are started together; for Geocodio the service uses a batch
- * window (BATCH_WINDOW_MS) so their lookups can share one batch.
+ * / batch limit). Concurrent clients are started together. For Geocodio they are measured twice:
+ * with the defaults (no window: a batch asked while another is out joins the next request) and
+ * with a batch window (BATCH_WINDOW_MS), which holds every lookup so all share one batch; the
+ * script fails if the service makes more requests than the minimum, except in the default row,
+ * which is the cost-free setting and is reported as it comes.
  *
  * Options (environment): BENCH_LATENCY_MS (default 20), BENCH_RUNS (default 3; wall times are medians).
  */
@@ -137,8 +140,8 @@ async function main(): Promise<void> {
     for (const provider of ['zippopotam', 'geocodio'] as const) {
       const fake: FakeProvider & (FakeZippopotam | FakeGeocodio) = fakes[provider];
       fake.latencyMs = LATENCY_MS;
-      for (const [s, shape] of SHAPES.entries()) {
-        const window = provider === 'geocodio' && shape.clients > 1 ? CONCURRENT_BATCH_WINDOW_MS : 0;
+      for (const [s, shape] of SHAPES.entries()) for (const window of provider === 'geocodio' && shape.clients > 1 ? [0, CONCURRENT_BATCH_WINDOW_MS] : [0]) {
+        const defaultConcurrent = shape.clients > 1 && provider === 'geocodio' && window === 0;
         const service: Measure[] = [];
         const naive: Measure[] = [];
         for (let run = 0; run < RUNS; run++) {
@@ -150,7 +153,7 @@ async function main(): Promise<void> {
         const min = minimum(provider, distinct);
         const serviceRequests = sameCount(service, `${provider} service`);
         const naiveRequests = sameCount(naive, `${provider} naive`);
-        if (serviceRequests > min) aboveMinimum = true;
+        if (serviceRequests > min && !defaultConcurrent) aboveMinimum = true;
         if (serviceRequests < min) belowMinimum = true;
         const serviceMs = median(service.map((m) => m.ms));
         const naiveMs = median(naive.map((m) => m.ms));
