@@ -62,7 +62,9 @@ async function post(url: string, query: string, variables?: Record<string, unkno
 const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 // --- start everything ---------------------------------------------------------------------------
-const config = loadConfig({ NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
+// The response cache off: a router sends our subgraph the same `_entities` body every time, and so
+// does the direct target, so with it on both measure the cache, not the work or the hop.
+const config = loadConfig({ NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', RESPONSE_CACHE_MAX_BYTES: '0' });
 const geocoder = new CountingGeocoder(new EmbeddedGeocoder({ files: [defaultUsDataFile()], logger: pino({ level: 'silent' }) }));
 const app = await startApp({ config, logger: createLogger(config), geocoder });
 await app.ready;
