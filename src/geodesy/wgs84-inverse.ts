@@ -242,30 +242,23 @@ function angRound(x: number): number {
 
 /** Writes sin x and cos x into SC, x in degrees, reduced exactly to [−45°, 45°] before conversion. */
 function sincosd(x: number): void {
-  let d = x % 360;
+  const d = x % 360;
   const q = Math.round(d / 90);
-  d -= 90 * q;
-  const r = d * DEGREE;
-  let s = Math.sin(r);
-  let c = Math.cos(r);
-  if (Math.abs(d) === 45) {
-    c = Math.sqrt(0.5);
-    s = copysign(c, r);
-  } else if (Math.abs(d) === 30) {
-    c = Math.sqrt(0.75);
-    s = copysign(0.5, r);
-  }
-  const quadrant = q & 3;
-  const sinx = quadrant === 0 ? s : quadrant === 1 ? c : quadrant === 2 ? -s : -c;
-  SC[0] = sinx === 0 ? copysign(sinx, x) : sinx;
-  SC[1] = (quadrant === 0 ? c : quadrant === 1 ? -s : quadrant === 2 ? -c : s) + 0;
+  sincosQuadrant(d - 90 * q, q, x);
 }
 
 /** sincosd of x + t, where t is a small correction to x (the rounding error of a difference). */
 function sincosde(x: number, t: number): void {
-  let d = x % 360;
+  const d = x % 360;
   const q = Math.round(d / 90);
-  d = angRound(d - 90 * q + t);
+  sincosQuadrant(angRound(d - 90 * q + t), q, x + t);
+}
+
+/**
+ * The shared tail of sincosd and sincosde: sin and cos of `d` degrees (already reduced to
+ * [−45°, 45°]) turned by `q` quarter turns, exact at ±30° and ±45°, a zero sine signed as `angle`.
+ */
+function sincosQuadrant(d: number, q: number, angle: number): void {
   const r = d * DEGREE;
   let s = Math.sin(r);
   let c = Math.cos(r);
@@ -278,7 +271,7 @@ function sincosde(x: number, t: number): void {
   }
   const quadrant = q & 3;
   const sinx = quadrant === 0 ? s : quadrant === 1 ? c : quadrant === 2 ? -s : -c;
-  SC[0] = sinx === 0 ? copysign(sinx, x + t) : sinx;
+  SC[0] = sinx === 0 ? copysign(sinx, angle) : sinx;
   SC[1] = (quadrant === 0 ? c : quadrant === 1 ? -s : quadrant === 2 ? -c : s) + 0;
 }
 
