@@ -38,7 +38,8 @@ export const EMPTY_DATA_DIR = mkdtempSync(path.join(tmpdir(), 'no-datasets-'));
  * repeated operations in production; test/integration/executor.test.ts covers the default admission.
  */
 export async function startTestServer(env: Record<string, string> = {}, geocoder?: Geocoder, logger?: Logger): Promise<TestServer> {
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', JIT_COMPILE_AFTER: '0', DATA_DIR: EMPTY_DATA_DIR, ...env });
+  // No shutdown delay, also in production mode: test/integration/shutdown.test.ts keeps the real one.
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', JIT_COMPILE_AFTER: '0', DATA_DIR: EMPTY_DATA_DIR, SHUTDOWN_DELAY_MS: '0', ...env });
   const app = await startApp({ config, logger: logger ?? createLogger(config), ...(geocoder && { geocoder }) });
   await app.ready;
   return {
