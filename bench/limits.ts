@@ -2,21 +2,23 @@
  * What the limits cost, and what the largest requests they accept cost: `npm run bench:limits`
  * (builds first).
  *
- *  1. Per request, in this process: the size check every operation with variables pays
- *     (`measureOperation`, src/graphql/operation-size.ts; Armor's rules run once per document, at
- *     validation, which Apollo caches), beside executing the same request through the service's
- *     own Apollo Server (`executeOperation`, no HTTP), over the bench's random-code shapes.
- *     Interleaved rounds; medians of µs per request, and the check's share of the execution.
- *  2. Memory: the built service (`node dist/main.js`, production, default limits, no heap cap), fed
- *     the largest requests the default limits accept, four at a time, three times each; peak RSS
- *     (VmHWM) before and after each kind, beside its RSS when ready.
+ *  1. Per request, in this process: the size check every operation with variables pays (its
+ *     analysis's `size`: coercing the variables it reads and measuring its plan, src/graphql/operation/;
+ *     the plan is made once per operation, and Armor's rules run once per document, at validation,
+ *     which Apollo caches), beside executing the same request through the service's own Apollo
+ *     Server (`executeOperation`, no HTTP), over the bench's random-code shapes. Interleaved
+ *     rounds; medians of µs per request, and the check's share of the execution.
+ *  2. Memory and work: the built service (`node dist/main.js`, production, default limits, no heap
+ *     cap), fed the largest requests the default limits accept, four at a time, three times each;
+ *     peak RSS (VmHWM) after each kind, beside its RSS when ready, and the work units one request of
+ *     each kind spends (`graphql_work_units_total`), beside WORK_BUDGET.
  */
 import { fileURLToPath } from 'node:url';
-import { parse, type OperationDefinitionNode } from 'graphql';
+import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config.js';
 import { defaultUsDataFile } from '../src/geocoding/providers/embedded.js';
-import { measureOperation } from '../src/graphql/operation-size.js';
+import { OperationAnalyzer } from '../src/graphql/operation/analysis.js';
 import { createSchema, namingFor } from '../src/graphql/schema.js';
 import { createService } from '../src/server/app.js';
 import { memoryOf, serviceUrl, spawnService, pollReady, killAllChildren } from './service-process.js';
@@ -35,15 +37,17 @@ async function perRequest(): Promise<void> {
   await service.apollo.start();
   await service.ready;
   const shapes = buildShapes(rows, 7).filter((shape) => ['distance', 'distances', 'entities', 'matrix', 'nearby'].includes(shape.id));
-  // An instance of the schema Apollo runs (measureOperation reads its types).
+  // An instance of the schema Apollo runs, and an analyzer as the service makes one.
   const schema = createSchema({ naming, limits: config.limits });
+  const analyzer = new OperationAnalyzer({ toCanonical: naming.toCanonical, limits: config.limits, maxPlanFields: config.limits.maxSelectedFields, maxHeldFields: 200_000 });
   const results = new Map<string, { check: number[]; execute: number[] }>();
   for (let round = 0; round < ROUNDS; round++) {
     for (const shape of shapes) {
       const requests = Array.from({ length: REQUESTS }, () => JSON.parse(shape.random()) as { query: string; variables: Record<string, unknown> });
-      const operation = parse(requests[0]!.query).definitions[0] as OperationDefinitionNode;
+      const document = parse(requests[0]!.query);
+      const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
       let started = performance.now();
-      for (const { variables } of requests) measureOperation(schema, operation, new Map(), variables, config.limits, naming.toCanonical);
+      for (const { variables } of requests) analyzer.analyse(schema, document, operation).size(variables);
       const check = ((performance.now() - started) * 1000) / REQUESTS;
       started = performance.now();
       for (const [i, request] of requests.entries()) {
@@ -97,6 +101,12 @@ function largestRequests(): { title: string; body: string }[] {
   ];
 }
 
+/** The service's `graphql_work_units_total`. */
+async function workUnits(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^graphql_work_units_total (\S+)$/m.exec(text)?.[1] ?? 0);
+}
+
 async function memory(): Promise<void> {
   const service = spawnService({}, [], fileURLToPath(new URL('../dist/main.js', import.meta.url)));
   const url = await serviceUrl(service);
@@ -105,9 +115,10 @@ async function memory(): Promise<void> {
   const atReady = memoryOf(pid);
   console.log(`\n## Peak RSS under the largest accepted requests (built service, default limits, four at a time, three times each)\n`);
   console.log(`RSS when ready: ${int(atReady.rss / 2 ** 20)} MB (peak so far ${int(atReady.hwm / 2 ** 20)} MB)\n`);
-  console.log('| request (in this order) | request body | response body | peak RSS so far |\n|---|---|---|---|');
+  console.log(`| request (in this order) | request body | response body | peak RSS so far | work units (WORK_BUDGET ${int(config.limits.workBudget)}) |\n|---|---|---|---|---|`);
   for (const { title, body } of largestRequests()) {
     let responseBytes = 0;
+    const workBefore = await workUnits(url);
     for (let round = 0; round < 3; round++) {
       const answers = await Promise.all(
         Array.from({ length: 4 }, () =>
@@ -120,7 +131,8 @@ async function memory(): Promise<void> {
         responseBytes = text.length;
       }
     }
-    console.log(`| ${title} | ${int(body.length / 1024)} KB | ${int(responseBytes / 1024)} KB | ${int(memoryOf(pid).hwm / 2 ** 20)} MB |`);
+    const work = ((await workUnits(url)) - workBefore) / 12;
+    console.log(`| ${title} | ${int(body.length / 1024)} KB | ${int(responseBytes / 1024)} KB | ${int(memoryOf(pid).hwm / 2 ** 20)} MB | ${int(work)} |`);
   }
   service.process.kill('SIGTERM');
 }

@@ -15,7 +15,7 @@ import { limitSettings } from './graphql/limits.js';
 import { namingSettings } from './graphql/naming.js';
 import { logSettings } from './logger.js';
 import { tracingSettings } from './observability/tracing.js';
-import { apolloSettings } from './server/apollo.js';
+import { apolloSettings } from './graphql/apollo.js';
 import { responseCacheSettings } from './server/http/response-cache.js';
 import { httpSettings } from './server/http/server.js';
 import { shutdownSettings } from './server/shutdown.js';

@@ -1,6 +1,6 @@
 /**
  * Domain errors. Every failure a client may see is an `AppError` with a stable `code`;
- * `graphql/errors.ts` turns them into GraphQL errors at one boundary and masks anything else.
+ * `graphql/error-boundary.ts` turns them into GraphQL errors at one boundary and masks anything else.
  */
 
 /** The `extensions.code` values this service answers with, besides Apollo's own. */
@@ -12,7 +12,8 @@ export type ErrorCode =
   | 'GEOCODER_TIMEOUT'
   | 'GEOCODER_RATE_LIMITED'
   | 'TIME_ZONE_UNAVAILABLE'
-  | 'SPATIAL_DATA_UNAVAILABLE';
+  | 'SPATIAL_DATA_UNAVAILABLE'
+  | 'WORK_BUDGET_EXCEEDED';
 
 export class AppError extends Error {
   override readonly name = 'AppError';

@@ -52,6 +52,7 @@ import type { RequestTrace, TraceSpan } from '../observability/tracing.js';
 import { isPlace, type GeocodeResult, type Geocoder, type LocatedNow, type Place, type Settled } from './geocoder.js';
 import { keyId, toPostalKey, type PostalKey } from './postal-code.js';
 import { defineSettings, int, ms } from '../settings.js';
+import type { WorkBudget } from '../work-budget.js';
 
 const DAY_MS = 86_400_000;
 
@@ -188,9 +189,10 @@ export class Locator {
    * the cap fail one by one with `TOO_MANY_POSTAL_CODES`; the first `maxCodes` resolve. With
    * `trace`, the batches its lookups start or join are traced (see the header).
    */
-  forRequest(listener: StaleListener, maxCodes = Number.POSITIVE_INFINITY, trace?: RequestTrace): LocationLookup {
+  forRequest(listener: StaleListener, maxCodes = Number.POSITIVE_INFINITY, trace?: RequestTrace, budget?: WorkBudget): LocationLookup {
     const codes = new Set<string>();
     const locateKey = (key: PostalKey): MaybePromise<Located> => {
+      if (budget && !budget.take(1)) return budget.error();
       const id = keyId(key);
       if (!codes.has(id)) {
         if (codes.size >= maxCodes) {

@@ -1,50 +1,61 @@
+/**
+ * The context of one GraphQL operation: what every resolver receives, and what the plugins and
+ * the HTTP layer learn about the operation. Built by the HTTP layer per operation; cheap on purpose.
+ */
 import type { LocationLookup } from '../geocoding/locator.js';
 import type { TimeZones } from '../geocoding/time-zones.js';
 import type { Logger } from '../logger.js';
 import type { RequestTrace } from '../observability/tracing.js';
-import type { ResponsePolicy } from './cache-hints.js';
-import type { SpatialSearch } from './models/location-connection.js';
+import type { SpatialSearch } from '../spatial/spatial-search.js';
+import type { WorkBudget } from '../work-budget.js';
+import type { ResponsePolicy } from './operation/cache-policy.js';
+import type { Verdict } from './operation/size.js';
 import type { ResponseWarnings } from './warnings.js';
 
-/**
- * What plugins learn while Apollo runs a request, for the HTTP layer to read once it has answered
- * (the response cache keeps a response by its policy, and counts a later hit under its operation).
- */
-export interface RequestOutcome {
-  /** The operation's bounded metrics label (observability/request-plugin.ts). */
-  operation?: string;
-  /** How long the response may be cached (graphql/cache-hints.ts); `maxAge` 0 when not at all. */
-  policy?: ResponsePolicy;
+/** How an operation ended: data without errors, data with errors, no data. */
+export type ResultKind = 'success' | 'partial' | 'error';
+
+/** What the HTTP layer needs of an answered operation, written once by the plugin that sets its Cache-Control. */
+export interface OperationResult {
+  /** The metrics label (the analysis's; `invalid` when there was no operation to run). */
+  readonly label: string;
+  /** How long this response may be kept: not at all when it has errors or warnings. */
+  readonly policy: ResponsePolicy;
+  readonly kind: ResultKind;
 }
 
-/** What every resolver receives. Built once per request by the HTTP layer; cheap on purpose. */
 export interface Context {
-  /** The process-wide locator (shared cache and batching across requests), bound to this request's `warnings`. */
+  /** The process-wide locator (shared cache and batching across requests), bound to this operation. */
   readonly locator: LocationLookup;
-  /** The process-wide time zones of places (`Location.timeZone`); loads the boundaries on first use. */
+  /** The process-wide time zones of places (`Location.timeZone`). */
   readonly timeZones: TimeZones;
-  /** The process-wide spatial searches (`Location.nearby`, `Query.nearestLocations`) over the data loaded in memory. */
+  /** The spatial searches over the data loaded in memory. */
   readonly spatial: SpatialSearch;
   /** The router's `x-request-id` when it sent one, otherwise a fresh UUID. */
   readonly requestId: string;
-  /** Child logger bound to `requestId` (and, when tracing, to the request's `trace_id` and `span_id`). */
+  /** Child logger bound to `requestId` (and, when tracing, to the trace). */
   readonly logger: Logger;
-  /** The request's place in its trace; only when tracing is on (observability/tracing.ts). */
+  /** The request's place in its trace; only when tracing is on. */
   readonly trace?: RequestTrace;
   /** Warnings for the response's `extensions.warnings` (e.g. a stale location). */
   readonly warnings: ResponseWarnings;
-  readonly outcome: RequestOutcome;
+  /** The work the operation may still do (WORK_BUDGET). */
+  readonly budget: WorkBudget;
+  /** Root fields refused before execution, by response key (graphql/plugins/limits.ts). */
+  verdicts: ReadonlyMap<string, Verdict> | undefined;
+  /** Filled once the response is ready (graphql/plugins/cache-control.ts); a holder, since Apollo runs plugins on a copy of the context. */
+  readonly answer: { result?: OperationResult };
 }
 
 /**
- * The context of one request. A class, not an object literal, for one reason: Apollo Server copies
- * the context of every request (`Object.assign` onto an object of the same prototype), which calls
- * an own getter; on the prototype, the request's child logger stays lazy in the copy too, and is
- * made only when something logs with it (most requests log nothing; a pino child costs µs).
+ * A class, not an object literal: Apollo copies the context of every operation (`Object.assign`
+ * onto an object of the same prototype), and on the prototype the request's child logger stays
+ * lazy in the copy too: made only when something logs with it.
  */
 export class RequestContext implements Context {
-  readonly outcome: RequestOutcome = {};
-  /** The child logger, once made (own and plain, so Apollo's copy carries it). */
+  readonly budget: WorkBudget;
+  verdicts: ReadonlyMap<string, Verdict> | undefined = undefined;
+  readonly answer: { result?: OperationResult } = {};
   private requestLogger: Logger | undefined = undefined;
 
   constructor(
@@ -54,9 +65,12 @@ export class RequestContext implements Context {
     readonly requestId: string,
     readonly warnings: ResponseWarnings,
     readonly trace: RequestTrace | undefined,
+    budget: WorkBudget,
     /** Makes the child logger of the request (bound to its id, and to its trace when tracing). */
     private readonly makeLogger: () => Logger,
-  ) {}
+  ) {
+    this.budget = budget;
+  }
 
   get logger(): Logger {
     return (this.requestLogger ??= this.makeLogger());

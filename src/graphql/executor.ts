@@ -51,9 +51,12 @@ export const jitSettings = defineSettings({
     JIT_MAX_OPERATIONS: int(0, 1_000_000, 1_000).describe(
       'Most operations kept compiled, least recently used evicted first; 0 turns compilation off (graphql-js executes everything).',
     ),
+    JIT_MAX_BYTES: int(1_048_576, 4_294_967_295, 64 * 1024 * 1024).describe(
+      'Most bytes of compiled operations kept (default 64 MiB), estimated from the fields each compiles; whichever of this and JIT_MAX_OPERATIONS is reached first evicts.',
+    ),
     JIT_COMPILE_AFTER: int(0, 1_000_000, 1).describe('Executions by graphql-js before an operation is compiled; 0 compiles it the first time.'),
   },
-  read: (env) => ({ maxOperations: env.JIT_MAX_OPERATIONS, compileAfter: env.JIT_COMPILE_AFTER }),
+  read: (env) => ({ maxOperations: env.JIT_MAX_OPERATIONS, maxBytes: env.JIT_MAX_BYTES, compileAfter: env.JIT_COMPILE_AFTER }),
 });
 
 /** Why an execution ran where it did (the `reason` label of `graphql_executions_total`). */
@@ -62,8 +65,12 @@ export type ExecutionReason = 'compiled' | 'trace' | 'new-operation' | 'not-comp
 export interface CompiledExecutionOptions {
   /** Builds the schema; called twice (Apollo's instance and the compiler's, see the header). */
   readonly schema: () => GraphQLSchema;
-  /** Most compiled operations kept, least recently used evicted first (each ~10–25 KiB of heap). Must be > 0. */
+  /** Most compiled operations kept, least recently used evicted first. Must be > 0. */
   readonly maxOperations: number;
+  /** Most bytes of compiled operations kept, estimated as {@link BYTES_PER_FIELD} per field `weigh` counts. */
+  readonly maxBytes: number;
+  /** The fields an operation compiles to (its plan, fragments expanded). */
+  readonly weigh: (request: GatewayGraphQLRequestContext) => number;
   /** Executions by graphql-js before an operation is compiled; 0 compiles it the first time. Default 1. */
   readonly compileAfter?: number;
   /** How many distinct recent operations not compiled yet are counted. Default 10 × `maxOperations`. */
@@ -73,6 +80,13 @@ export interface CompiledExecutionOptions {
   /** Called if graphql-jit cannot be loaded; graphql-js then executes everything. */
   readonly onCompilerUnavailable?: (error: unknown) => void;
 }
+
+/**
+ * What a compiled operation holds, estimated: graphql-jit generates a closure and its source per
+ * field of the plan, plus a fixed part per operation (measured: docs/performance.md, JIT cache).
+ */
+const BYTES_PER_FIELD = 2_048;
+const BASE_BYTES = 16_384;
 
 /** A compiled operation, or `null`: graphql-jit would not compile it (graphql-js says why). */
 type Compiled = CompiledQuery | null;
@@ -100,7 +114,11 @@ export function compiledExecution(options: CompiledExecutionOptions): GatewayInt
       },
     ));
   // lru-cache never stores undefined or null, so "would not compile" is kept as a boxed null.
-  const compiled = new LRUCache<string, { readonly query: Compiled }>({ max: options.maxOperations });
+  const compiled = new LRUCache<string, { readonly query: Compiled; readonly bytes: number }>({
+    max: options.maxOperations,
+    maxSize: options.maxBytes,
+    sizeCalculation: (entry) => entry.bytes,
+  });
   // Executions so far of operations not compiled yet.
   const uses = new LRUCache<string, number>({ max: options.admissionWindow ?? 10 * options.maxOperations });
   const listeners = new Set<GatewaySchemaLoadOrUpdateCallback>();
@@ -127,7 +145,7 @@ export function compiledExecution(options: CompiledExecutionOptions): GatewayInt
     // Another request of the same operation may have compiled it while this one waited for the compiler.
     const known = compiled.get(key);
     if (known) return known;
-    const entry = { query: loaded && compile(loaded, request) };
+    const entry = { query: loaded && compile(loaded, request), bytes: BASE_BYTES + BYTES_PER_FIELD * options.weigh(request) };
     compiled.set(key, entry);
     uses.delete(key);
     return entry;

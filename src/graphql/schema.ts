@@ -3,9 +3,9 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { withListSizes, type ListSizeLimits } from './cost-hints.js';
-import { checkRepresentations } from './limits.js';
 import { CANONICAL_NAMING, renameResolvers, renameTypeDefs, schemaNaming, type SchemaNaming } from './naming.js';
 import { resolvers } from './resolvers/index.js';
+import { guardRootFields } from './root-fields.js';
 
 /** The contract, read relative to this module (src/graphql or dist/graphql), never the working directory. */
 export const SCHEMA_FILE = new URL('../../schema.graphql', import.meta.url);
@@ -32,5 +32,5 @@ export function createSchema(options: SchemaOptions = {}): GraphQLSchema {
   // The generated resolver types are stricter than @apollo/subgraph's loose map (typed by `unknown` context);
   // the shapes agree at run time.
   const served = renameResolvers(resolvers, options.naming ?? CANONICAL_NAMING) as GraphQLResolverMap<unknown>;
-  return checkRepresentations(buildSubgraphSchema({ typeDefs: servedTypeDefs(options), resolvers: served }));
+  return guardRootFields(buildSubgraphSchema({ typeDefs: servedTypeDefs(options), resolvers: served }));
 }

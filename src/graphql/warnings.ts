@@ -3,7 +3,6 @@
  * (an answer that is still data, but that the client should know about). Today: a location served
  * from the cache past its freshness because the geocoder failed (`STALE_LOCATION`).
  */
-import type { ApolloServerPlugin } from '@apollo/server';
 import type { StaleListener } from '../geocoding/locator.js';
 import { keyId, type PostalKey } from '../geocoding/postal-code.js';
 
@@ -35,17 +34,3 @@ export class ResponseWarnings implements StaleListener {
     return this.byKey ? [...this.byKey.values()] : [];
   }
 }
-
-/** Adds the request's warnings to the response's top-level `extensions.warnings`. */
-export const warningsPlugin: ApolloServerPlugin<{ readonly warnings: ResponseWarnings }> = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ response, contextValue }) {
-        const warnings = contextValue.warnings.list();
-        if (warnings.length === 0 || response.body.kind !== 'single') return;
-        const result = response.body.singleResult;
-        result.extensions = { ...result.extensions, warnings };
-      },
-    };
-  },
-};

@@ -3,7 +3,6 @@
  * tests running several apps in one process never share counters. A component that exists only in
  * some configurations (the shared cache) registers its own metrics here when it is made.
  */
-import { Kind, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export class Metrics {
@@ -18,7 +17,7 @@ export class Metrics {
 
   readonly graphqlRequests = new Counter({
     name: 'graphql_requests_total',
-    help: 'GraphQL requests by operation (the root fields it selects, e.g. distance+location; invalid when it did not parse or validate) and outcome (success, partial: data with errors, error: no data).',
+    help: 'GraphQL operations by operation (the root fields it selects, e.g. distance+location; invalid when it did not parse or validate) and outcome (success, partial: data with errors, error: no data); each operation of a batch counts once.',
     labelNames: ['operation', 'outcome'] as const,
     registers: [this.registry],
     collect: () => {
@@ -59,6 +58,19 @@ export class Metrics {
     name: 'graphql_response_cache_bytes',
     help: 'Bytes of requests and responses held by the response cache.',
     registers: [this.registry],
+  });
+
+  /** Work units operations spent (src/work-budget.ts), as a plain number exported when read. */
+  workUnits = 0;
+
+  readonly graphqlWorkUnits = new Counter({
+    name: 'graphql_work_units_total',
+    help: 'Units of work operations did while they ran (postal codes looked up, geodesics solved, search edges built), the currency of WORK_BUDGET.',
+    registers: [this.registry],
+    collect: () => {
+      if (this.workUnits > 0) this.graphqlWorkUnits.inc(this.workUnits);
+      this.workUnits = 0;
+    },
   });
 
   readonly graphqlExecutions = new Counter({
@@ -188,7 +200,7 @@ export class Metrics {
     this.registry.registerMetric(this.graphqlDuration as unknown as Parameters<Registry['registerMetric']>[0]);
   }
 
-  /** Counts one finished request of `operation` (a label from {@link operationLabel}): labels come from the schema, so the map is bounded. */
+  /** Counts one finished operation under its label (the root fields it selects: names from the schema, so the map is bounded). */
   countRequest(operation: string, outcome: Outcome, seconds: number): void {
     let series = this.requestSeries.get(operation);
     if (!series) this.requestSeries.set(operation, (series = newSeries()));
@@ -254,31 +266,6 @@ class SeriesHistogram {
       s.count = 0;
     }
   }
-}
-
-/**
- * The metrics label of an operation: the root fields it selects, sorted and joined with `+`
- * (`distance`, `_entities`, `distance+location`), or `invalid` when there is no operation to run
- * (a parse or validation error). Not the operation name: names come from clients, and every junk
- * name would hold a label for the life of the process; root fields come from the schema, so no
- * client can make up new ones.
- */
-export function operationLabel(operation: OperationDefinitionNode | undefined, document: DocumentNode | undefined): string {
-  if (!operation) return 'invalid';
-  const names = new Set<string>();
-  const visit = (selectionSet: SelectionSetNode, spread: ReadonlySet<string>): void => {
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) names.add(selection.name.value);
-      else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet, spread);
-      else if (!spread.has(selection.name.value)) {
-        const fragment = document?.definitions.find((d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === selection.name.value);
-        if (fragment?.kind === Kind.FRAGMENT_DEFINITION) visit(fragment.selectionSet, new Set([...spread, selection.name.value]));
-      }
-    }
-  };
-  visit(operation.selectionSet, new Set());
-  const label = [...names].sort().join('+');
-  return operation.operation === 'query' ? label : `${operation.operation}:${label}`;
 }
 
 /** How a request ended: data without errors, data with errors, no data. */

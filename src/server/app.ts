@@ -11,15 +11,16 @@ import { Locator } from '../geocoding/locator.js';
 import { createProviders } from '../geocoding/providers/index.js';
 import { SharedCacheGeocoder } from '../geocoding/shared-cache.js';
 import { TimeZones } from '../geocoding/time-zones.js';
+import { createApolloServer } from '../graphql/apollo.js';
 import { RequestContext, type Context } from '../graphql/context.js';
-import { SpatialSearch } from '../graphql/models/location-connection.js';
 import { createSchema, namingFor } from '../graphql/schema.js';
 import { ResponseWarnings } from '../graphql/warnings.js';
 import type { Logger } from '../logger.js';
 import { Metrics } from '../observability/metrics.js';
 import { startTracing } from '../observability/start-tracing.js';
 import { logFields, type RequestTrace, type Tracing } from '../observability/tracing.js';
-import { createApolloServer } from './apollo.js';
+import { SpatialSearch } from '../spatial/spatial-search.js';
+import { WorkBudget } from '../work-budget.js';
 import type { Readiness } from './http/ops-routes.js';
 import { ResponseCache } from './http/response-cache.js';
 import { createHttpServer } from './http/server.js';
@@ -49,7 +50,7 @@ export interface Service {
   readonly geocoder: Geocoder;
   readonly locator: Locator;
   readonly metrics: Metrics;
-  /** The context of one request: a per-request view of the shared locator, bound to the request's warnings (and trace, when tracing). */
+  /** The context of one operation: a view of the shared locator bound to its warnings, budget (and trace, when tracing). */
   context(requestId: string, trace?: RequestTrace): Context;
   /** Resolves when every geocoder can answer; rejects if one cannot start (e.g. a dataset fails to load). */
   readonly ready: Promise<void>;
@@ -91,15 +92,16 @@ export function createService({ config, logger, geocoder: injected }: AppOptions
   const schema = () => createSchema({ naming, limits: config.limits });
 
   return {
-    apollo: createApolloServer(schema, naming, config, logger.child({ component: 'apollo' }), metrics),
+    apollo: createApolloServer(config, { schema, naming, logger: logger.child({ component: 'apollo' }), metrics }),
     geocoder,
     locator,
     metrics,
     context(requestId, trace) {
       const warnings = new ResponseWarnings();
-      const lookup = locator.forRequest(warnings, config.limits.maxPostalCodes, trace);
+      const budget = new WorkBudget(config.limits.workBudget);
+      const lookup = locator.forRequest(warnings, config.limits.maxPostalCodes, trace, budget);
       // With tracing, every line of the request carries its trace id, so logs and traces join.
-      return new RequestContext(lookup, timeZones, spatial, requestId, warnings, trace, () => logger.child(logFields(requestId, trace)));
+      return new RequestContext(lookup, timeZones, spatial, requestId, warnings, trace, budget, () => logger.child(logFields(requestId, trace)));
     },
     ready,
     readiness: () => {

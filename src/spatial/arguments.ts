@@ -19,14 +19,12 @@ export const METERS_PER_UNIT: Readonly<Record<DistanceUnit, number>> = {
 };
 
 /**
- * The longest WGS-84 geodesic, in metres: between antipodal points it runs over a pole, so it is
- * half a meridian, 20,003.93 km (GeographicLib: 20,003,931.4586 m). No two points are farther
- * apart, so a larger radius would mean the same as this one; it is the most a radius may be.
+ * The most a search radius may be, in metres: the longest WGS-84 geodesic (between antipodal points
+ * it runs over a pole: half a meridian, 20,003,931.4586 m), rounded up to the metre, so that a
+ * radius at the maximum reaches the antipode of every point however the solver rounds. A larger
+ * radius would mean the same.
  */
-export const MAX_SEARCH_RADIUS_M = 20_003_931.4586;
-
-/** Default largest page (`first`). */
-export const DEFAULT_MAX_PAGE_SIZE = 1000;
+export const MAX_SEARCH_RADIUS_M = 20_003_932;
 
 /** `value` in `unit`, in metres. */
 export const toMeters = (value: number, unit: DistanceUnit): number => value * METERS_PER_UNIT[unit];
@@ -64,8 +62,8 @@ export function searchPoint(latitude: number, longitude: number): Point {
   return { latitude: latitude + 0, longitude: longitude + 0 }; // `+ 0` turns -0 into 0: one search, one cursor tag
 }
 
-/** A page size `first`: an integer from 1 to `max` (default {@link DEFAULT_MAX_PAGE_SIZE}). */
-export function pageSize(first: number, max = DEFAULT_MAX_PAGE_SIZE): number {
+/** A page size `first`: an integer from 1 to `max`. */
+export function pageSize(first: number, max: number): number {
   if (!Number.isInteger(first) || first < 1 || first > max) {
     throw new AppError('BAD_USER_INPUT', `\`first\` must be an integer from 1 to ${max.toLocaleString('en-US')}, got ${first}.`);
   }

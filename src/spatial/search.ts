@@ -30,6 +30,7 @@ import { around } from 'geokdbush';
 import quickselect from 'quickselect';
 import { geodesicMeasure, type Measurement, type Point } from '../geodesy/distance.js';
 import type { PostalKey } from '../geocoding/postal-code.js';
+import type { WorkBudget } from '../work-budget.js';
 import { decodeCursor, encodeCursor, searchTag, type CursorPosition } from './cursor.js';
 import { geodesicAtLeast, geodesicAtMost, sphericalOrigin, sphericalReach, type SphericalOrigin } from './sphere.js';
 import type { CountryTree, SpatialIndex } from './spatial-index.js';
@@ -61,6 +62,8 @@ export interface PageRequest {
   readonly first: number;
   /** The cursor the page starts after (an `endCursor` or an edge's cursor); omitted: the first page. */
   readonly after?: string | null;
+  /** Charged one unit per geodesic solved and per edge returned; the search stops when it is spent. */
+  readonly budget?: WorkBudget | undefined;
 }
 
 /** One code found, with its distance and direction from the origin. */
@@ -93,12 +96,13 @@ export function searchNearby(index: SpatialIndex, query: SpatialQuery, request: 
   const tag = tagOf(query);
   const after = request.after === undefined || request.after === null ? undefined : decodeCursor(tag, request.after);
   // One more than the page, to know whether another page follows.
-  const scan = new Scan(index, query, after, request.first + 1);
+  const scan = new Scan(index, query, after, request.first + 1, request.budget);
   if (!scan.searchesAnything) return { edges: [], totalCount: 0, hasNextPage: false, endCursor: null };
 
   const totalCount = query.radiusMeters === undefined ? scan.collectNearest() : scan.collect(query.radiusMeters, true);
   const found = scan.select();
   const edges = found.slice(0, request.first).map((entry) => scan.edge(entry));
+  request.budget?.charge(edges.length);
   const last = edges.at(-1);
   return { edges, totalCount, hasNextPage: found.length > request.first, endCursor: last ? encodeCursor(tag, last) : null };
 }
@@ -155,6 +159,7 @@ class Scan {
     private readonly after: CursorPosition | undefined,
     /** Codes wanted: the page and one more. */
     private readonly limit: number,
+    private readonly budget: WorkBudget | undefined,
   ) {
     this.sphere = sphericalOrigin(query.origin);
     this.afterMeters = after?.meters ?? Number.NEGATIVE_INFINITY;
@@ -299,6 +304,7 @@ class Scan {
   private measure(id: number): Measurement {
     let measurement = this.solved.get(id);
     if (measurement === undefined) {
+      this.budget?.charge(1);
       const to = { latitude: this.index.latitudes[id] ?? 0, longitude: this.index.longitudes[id] ?? 0 };
       measurement = geodesicMeasure(this.query.origin, to);
       this.solved.set(id, measurement);

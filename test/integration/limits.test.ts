@@ -74,16 +74,14 @@ describe('limits applied before execution', () => {
     }
   });
 
-  it('rejects more than MAX_ENTITIES (5,000) representations before resolving any', async () => {
-    const representations = Array.from({ length: 5_001 }, () => ({ __typename: 'Location', postalCode: '90210', countryCode: 'US' }));
-    const before = geocoder.batches.length;
+  it('resolves the first MAX_ENTITIES (5,000) representations and answers each one past it null with its error', async () => {
+    const representations = Array.from({ length: 5_002 }, () => ({ __typename: 'Location', postalCode: '90210', countryCode: 'US' }));
     const res = await server.graphql('query($r: [_Any!]!) { _entities(representations: $r) { ... on Location { placeName } } }', { r: representations }, { accept: 'application/graphql-response+json' });
-    expect(res.status).toBe(400);
-    expect(res.body.data).toBeUndefined(); // a request error: nothing ran
-    expect(res.body.errors).toEqual([
-      { message: 'Too many representations: 5001 given, at most 5000 per call. Send at most MAX_ENTITIES per _entities call.', extensions: { code: 'BAD_USER_INPUT' } },
-    ]);
-    expect(geocoder.batches.length).toBe(before);
+    expect(res.status).toBe(200);
+    expect(res.body.data!._entities).toHaveLength(5_002);
+    expect(res.body.data!._entities.slice(4_999)).toEqual([{ placeName: 'Beverly Hills' }, null, null]);
+    const message = 'Too many representations: 5002 given, at most 5000 per call. Send at most MAX_ENTITIES (5000) per _entities call: the first 5000 were resolved.';
+    expect(res.body.errors).toEqual([5_000, 5_001].map((i) => ({ message, locations: [{ line: 1, column: 23 }], path: ['_entities', i], extensions: { code: 'BAD_USER_INPUT' } })));
   });
 });
 

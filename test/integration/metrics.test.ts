@@ -55,6 +55,20 @@ describe('/metrics', () => {
     await server.graphql('query Trip { distance(from: "90210", to: "10001") { miles } }');
     expect(sample(await scrape(server.url), 'graphql_requests_total', { operation: 'distance', outcome: 'success' })).toBe(before + 1);
   });
+
+  it('counts mutations and subscriptions, which the schema cannot run, as invalid: their field names become no label', async () => {
+    const before = sample(await scrape(server.url), 'graphql_requests_total', { operation: 'invalid', outcome: 'error' });
+    for (const [i, type] of ['mutation', 'subscription', 'mutation'].entries()) {
+      const res = await server.graphql(`${type} { madeUp${i} }`);
+      expect([res.status, res.body.errors!.map((e) => [e.extensions!.code, e.message])]).toEqual([
+        400,
+        [['GRAPHQL_VALIDATION_FAILED', `This service runs no ${type} operations: its schema has no ${type} type. Send a query.`]],
+      ]);
+    }
+    const text = await scrape(server.url);
+    expect(text).not.toMatch(/madeUp/);
+    expect(sample(text, 'graphql_requests_total', { operation: 'invalid', outcome: 'error' })).toBe(before + 3);
+  });
 });
 
 describe('/metrics with a remote geocoder behind the embedded data', () => {

@@ -282,16 +282,19 @@ describe('Query.nearestLocations over the bundled US data', () => {
 });
 
 describe('limits and bad input', () => {
-  /** A request error: nothing ran, not even the origin's lookup. */
+  /** The root field's error: it never ran, not even the origin's lookup; null in its place (and, non-null, in its parent's). */
   async function refused(query: string): Promise<string> {
     const before = geocoder.batches.length;
     const { status, body } = await us.graphql(query);
     expect(status).toBe(200);
-    expect(body.data).toBeUndefined();
     expect(body.errors).toHaveLength(1);
-    expect(body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    const [error] = body.errors!;
+    expect(error!.extensions!.code).toBe('BAD_USER_INPUT');
+    const root = String(error!.path![0]);
+    expect(error!.path).toEqual([root]);
+    expect(body.data === null || body.data![root] === null).toBe(true);
     expect(geocoder.batches.length).toBe(before);
-    return body.errors![0]!.message;
+    return error!.message;
   }
   const around = (args: string) => `{ location(postalCode: "20500") { nearby(${args}) { totalCount } } }`;
   const point = (args: string) => `{ nearestLocations(${args}) { totalCount } }`;
@@ -308,7 +311,7 @@ describe('limits and bad input', () => {
     [point('latitude: 90.5, longitude: 0'), '`latitude` must be in degrees from -90 to 90, got 90.5.'],
     [point('latitude: 0, longitude: -180.5'), '`longitude` must be in degrees from -180 to 180, got -180.5.'],
     [point('latitude: 0, longitude: 0, within: 0'), '`within` must be a distance above zero, got 0 KILOMETERS.'],
-    [point('latitude: 0, longitude: 0, within: 1e9, unit: METERS'), "`within` must be at most 20,003,931.45 METERS (half the Earth's circumference, 20,003.93 km), got 1000000000 METERS."],
+    [point('latitude: 0, longitude: 0, within: 1e9, unit: METERS'), "`within` must be at most 20,003,932 METERS (half the Earth's circumference, 20,003.93 km), got 1000000000 METERS."],
     [point('latitude: 0, longitude: 0, first: 1001'), '`first` must be an integer from 1 to 1,000, got 1001.'],
   ])('refuses %s before any work, naming the argument', async (query, message) => {
     expect(await refused(query)).toBe(message);
@@ -338,7 +341,10 @@ describe('limits and bad input', () => {
     const entities = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Location { nearby(radius: 1) { totalCount } } } }';
     const representations = (n: number) => US.slice(0, n).map(({ postalCode }) => ({ __typename: 'Location', postalCode, countryCode: 'US' }));
     expect((await us.graphql(entities, { r: representations(100) })).body.errors).toBeUndefined();
-    expect((await us.graphql(entities, { r: representations(101) })).body.errors![0]!.message).toMatch(/^This operation would run more than 100 spatial searches/);
+    const partial = await us.graphql(entities, { r: representations(101) });
+    expect(partial.body.data!._entities.map((item: unknown) => item !== null)).toEqual([...Array(100).fill(true), false]);
+    expect(partial.body.errors!.map((e) => [e.path, e.extensions!.code])).toEqual([[['_entities', 100], 'BAD_USER_INPUT']]);
+    expect(partial.body.errors![0]!.message).toMatch(/^This operation would run more than 100 spatial searches/);
   });
 });
 

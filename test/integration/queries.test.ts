@@ -174,12 +174,12 @@ describe('distanceMatrix', () => {
     ]);
   });
 
-  it('rejects a matrix over the cell limit', async () => {
+  it('refuses a matrix over the cell limit: null, with its error', async () => {
     const codes = Array.from({ length: 51 }, () => '90210');
     const { status, body } = await server.graphql('query($c: [String!]!) { distanceMatrix(origins: $c, destinations: $c) { rows { origin { postalCode } } } }', { c: codes }, { accept: 'application/graphql-response+json' });
-    expect(status).toBe(400);
-    expect(body.data).toBeUndefined();
-    expect(body.errors![0]).toMatchObject({ message: expect.stringMatching(/51 × 51 = 2601 cells, at most 2500/), extensions: { code: 'BAD_USER_INPUT' } });
+    expect(status).toBe(200);
+    expect(body.data).toEqual({ distanceMatrix: null });
+    expect(body.errors![0]).toMatchObject({ path: ['distanceMatrix'], message: expect.stringMatching(/51 × 51 = 2601 cells, at most 2500/), extensions: { code: 'BAD_USER_INPUT' } });
   });
 });
 

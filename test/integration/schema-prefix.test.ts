@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSchema, namingFor, typeDefs } from '../../src/graphql/schema.js';
 import { EmbeddedGeocoder, defaultUsDataFile } from '../../src/geocoding/providers/embedded.js';
 import { CANONICAL_NAMING } from '../../src/graphql/naming.js';
-import { exampleOperation } from '../../src/server/apollo.js';
+import { exampleOperation } from '../../src/graphql/apollo.js';
 import { CountingGeocoder } from '../support/counting-geocoder.js';
 import { startTestServer, type GraphQLResponse, type TestServer } from '../support/server.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ResponsePolicy } from '../../src/graphql/cache-hints.js';
+import type { ResponsePolicy } from '../../src/graphql/operation/cache-policy.js';
 import { ResponseCache } from '../../src/server/http/response-cache.js';
 
 function setup(maxBytes = 100_000, ttlMs = 60_000) {

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Point } from '../../src/geodesy/distance.js';
 import { GeoNamesIndex } from '../../src/geocoding/geonames-index.js';
 import { defaultUsDataFile } from '../../src/geocoding/providers/embedded.js';
+import { MAX_SEARCH_RADIUS_M } from '../../src/spatial/arguments.js';
 import { searchNearby, type SpatialQuery } from '../../src/spatial/search.js';
 import { SpatialIndex } from '../../src/spatial/spatial-index.js';
 import { expectSameList, found, geodesicScan, geoNamesRow, loadRows, randomPoint, seeded, usCodes, within, type Code } from '../support/spatial.js';
@@ -221,6 +222,12 @@ describe('spatial search across the antimeridian and near the poles (made-up Geo
     expect(page.edges.map((e) => `${e.countryCode} ${e.postalCode}`)).toEqual(['TV T2', 'TV T1', 'WF 98600']);
     const fromPoint = searchNearby(index, { origin, radiusMeters: 100 }, { first: 3 });
     expect(fromPoint.edges.map((e) => `${e.countryCode} ${e.postalCode}`)).toEqual(['TV T1', 'TV T2', 'WF 98600']);
+  });
+
+  it('reaches every code at the largest radius accepted, the South Pole from the North Pole included', () => {
+    for (const origin of [{ latitude: 90, longitude: 0 }, { latitude: -90, longitude: 0 }, { latitude: 0, longitude: 180 }]) {
+      expect(searchNearby(index, { origin, radiusMeters: MAX_SEARCH_RADIUS_M }, { first: 1 }).totalCount).toBe(codes.length);
+    }
   });
 
   it('searches only the countries asked for', () => {

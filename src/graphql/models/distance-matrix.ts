@@ -6,6 +6,7 @@
 import type { AppError } from '../../errors.js';
 import type { Place } from '../../geocoding/geocoder.js';
 import type { DistanceMethod } from '../../geodesy/distance.js';
+import type { WorkBudget } from '../../work-budget.js';
 import { distanceBetween, type DistanceModel } from './distance.js';
 
 export interface DistanceMatrixRowModel {
@@ -19,10 +20,10 @@ export interface DistanceMatrixModel {
   readonly rows: readonly DistanceMatrixRowModel[];
 }
 
-export function buildMatrix(origins: readonly (Place | AppError)[], destinations: readonly (Place | AppError)[], method: DistanceMethod): DistanceMatrixModel {
+export function buildMatrix(origins: readonly (Place | AppError)[], destinations: readonly (Place | AppError)[], method: DistanceMethod, budget: WorkBudget): DistanceMatrixModel {
   return {
     origins,
     destinations,
-    rows: origins.map((origin) => ({ origin, distances: destinations.map((destination) => distanceBetween(origin, destination, method)) })),
+    rows: origins.map((origin) => ({ origin, distances: destinations.map((destination) => distanceBetween(origin, destination, method, budget)) })),
   };
 }

@@ -6,6 +6,7 @@ import { AppError } from '../../errors.js';
 import type { Place } from '../../geocoding/geocoder.js';
 import { geodesicMeasure, haversineMeasure, METERS_PER_MILE, METERS_PER_NAUTICAL_MILE, type DistanceMethod } from '../../geodesy/distance.js';
 import { MeasureMemo } from '../../geodesy/memo.js';
+import type { WorkBudget } from '../../work-budget.js';
 
 export interface DistanceModel {
   readonly from: Place;
@@ -25,12 +26,13 @@ export interface DistanceModel {
 export const geodesics = new MeasureMemo(geodesicMeasure);
 
 /**
- * The distance between two lookups, or the error of the first that failed,
- * so a caller can hand either straight to GraphQL.
+ * The distance between two lookups, or the error of the first that failed (or of the budget, one
+ * unit a distance), so a caller can hand either straight to GraphQL.
  */
-export function distanceBetween(from: Place | AppError, to: Place | AppError, method: DistanceMethod): DistanceModel | AppError {
+export function distanceBetween(from: Place | AppError, to: Place | AppError, method: DistanceMethod, budget: WorkBudget): DistanceModel | AppError {
   if (from instanceof AppError) return from;
   if (to instanceof AppError) return to;
+  if (!budget.take(1)) return budget.error();
   const { meters, initialBearing } = method === 'HAVERSINE' ? haversineMeasure(from, to) : geodesics.measure(from, to);
   return {
     from,

@@ -1,4 +1,4 @@
-/** The `LocationEdge` type: served from its model (models/location-connection.ts) but for its cursor. */
+/** The `LocationEdge` type: served from its model (spatial/spatial-search.ts) but for its cursor. */
 import type { LocationEdgeResolvers } from '../../generated/resolvers-types.js';
 import { edgeCursor } from '../../spatial/search.js';
 

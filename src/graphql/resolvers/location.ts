@@ -25,9 +25,9 @@ export const Location: LocationResolvers = {
   timeZone: (place, _args, { timeZones }) => timeZones.zoneAt(place),
 
   // Not an async function: a cached target is measured synchronously, with no promise per location.
-  distanceTo: (from, { postalCode, countryCode, method }, { locator }) =>
-    andThen(locator.locate(postalCode, countryCode ?? from.countryCode), (to) => distanceBetween(from, to, method)),
+  distanceTo: (from, { postalCode, countryCode, method }, { locator, budget }) =>
+    andThen(locator.locate(postalCode, countryCode ?? from.countryCode), (to) => distanceBetween(from, to, method, budget)),
 
-  // Arguments were checked before execution (operation-size.ts); the search checks them again, and the countries.
-  nearby: (origin, args, { spatial }) => spatial.around(origin, args),
+  // Arguments were checked before execution (operation/size.ts); the search checks them again, and the countries.
+  nearby: (origin, args, { spatial, budget }) => spatial.around(origin, args, budget),
 };

@@ -1,6 +1,6 @@
 /**
  * Root queries. Each looks every code up at once so they batch, and is synchronous when every code
- * is cached (see maybe-promise.ts). List sizes were checked before execution (operation-size.ts).
+ * is cached (see maybe-promise.ts). Sizes were checked before execution (operation/size.ts).
  */
 import type { QueryResolvers } from '../../generated/resolvers-types.js';
 import type { Located } from '../../geocoding/locator.js';
@@ -15,15 +15,15 @@ export const Query: QueryResolvers = {
   // An explicit `null` overrides a schema default, hence the `??` below despite the generated types.
   location: (_, { postalCode, countryCode }, { locator }) => locator.locate(postalCode, countryCode ?? DEFAULT_COUNTRY),
 
-  distance: (_, { from, to, fromCountry, toCountry, method }, { locator }) => {
+  distance: (_, { from, to, fromCountry, toCountry, method }, { locator, budget }) => {
     const fromCc = fromCountry ?? DEFAULT_COUNTRY;
     const places = all([locator.locate(from, fromCc), locator.locate(to, toCountry ?? fromCc)]);
-    return andThen(places, ([a, b]) => distanceBetween(a!, b!, method));
+    return andThen(places, ([a, b]) => distanceBetween(a!, b!, method, budget));
   },
 
-  distances: (_, { pairs, method }, { locator }) => {
+  distances: (_, { pairs, method }, { locator, budget }) => {
     // Every code is asked at once (so they batch), and awaited as one list: graphql-js then completes
-    // plain values rather than a promise per pair (measured: see the README's Performance section).
+    // plain values rather than a promise per pair.
     const lookups = new Array<MaybePromise<Located>>(pairs.length * 2);
     for (let i = 0; i < pairs.length; i++) {
       const { from, to, fromCountry, toCountry } = pairs[i]!;
@@ -31,17 +31,17 @@ export const Query: QueryResolvers = {
       lookups[2 * i] = locator.locate(from, fromCc);
       lookups[2 * i + 1] = locator.locate(to, toCountry ?? fromCc);
     }
-    return andThen(all(lookups), (places) => pairs.map((_pair, i) => distanceBetween(places[2 * i]!, places[2 * i + 1]!, method)));
+    return andThen(all(lookups), (places) => pairs.map((_pair, i) => distanceBetween(places[2 * i]!, places[2 * i + 1]!, method, budget)));
   },
 
-  distanceMatrix: (_, { origins, destinations, originCountry, destinationCountry, method }, { locator }) => {
+  distanceMatrix: (_, { origins, destinations, originCountry, destinationCountry, method }, { locator, budget }) => {
     const originCc = originCountry ?? DEFAULT_COUNTRY;
     const destinationCc = destinationCountry ?? originCc;
     // Both lists asked before either is awaited, so they share a batch.
     const lookups = [...origins.map((code) => locator.locate(code, originCc)), ...destinations.map((code) => locator.locate(code, destinationCc))];
-    return andThen(all(lookups), (places) => buildMatrix(places.slice(0, origins.length), places.slice(origins.length), method));
+    return andThen(all(lookups), (places) => buildMatrix(places.slice(0, origins.length), places.slice(origins.length), method, budget));
   },
 
   // No lookup: the point is given, and the codes found are built from the loaded data.
-  nearestLocations: (_, args, { spatial }) => spatial.nearest(args),
+  nearestLocations: (_, args, { spatial, budget }) => spatial.nearest(args, budget),
 };

@@ -1,12 +1,14 @@
 /**
  * `/graphql`: CORS, the request id, the body, the response cache, then Apollo through its
  * documented integration API (`executeHTTPGraphQLRequest`), the same pairing Apollo's standalone
- * server uses. What plugins learn about the request (its operation label, its cache policy)
- * comes back typed on the context's `outcome`, not through headers or properties on the request.
+ * server uses. Every request is counted here, once answered: what the operation was and how it
+ * ended come back on its context (`answer.result`, written by the cache-control plugin), and a
+ * response-cache hit under the label it was stored with.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { Context } from '../../graphql/context.js';
+import { INVALID_LABEL } from '../../graphql/operation/analysis.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { logFields, type RequestTrace, type Tracing } from '../../observability/tracing.js';
@@ -48,7 +50,7 @@ export function graphqlRoute(deps: GraphQLRouteDeps): Route {
     return true;
   };
 
-  const execute = async (req: ReadRequest, res: ServerResponse, search: string, requestId: string, cacheKey: string | null, trace: RequestTrace | undefined): Promise<void> => {
+  const execute = async (req: ReadRequest, res: ServerResponse, search: string, requestId: string, cacheKey: string | null, trace: RequestTrace | undefined, started: number): Promise<void> => {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -60,18 +62,21 @@ export function graphqlRoute(deps: GraphQLRouteDeps): Route {
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
+    const { result } = context.answer;
     if (response.body.kind === 'complete') {
       res.end(response.body.string);
-      const { operation, policy } = context.outcome;
-      if (cache && cacheKey !== null && operation !== undefined && policy !== undefined) {
-        if (cache.offer(cacheKey, { status: res.statusCode, headers: response.headers, body: response.body.string, policy, operation })) {
+      if (cache && cacheKey !== null && result !== undefined) {
+        if (cache.offer(cacheKey, { status: res.statusCode, headers: response.headers, body: response.body.string, policy: result.policy, operation: result.label })) {
           metrics.responseCacheBytes.set(cache.bytes);
         }
       }
-      return;
+    } else {
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
     }
-    for await (const chunk of response.body.asyncIterator) res.write(chunk);
-    res.end();
+    // No result: Apollo answered before any operation hook (a body that is no GraphQL request).
+    metrics.countRequest(result?.label ?? INVALID_LABEL, result?.kind ?? 'error', (performance.now() - started) / 1000);
+    metrics.workUnits += context.budget.spent;
   };
 
   const handle: Route = (req, res, search) => {
@@ -88,7 +93,7 @@ export function graphqlRoute(deps: GraphQLRouteDeps): Route {
         return;
       } else cacheResults.miss++;
       trace?.span.setAttribute('response_cache.result', key === null ? 'bypass' : 'miss');
-      execute(read, res, search, requestId, key, trace).catch((error: unknown) => {
+      execute(read, res, search, requestId, key, trace, started).catch((error: unknown) => {
         logger.error({ err: error, ...logFields(requestId, trace) }, 'GraphQL request failed outside execution');
         if (!res.headersSent) sendJson(res, 500, graphqlError('Internal server error', 'INTERNAL_SERVER_ERROR'));
         else res.destroy();

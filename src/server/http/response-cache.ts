@@ -7,7 +7,7 @@
  * Performance section for the profile). This keeps the finished bytes of a response and answers
  * the same request with them, as a CDN in front of the service would, by the service's own
  * `Cache-Control`:
- *  - only a 200 whose cache policy (the one the cache-hints plugin also writes as `Cache-Control`)
+ *  - only a 200 whose cache policy (the one the cache-control plugin also writes as `Cache-Control`)
  *    is public with a `maxAge` N > 0 is kept, so nothing with an error, a warning (a stale
  *    location), or no hint (`_service`, introspection) ever is;
  *  - for at most the smaller of N seconds and `ttlMs` (RESPONSE_CACHE_TTL_MS, default 60 s, and
@@ -29,7 +29,7 @@
 import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../clock.js';
-import type { ResponsePolicy } from '../../graphql/cache-hints.js';
+import type { ResponsePolicy } from '../../graphql/operation/cache-policy.js';
 import { defineSettings, int, ms } from '../../settings.js';
 
 export const responseCacheSettings = defineSettings({
@@ -145,7 +145,7 @@ export interface OfferedResponse {
   /** The response headers as Apollo set them, `Cache-Control` included. */
   readonly headers: Iterable<readonly [string, string]>;
   readonly body: string;
-  /** The cache policy the cache-hints plugin gave it (and wrote as `Cache-Control`). */
+  /** The cache policy the cache-control plugin gave it (and wrote as `Cache-Control`). */
   readonly policy: ResponsePolicy;
   /** The operation label it was counted under. */
   readonly operation: string;

@@ -1,7 +1,7 @@
 /**
  * The span of a GraphQL operation, a child of the request's HTTP span, started and ended by the
- * request plugin (request-plugin.ts) rather than by a plugin of its own: an extra Apollo plugin
- * costs its hooks on every request, sampled or not, and only sampled requests need this span.
+ * observe plugin (observe.ts) rather than by a plugin of its own: an extra Apollo plugin costs its
+ * hooks on every request, sampled or not, and only sampled requests need this span.
  *
  * What it carries, after the semantic conventions for GraphQL: the operation's type and name
  * (`graphql.operation.type`, `graphql.operation.name`; the span is named `query Distances`, or
@@ -10,8 +10,8 @@
  * by code. Never the variables, nor the document, whose literals may be values a client sent.
  */
 import type { GraphQLFormattedError, OperationDefinitionNode } from 'graphql';
-import type { Context } from '../graphql/context.js';
-import type { TraceSpan } from './tracing.js';
+import type { Context } from '../context.js';
+import type { TraceSpan } from '../../observability/tracing.js';
 
 /** Starts the operation's span when the request's trace is sampled; the locator starts its batches under it from then on. */
 export function startOperationSpan(context: Context): TraceSpan | undefined {

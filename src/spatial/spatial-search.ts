@@ -1,9 +1,9 @@
 /**
- * The `LocationConnection`, `LocationEdge` and `PageInfo` types, and the spatial searches that
- * produce them (`Location.nearby`, `Query.nearestLocations`) over the places a provider holds in
- * memory (`LoadedPlaces`; the embedded datasets). The search itself is src/spatial/; this module
- * reads the GraphQL arguments, checks the countries asked for are loaded, decides where a search
- * starts, and turns a page of keys and distances into `Location`s.
+ * The spatial searches of the service (`Location.nearby`, `Query.nearestLocations`) over the places
+ * held in memory (`LoadedPlaces`, the embedded datasets), as pages of places: the model behind the
+ * GraphQL `LocationConnection`. search.ts does the search; this module checks the arguments and
+ * that the countries asked for are loaded, decides where a search starts, charges the work to the
+ * operation's budget, and turns a page of keys and distances into places.
  *
  * Where `nearby` starts. The data's own row of the origin's code (`matchedPostalCode`: a PREFIX
  * location's first part) when the data holds it: the point `location` answers with when the
@@ -11,14 +11,15 @@
  * remote geocoder knows (a code the loaded data lacks) searches the loaded data around its own
  * coordinates, and is the first edge itself: the contract puts the origin first whoever resolved it.
  */
-import { AppError } from '../../errors.js';
-import type { LoadedPlaces, Place } from '../../geocoding/geocoder.js';
-import type { PostalKey } from '../../geocoding/postal-code.js';
-import { andThen, type MaybePromise } from '../../maybe-promise.js';
-import { fromMeters, pageSize, searchCountries, searchPoint, searchRadiusMeters, type DistanceUnit } from '../../spatial/arguments.js';
-import { edgeCursor, searchNearby, type PageRequest, type SpatialEdge, type SpatialPage, type SpatialQuery } from '../../spatial/search.js';
+import { AppError } from '../errors.js';
+import type { LoadedPlaces, Place } from '../geocoding/geocoder.js';
+import type { PostalKey } from '../geocoding/postal-code.js';
+import { andThen, type MaybePromise } from '../maybe-promise.js';
+import type { WorkBudget } from '../work-budget.js';
+import { fromMeters, pageSize, searchCountries, searchPoint, searchRadiusMeters, type DistanceUnit } from './arguments.js';
+import { edgeCursor, searchNearby, type PageRequest, type SpatialEdge, type SpatialPage, type SpatialQuery } from './search.js';
 
-export interface LocationEdgeModel {
+export interface PlaceEdge {
   readonly node: Place;
   /** The geodesic distance, in the search's unit. */
   readonly distance: number;
@@ -29,16 +30,16 @@ export interface LocationEdgeModel {
   readonly position: SpatialEdge;
 }
 
-export interface PageInfoModel {
+export interface PageInfo {
   readonly hasNextPage: boolean;
   readonly hasPreviousPage: boolean;
   readonly startCursor: string | null;
   readonly endCursor: string | null;
 }
 
-export interface LocationConnectionModel {
-  readonly edges: readonly LocationEdgeModel[];
-  readonly pageInfo: PageInfoModel;
+export interface PlacePage {
+  readonly edges: readonly PlaceEdge[];
+  readonly pageInfo: PageInfo;
   readonly totalCount: number;
 }
 
@@ -65,7 +66,7 @@ export interface NearestArgs {
 /**
  * The spatial searches of the service: one per process, over whatever the geocoder holds in
  * memory once it is ready. Each call checks its arguments (the same checks as before execution,
- * operation-size.ts) and throws `AppError`s: `BAD_USER_INPUT`, `SPATIAL_DATA_UNAVAILABLE`.
+ * operation/size.ts) and throws `AppError`s: `BAD_USER_INPUT`, `SPATIAL_DATA_UNAVAILABLE`.
  */
 export class SpatialSearch {
   private loaded: LoadedPlaces | undefined;
@@ -85,7 +86,7 @@ export class SpatialSearch {
   }
 
   /** `Location.nearby`: the loaded codes within `radius` of `origin`, the origin first. */
-  around(origin: Place, args: NearbyArgs): MaybePromise<LocationConnectionModel> {
+  around(origin: Place, args: NearbyArgs, budget?: WorkBudget): MaybePromise<PlacePage> {
     const { unit } = args;
     const radiusMeters = searchRadiusMeters('radius', args.radius, unit);
     const first = pageSize(args.first, this.maxResults);
@@ -101,7 +102,7 @@ export class SpatialSearch {
         radiusMeters,
         ...(countryCodes && { countryCodes }),
       };
-      const request: PageRequest = { first, after: args.after };
+      const request: PageRequest = { first, after: args.after, budget };
       // The data holds the origin's row: the search puts it first. Otherwise it is added here, unless `countryCodes` leaves its country out.
       if (row || (countryCodes && !countryCodes.includes(originCode.countryCode))) return connection(places, search, request, searchNearby(places.index, search, request), unit);
       return withOrigin(places, search, asOwnPlace(origin), request, unit);
@@ -109,7 +110,7 @@ export class SpatialSearch {
   }
 
   /** `Query.nearestLocations`: the loaded codes nearest a point, within `within` when given. */
-  nearest(args: NearestArgs): MaybePromise<LocationConnectionModel> {
+  nearest(args: NearestArgs, budget?: WorkBudget): MaybePromise<PlacePage> {
     const { unit } = args;
     const origin = searchPoint(args.latitude, args.longitude);
     const first = pageSize(args.first, this.maxResults);
@@ -117,7 +118,7 @@ export class SpatialSearch {
     const countryCodes = searchCountries(args.countryCodes);
     return andThen(this.places(countryCodes), (places) => {
       const search: SpatialQuery = { origin, ...(radiusMeters !== undefined && { radiusMeters }), ...(countryCodes && { countryCodes }) };
-      const request: PageRequest = { first, after: args.after };
+      const request: PageRequest = { first, after: args.after, budget };
       return connection(places, search, request, searchNearby(places.index, search, request), unit);
     });
   }
@@ -155,7 +156,7 @@ function notLoaded(missing: readonly string[], places: LoadedPlaces): AppError {
  * the search's codes. Later pages are the search's own: a cursor after the origin (distance 0, the
  * origin's key) sorts before every code, as the search orders them.
  */
-function withOrigin(places: LoadedPlaces, search: SpatialQuery, origin: Place, request: PageRequest, unit: DistanceUnit): LocationConnectionModel {
+function withOrigin(places: LoadedPlaces, search: SpatialQuery, origin: Place, request: PageRequest, unit: DistanceUnit): PlacePage {
   const rest = searchNearby(places.index, search, request);
   const totalCount = rest.totalCount + 1;
   if (isContinued(request)) return connection(places, search, request, { ...rest, totalCount }, unit);
@@ -170,9 +171,9 @@ function withOrigin(places: LoadedPlaces, search: SpatialQuery, origin: Place, r
  * The connection of a page: each edge's place built as `location` builds it (or `origin` itself,
  * for the edge {@link withOrigin} added), its distance in `unit`.
  */
-function connection(places: LoadedPlaces, search: SpatialQuery, request: PageRequest, page: SpatialPage, unit: DistanceUnit, origin?: Place): LocationConnectionModel {
+function connection(places: LoadedPlaces, search: SpatialQuery, request: PageRequest, page: SpatialPage, unit: DistanceUnit, origin?: Place): PlacePage {
   const edges = page.edges.map(
-    (position, i): LocationEdgeModel => ({
+    (position, i): PlaceEdge => ({
       node: origin && i === 0 ? origin : placeOf(places, position),
       distance: fromMeters(position.meters, unit),
       meters: position.meters,

@@ -1,20 +1,22 @@
-/** The Apollo Server instance: schema, executor, error boundary, limits, landing page, request observability. */
+/**
+ * The Apollo Server instance: the schema, the executor, the limits, the plugins and the error
+ * boundary. The HTTP layer hands it requests through Apollo's integration API
+ * (`executeHTTPGraphQLRequest`), with one context per operation (context.ts).
+ */
 import { ApolloServer } from '@apollo/server';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { GraphQLError, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
-import { defineSettings, optionalBool, type OptionsOf } from '../settings.js';
-import { cacheHintsPlugin } from '../graphql/cache-hints.js';
-import type { Context } from '../graphql/context.js';
-import { formatError } from '../graphql/error-boundary.js';
-import { compiledExecution, jitSettings, type ExecutionReason } from '../graphql/executor.js';
-import { operationLimits, type Limits } from '../graphql/limits.js';
-import type { SchemaNaming } from '../graphql/naming.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { requestPlugin } from '../observability/request-plugin.js';
-import { warningsPlugin } from '../graphql/warnings.js';
+import { defineSettings, optionalBool, type OptionsOf } from '../settings.js';
+import type { Context } from './context.js';
+import { formatError } from './error-boundary.js';
+import { compiledExecution, type ExecutionReason, type jitSettings } from './executor.js';
+import type { Limits } from './limits.js';
+import type { SchemaNaming } from './naming.js';
+import { OperationAnalyzer } from './operation/analysis.js';
+import { validation } from './plugins/limits.js';
+import { plugins } from './plugins/index.js';
 
 export const apolloSettings = defineSettings({
   title: 'GraphQL server',
@@ -30,7 +32,7 @@ export const apolloSettings = defineSettings({
   }),
 });
 
-/** Preloaded in Apollo Sandbox in development, under the names the schema serves. */
+/** Preloaded in the explorer in development, under the names the schema serves. */
 export function exampleOperation(naming: SchemaNaming): string {
   return `# Distance between Beverly Hills and Manhattan
 query Example {
@@ -45,11 +47,6 @@ query Example {
 `;
 }
 
-/**
- * `schema` builds the schema: once for Apollo, and once more for the compiled executor, which
- * needs an instance Apollo never instruments (executor.ts). `naming` says which names it serves
- * (`SCHEMA_PREFIX`), for whatever looks a type or root field up by name.
- */
 /** The parts of the configuration the Apollo Server instance reads. */
 export interface ApolloOptions {
   readonly apollo: OptionsOf<typeof apolloSettings>;
@@ -57,13 +54,27 @@ export interface ApolloOptions {
   readonly jit: OptionsOf<typeof jitSettings>;
 }
 
-export function createApolloServer(schema: () => GraphQLSchema, naming: SchemaNaming, config: ApolloOptions, logger: Logger, metrics: Metrics): ApolloServer<Context> {
-  const limits = operationLimits(config.limits, !config.apollo.fieldSuggestions, naming);
+export interface ApolloDeps {
+  /** Builds the schema: once for Apollo, once more for the compiled executor (executor.ts). */
+  readonly schema: () => GraphQLSchema;
+  /** The names served (SCHEMA_PREFIX). */
+  readonly naming: SchemaNaming;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+/** Most planned fields kept over every operation analysed; least recently used evicted first. */
+const MAX_HELD_FIELDS = 200_000;
+
+export function createApolloServer(config: ApolloOptions, { schema, naming, logger, metrics }: ApolloDeps): ApolloServer<Context> {
+  const { limits } = config;
+  const analyzer = new OperationAnalyzer({ toCanonical: naming.toCanonical, limits, maxPlanFields: limits.maxSelectedFields, maxHeldFields: MAX_HELD_FIELDS });
+  const rules = validation(limits, !config.apollo.fieldSuggestions);
   return new ApolloServer<Context>({
-    ...executionOptions(schema, config, logger, metrics),
+    ...executionOptions(schema, config, analyzer, logger, metrics),
     logger,
-    validationRules: limits.validationRules,
-    parseOptions: limits.parseOptions,
+    validationRules: rules.validationRules,
+    parseOptions: rules.parseOptions,
     formatError,
     stringifyResult: serializer(logger),
     // Apollo includes stack traces unless NODE_ENV is production or test; never, here.
@@ -71,22 +82,7 @@ export function createApolloServer(schema: () => GraphQLSchema, naming: SchemaNa
     // service.ts owns shutdown (drain, then exit 0); Apollo's own handler would race it and re-raise the signal.
     stopOnTerminationSignals: false,
     introspection: config.apollo.introspection,
-    plugins: [
-      config.apollo.landingPage
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, document: exampleOperation(naming) })
-        : ApolloServerPluginLandingPageDisabled(),
-      // Cache-Control from the schema's hints, once per operation, instead of Apollo's hook on every field (cache-hints.ts).
-      ApolloServerPluginCacheControlDisabled(),
-      // A location served stale because the geocoder failed must not be kept downstream for a day.
-      cacheHintsPlugin<Context>({
-        uncacheable: (context) => context.warnings.list().length > 0,
-        // The response cache keeps a response by this policy (http/graphql-route.ts).
-        onPolicy: (context, policy) => (context.outcome.policy = policy),
-      }),
-      requestPlugin(metrics, logger),
-      ...limits.plugins,
-      warningsPlugin,
-    ],
+    plugins: plugins({ analyzer, validationPlugins: rules.plugins, landingPage: config.apollo.landingPage ? exampleOperation(naming) : undefined, metrics, logger }),
   });
 }
 
@@ -106,8 +102,14 @@ export function serializer(logger: Logger): (value: FormattedExecutionResult) =>
   };
 }
 
-/** Apollo executes with graphql-jit through its gateway interface (executor.ts), or with graphql-js when `JIT_MAX_OPERATIONS=0`. */
-function executionOptions(schema: () => GraphQLSchema, config: ApolloOptions, logger: Logger, metrics: Metrics): { schema: GraphQLSchema } | { gateway: GatewayInterface } {
+/** graphql-jit through Apollo's gateway interface (executor.ts), or graphql-js when `JIT_MAX_OPERATIONS=0`. */
+function executionOptions(
+  schema: () => GraphQLSchema,
+  config: ApolloOptions,
+  analyzer: OperationAnalyzer,
+  logger: Logger,
+  metrics: Metrics,
+): { schema: GraphQLSchema } | { gateway: GatewayInterface } {
   if (config.jit.maxOperations === 0) return { schema: schema() };
   // Bound once: a labelled child's inc() skips hashing the labels on every request.
   const executions: Record<ExecutionReason, { inc(): void }> = {
@@ -121,6 +123,8 @@ function executionOptions(schema: () => GraphQLSchema, config: ApolloOptions, lo
     gateway: compiledExecution({
       schema,
       ...config.jit,
+      // What an operation weighs compiled: graphql-jit generates code for every field of its plan.
+      weigh: (request) => (request.operation ? analyzer.analyse(request.schema, request.document, request.operation).weight : 1),
       onExecution: (reason) => executions[reason].inc(),
       onCompilerUnavailable: (err) => logger.error({ err }, 'graphql-jit could not be loaded: every operation runs on graphql-js'),
     }),

@@ -1,7 +1,8 @@
 /**
- * Our per-operation cache hints (src/graphql/cache-hints.ts) against Apollo Server's per-field
- * cache-control plugin, which they replace: the same schema, the same operations, the same
- * `Cache-Control`, except where the header of cache-hints.ts says we are stricter on purpose.
+ * Our per-operation cache policy (src/graphql/operation/cache-policy.ts, set by the cache-control
+ * plugin) against Apollo Server's per-field cache-control plugin, which it replaces: the same
+ * schema, the same operations, the same `Cache-Control`, except where cache-policy.ts says we are
+ * stricter on purpose.
  */
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
@@ -11,31 +12,32 @@ import { loadConfig } from '../../src/config.js';
 import { Locator } from '../../src/geocoding/locator.js';
 import { defaultUsDataFile, EmbeddedGeocoder } from '../../src/geocoding/providers/embedded.js';
 import { TimeZones } from '../../src/geocoding/time-zones.js';
-import { cacheHintsPlugin } from '../../src/graphql/cache-hints.js';
-import type { Context } from '../../src/graphql/context.js';
-import { SpatialSearch } from '../../src/graphql/models/location-connection.js';
+import { RequestContext, type Context } from '../../src/graphql/context.js';
+import { OperationAnalyzer } from '../../src/graphql/operation/analysis.js';
+import { cacheControlPlugin } from '../../src/graphql/plugins/cache-control.js';
 import { createSchema } from '../../src/graphql/schema.js';
 import { ResponseWarnings } from '../../src/graphql/warnings.js';
+import { SpatialSearch } from '../../src/spatial/spatial-search.js';
+import { WorkBudget } from '../../src/work-budget.js';
 
 const logger = pino({ level: 'silent' });
+const config = loadConfig({ NODE_ENV: 'test' });
 const geocoder = new EmbeddedGeocoder({ files: [defaultUsDataFile()], logger });
-const warnings = new ResponseWarnings();
-const context: Context = {
-  locator: new Locator(geocoder, { maxEntries: 1_000, ttlMs: 60_000, notFoundTtlMs: 60_000, batchWindowMs: 0 }, logger).forRequest(warnings),
-  timeZones: new TimeZones({ logger }),
-  spatial: new SpatialSearch(() => geocoder.places(), geocoder.ready(), 1_000),
-  requestId: 'test',
-  logger,
-  warnings,
-  outcome: {},
+const locator = new Locator(geocoder, { maxEntries: 1_000, ttlMs: 60_000, notFoundTtlMs: 60_000, batchWindowMs: 0 }, logger);
+const timeZones = new TimeZones({ logger });
+const spatial = new SpatialSearch(() => geocoder.places(), geocoder.ready(), 1_000);
+const context = (): Context => {
+  const warnings = new ResponseWarnings();
+  return new RequestContext(locator.forRequest(warnings), timeZones, spatial, 'test', warnings, undefined, new WorkBudget(1e6), () => logger);
 };
+const analyzer = (limits = config.limits) => new OperationAnalyzer({ toCanonical: (c) => c, limits, maxPlanFields: 10_000, maxHeldFields: 100_000 });
 
 /** Apollo's default plugin, as a subgraph has it unless told otherwise. */
 const apollos = new ApolloServer<Context>({ schema: createSchema(), introspection: true });
 const ours = new ApolloServer<Context>({
   schema: createSchema(),
   introspection: true,
-  plugins: [ApolloServerPluginCacheControlDisabled(), cacheHintsPlugin<Context>()],
+  plugins: [ApolloServerPluginCacheControlDisabled(), cacheControlPlugin(analyzer())],
 });
 
 beforeAll(async () => {
@@ -45,7 +47,7 @@ beforeAll(async () => {
 afterAll(() => Promise.all([apollos.stop(), ours.stop()]));
 
 async function cacheControl(server: ApolloServer<Context>, query: string, variables?: Record<string, unknown>): Promise<string | undefined> {
-  const response = await server.executeOperation({ query, ...(variables && { variables }) }, { contextValue: context });
+  const response = await server.executeOperation({ query, ...(variables && { variables }) }, { contextValue: context() });
   return response.http.headers.get('cache-control');
 }
 
@@ -129,8 +131,8 @@ describe('Cache-Control from per-operation hints, on a schema with every kind of
     Inheriting: { short: object },
     Node: { __resolveType: () => 'Thing' },
   };
-  const theirs = new ApolloServer({ typeDefs, resolvers });
-  const mine = new ApolloServer({ typeDefs, resolvers, plugins: [ApolloServerPluginCacheControlDisabled(), cacheHintsPlugin()] });
+  const theirs = new ApolloServer<Context>({ typeDefs, resolvers });
+  const mine = new ApolloServer<Context>({ typeDefs, resolvers, plugins: [ApolloServerPluginCacheControlDisabled(), cacheControlPlugin(analyzer())] });
   beforeAll(() => Promise.all([theirs.start(), mine.start()]));
   afterAll(() => Promise.all([theirs.stop(), mine.stop()]));
 
@@ -152,8 +154,8 @@ describe('Cache-Control from per-operation hints, on a schema with every kind of
     ['{ node { id } }', 'max-age=50, public'],
     ['{ node { ... on Thing { id } } }', 'max-age=50, public'],
   ])('%s: %s, as Apollo’s plugin says', async (query, header) => {
-    const their = await theirs.executeOperation({ query });
-    const my = await mine.executeOperation({ query });
+    const their = await theirs.executeOperation({ query }, { contextValue: context() });
+    const my = await mine.executeOperation({ query }, { contextValue: context() });
     expect(their.http.headers.get('cache-control')).toBe(header);
     expect(my.http.headers.get('cache-control')).toBe(header);
   });

@@ -1,0 +1,42 @@
+/**
+ * Every Apollo Server plugin of the service, one job each, in the order their hooks run (a
+ * response hook sees what the plugins before it did): the landing page; the limits before
+ * execution; the work budget; warnings; Cache-Control and the result the HTTP layer reads; logs,
+ * error metrics and the operation span.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { Logger } from '../../logger.js';
+import type { Metrics } from '../../observability/metrics.js';
+import type { Context } from '../context.js';
+import type { OperationAnalyzer } from '../operation/analysis.js';
+import { budgetPlugin } from './budget.js';
+import { cacheControlPlugin } from './cache-control.js';
+import { sizePlugin } from './limits.js';
+import { observePlugin } from './observe.js';
+import { warningsPlugin } from './warnings.js';
+
+export interface PluginDeps {
+  readonly analyzer: OperationAnalyzer;
+  /** Plugins of the validation rules (GraphQL Armor's). */
+  readonly validationPlugins: readonly ApolloServerPlugin<Context>[];
+  /** The explorer's example operation on GET /graphql from a browser; undefined: no landing page. */
+  readonly landingPage: string | undefined;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+}
+
+export function plugins({ analyzer, validationPlugins, landingPage, metrics, logger }: PluginDeps): ApolloServerPlugin<Context>[] {
+  return [
+    landingPage === undefined ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, document: landingPage }),
+    // Cache-Control comes from the operation's analysis (cache-control.ts), not a hook on every field.
+    ApolloServerPluginCacheControlDisabled(),
+    ...validationPlugins,
+    sizePlugin(analyzer),
+    budgetPlugin,
+    warningsPlugin,
+    cacheControlPlugin(analyzer),
+    observePlugin(analyzer, metrics, logger),
+  ];
+}
