@@ -85,8 +85,8 @@ export interface CompiledExecutionOptions {
  * What a compiled operation holds, estimated: graphql-jit generates a closure and its source per
  * field of the plan, plus a fixed part per operation (measured: docs/performance.md, JIT cache).
  */
-const BYTES_PER_FIELD = 2_048;
-const BASE_BYTES = 16_384;
+const BYTES_PER_FIELD = 750;
+const BASE_BYTES = 20_000;
 
 /** A compiled operation, or `null`: graphql-jit would not compile it (graphql-js says why). */
 type Compiled = CompiledQuery | null;
