@@ -1,6 +1,6 @@
 /**
  * Distances per second of the distance functions alone, in this process: the WGS-84 geodesic the
- * service computes (`geodesicMeasure` on src/geodesy/wgs84-inverse.ts), the same through
+ * service computes (`geodesicMeasure` on src/geodesy/geographiclib/inverse.ts), the same through
  * geographiclib-geodesic as the service computed it before, the two inverse solvers bare, the
  * memo's hit, and haversine (what the bare baseline computes). Over pairs of real US postal codes,
  * and over random pairs on the whole globe (longer geodesics, more Newton iterations).
@@ -13,7 +13,7 @@ import geodesic from 'geographiclib-geodesic';
 import { defaultUsDataFile } from '../src/geocoding/providers/embedded.js';
 import { geodesicMeasure, haversineMeasure, normalizeBearing, type Measurement, type Point } from '../src/geodesy/distance.js';
 import { MeasureMemo } from '../src/geodesy/memo.js';
-import { wgs84Inverse } from '../src/geodesy/wgs84-inverse.js';
+import { wgs84Inverse } from '../src/geodesy/geographiclib/inverse.js';
 import { readGeoNames } from './lib/shapes.js';
 import { int, median, ratio, table } from './lib/stats.js';
 
@@ -43,7 +43,7 @@ export interface GeodesyResult {
 const { Geodesic } = geodesic;
 const INVERSE_OUTPUTS = Geodesic.DISTANCE | Geodesic.AZIMUTH;
 
-/** `geodesicMeasure` before src/geodesy/wgs84-inverse.ts: geographiclib-geodesic's inverse. */
+/** `geodesicMeasure` before src/geodesy/geographiclib/inverse.ts: geographiclib-geodesic's inverse. */
 function geographicLibMeasure(a: Point, b: Point): Measurement {
   const r = Geodesic.WGS84.Inverse(a.latitude, a.longitude, b.latitude, b.longitude, INVERSE_OUTPUTS);
   const meters = r.s12 ?? 0;

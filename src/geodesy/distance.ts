@@ -2,11 +2,11 @@
  * Distances between two points on the Earth: pure functions, no I/O.
  *
  * GEODESIC uses Karney's algorithm on the WGS-84 ellipsoid (exact to a few nanometres), in
- * ./wgs84-inverse.ts: GeographicLib's arithmetic, specialised and without its allocations.
+ * ./geographiclib/inverse.ts: GeographicLib's arithmetic, specialised and without its allocations.
  * HAVERSINE uses a sphere of the IUGG mean Earth radius R1, for callers that want the figures
  * other services publish.
  */
-import { wgs84Inverse } from './wgs84-inverse.js';
+import { wgs84Inverse } from './geographiclib/inverse.js';
 
 export type DistanceMethod = 'GEODESIC' | 'HAVERSINE';
 

@@ -1,7 +1,7 @@
 /**
  * Exact geodesics without solving one per pair on every request.
  *
- * The exact inverse (wgs84-inverse.ts) costs about 0.6-1 µs a pair here (haversine: tens of ns),
+ * The exact inverse (geographiclib/inverse.ts) costs about 0.6-1 µs a pair here (haversine: tens of ns),
  * so a request repeating the pairs of an earlier one (a page reloaded, a router retrying) would
  * solve them all again. This keeps the last answers in a direct-mapped table: a slot per hash of
  * the two points' coordinates,

@@ -1,32 +1,13 @@
 /**
- * The inverse geodesic problem on the WGS-84 ellipsoid, distance and initial azimuth only:
- * Karney's algorithm (C. F. F. Karney, "Algorithms for geodesics", J. Geodesy 87, 43–55 (2013),
- * https://doi.org/10.1007/s00190-012-0578-z), transcribed from GeographicLib's JavaScript
- * implementation (geographiclib-geodesic 2.2.0: src/Geodesic.js and src/Math.js) and specialised to
- * one ellipsoid and two outputs. Those files: "Copyright (c) Charles Karney (2011-2022)
- * <karney@alum.mit.edu> and licensed under the MIT/X11 License. For more information, see
- * https://geographiclib.sourceforge.io/".
- *
- * Why not call `Geodesic.WGS84.Inverse`: it costs 1.4–2 µs a pair, and much of that is generality
- * and garbage rather than arithmetic. A call allocates about 4.8 KB: its result object, three
- * coefficient arrays, and an object for each helper's results (`sincosd`, `AngDiff`, `Lambda12`,
- * `Lengths`, …) on every Newton iteration. Here what depends only on the ellipsoid is computed once
- * at module load, and the hot functions exchange numbers through module-level typed arrays (below):
- * a call allocates no objects or arrays.
- *
- * Same arithmetic, in the same order: every floating-point operation GeographicLib performs for
- * `DISTANCE | AZIMUTH` on WGS-84 is done here in the same order (loops unrolled, helpers inlined,
- * constants folded only where folding is exact), so the results are GeographicLib's to the last
- * bit, not merely to a millimetre; test/unit/wgs84-inverse.test.ts checks that on 100,000 random
- * pairs and on sets for each special case. Left out: the prolate (f < 0) and very eccentric
- * (|n| > 0.1) branches; the reduced length, geodesic scales, area, azi2 and unrolled longitudes as
- * outputs; and dλ12/dα1 on the Newton step that turns out to be the last (it was never read).
+ * The inverse geodesic problem on the WGS-84 ellipsoid, distance and initial azimuth only: a port
+ * of GeographicLib 2.2.0's JavaScript (src/Geodesic.js, src/Math.js), © Charles Karney 2011–2022,
+ * MIT (LICENSE; what is kept and changed: README.md). Same arithmetic in the same order, so the
+ * results are GeographicLib's to the last bit; a call allocates no objects or arrays.
  *
  * Why typed arrays between functions: V8 passes numbers to a function it has not inlined, and
  * returns them from it, as heap-allocated boxes. `lambda12`, `dlambda12` and `solveNewton` are too
  * large to be inlined into their callers, so they take their inputs from P and leave their results
- * in L, which hold doubles unboxed. What V8 still boxes (a handful of numbers, under 100 bytes a
- * call, by V8's sampling heap profiler) depends on what it chooses to inline.
+ * in L, which hold doubles unboxed.
  */
 
 // ---- The ellipsoid and GeographicLib's tolerances (Geodesic.js, its header and constructor) ----

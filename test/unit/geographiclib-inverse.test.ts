@@ -1,7 +1,7 @@
 import geodesic from 'geographiclib-geodesic';
 import { describe, expect, it } from 'vitest';
 import { geodesicMeasure, normalizeBearing, type Measurement, type Point } from '../../src/geodesy/distance.js';
-import { wgs84Inverse } from '../../src/geodesy/wgs84-inverse.js';
+import { wgs84Inverse } from '../../src/geodesy/geographiclib/inverse.js';
 import { GEODESIC_TEST_CASES, GEODSOLVE_CASES, NAN_CASES } from '../support/geographiclib-inverse-cases.js';
 import { seeded as random } from '../support/random.js';
 
@@ -74,7 +74,7 @@ function expectAgreement(rows: Float64Array): void {
   const found = agreement(rows);
   expect(found.maxDistanceError).toBeLessThanOrEqual(MAX_DISTANCE_ERROR_M);
   expect(found.maxAzimuthError).toBeLessThanOrEqual(MAX_AZIMUTH_ERROR_DEG);
-  // Stronger than the bar, and what src/geodesy/wgs84-inverse.ts promises: the same arithmetic.
+  // Stronger than the bar, and what src/geodesy/geographiclib/inverse.ts promises: the same arithmetic.
   expect(found).toEqual({ pairs: rows.length / 4, bitIdentical: rows.length / 4, maxDistanceError: 0, maxAzimuthError: 0 });
 }
 
