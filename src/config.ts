@@ -16,7 +16,10 @@ import { namingSettings } from './graphql/naming.js';
 import { logSettings } from './logger.js';
 import { tracingSettings } from './observability/tracing.js';
 import { apolloSettings } from './graphql/apollo.js';
+import { batchSettings } from './server/http/batch.js';
+import { compressionSettings } from './server/http/compression.js';
 import { responseCacheSettings } from './server/http/response-cache.js';
+import { routerGuardSettings } from './server/http/router-guard.js';
 import { httpSettings } from './server/http/server.js';
 import { shutdownSettings } from './server/shutdown.js';
 import type { Mode, OptionsOf, Report } from './settings.js';
@@ -42,6 +45,9 @@ export const SECTIONS = {
   apollo: apolloSettings,
   schema: namingSettings,
   shutdown: shutdownSettings,
+  routerGuard: routerGuardSettings,
+  batch: batchSettings,
+  compression: compressionSettings,
   responseCache: responseCacheSettings,
   jit: jitSettings,
   redis: sharedCacheSettings,

@@ -23,6 +23,7 @@ import { SpatialSearch } from '../spatial/spatial-search.js';
 import { WorkBudget } from '../work-budget.js';
 import type { Readiness } from './http/ops-routes.js';
 import { ResponseCache } from './http/response-cache.js';
+import { routerGuard } from './http/router-guard.js';
 import { createHttpServer } from './http/server.js';
 import { closeGracefully } from './shutdown.js';
 
@@ -131,6 +132,9 @@ export async function startApp(options: AppOptions): Promise<App> {
     context: (requestId, trace) => service.context(requestId, trace),
     readiness: () => service.readiness(),
     responseCache,
+    guard: routerGuard(config.routerGuard.secret),
+    compressMinBytes: config.compression.minBytes,
+    maxBatchOperations: config.batch.maxOperations,
     logger,
     metrics: service.metrics,
     tracing,

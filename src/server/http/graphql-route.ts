@@ -1,30 +1,40 @@
 /**
- * `/graphql`: CORS, the request id, the body, the response cache, then Apollo through its
- * documented integration API (`executeHTTPGraphQLRequest`), the same pairing Apollo's standalone
- * server uses. Every request is counted here, once answered: what the operation was and how it
- * ended come back on its context (`answer.result`, written by the cache-control plugin), and a
- * response-cache hit under the label it was stored with.
+ * `/graphql`: the router guard, CORS, the request id, the body, the response cache, then Apollo
+ * through its documented integration API (`executeHTTPGraphQLRequest`), the pairing Apollo's
+ * standalone server uses, once per operation: a JSON array is a batch (batch.ts), each item run
+ * as a request of its own. Every operation is counted here once answered, from what its plugins
+ * recorded on its context (`answer.result`); a response-cache hit under the label it was stored
+ * with. Bodies are compressed for callers that accept it (compression.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
-import type { Context } from '../../graphql/context.js';
+import type { Context, OperationResult } from '../../graphql/context.js';
 import { INVALID_LABEL } from '../../graphql/operation/analysis.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { logFields, type RequestTrace, type Tracing } from '../../observability/tracing.js';
+import { batchProblem, strictestCacheControl } from './batch.js';
 import type { BodyReader, ReadRequest } from './body.js';
+import { compress, encodingFor } from './compression.js';
 import type { Middleware } from './cors.js';
 import { graphqlError, sendJson } from './replies.js';
 import { requestIdOf } from './request-id.js';
-import type { ResponseCache } from './response-cache.js';
+import type { CachedResponse, ResponseCache } from './response-cache.js';
+import { UNAUTHENTICATED } from './router-guard.js';
 
 export interface GraphQLRouteDeps {
   readonly apollo: ApolloServer<Context>;
-  /** Builds the GraphQL context of one request. */
+  /** Builds the context of one operation. */
   readonly context: (requestId: string, trace: RequestTrace | undefined) => Context;
   readonly body: BodyReader;
   readonly cors: Middleware | null;
   readonly cache: ResponseCache | null;
+  /** Whether a request comes from the router (ROUTER_SECRET); null when every request may. */
+  readonly guard: ((req: IncomingMessage) => boolean) | null;
+  /** Smallest body compressed, in bytes; 0: never. */
+  readonly compressMinBytes: number;
+  /** Most operations in one batched request; 0 refuses batches. */
+  readonly maxBatchOperations: number;
   readonly logger: Logger;
   readonly metrics: Metrics;
   /** Present only when tracing is on: every request then gets a server span. */
@@ -33,67 +43,99 @@ export interface GraphQLRouteDeps {
 
 export type Route = (req: IncomingMessage, res: ServerResponse, search: string) => void;
 
+/** One operation's answer, as Apollo gave it, and what its plugins recorded. */
+interface Answer {
+  readonly status: number;
+  readonly headers: HeaderMap;
+  readonly text: string;
+  readonly result: OperationResult | undefined;
+}
+
 export function graphqlRoute(deps: GraphQLRouteDeps): Route {
   const { apollo, cache, logger, metrics, tracing } = deps;
   const cacheResults = metrics.responseCacheResults;
 
-  /** Answers from the response cache if it holds `key`, counting the request as Apollo's plugin would have. */
-  const replay = (res: ServerResponse, key: string, started: number): boolean => {
-    const hit = cache?.get(key);
-    if (!hit) return false;
-    cacheResults.hit++;
-    for (const [name, value] of hit.headers) res.setHeader(name, value);
-    res.setHeader('age', String(cache!.ageSeconds(hit)));
-    res.statusCode = hit.status;
-    res.end(hit.body);
-    metrics.countRequest(hit.operation, 'success', (performance.now() - started) / 1000);
-    return true;
-  };
-
-  const execute = async (req: ReadRequest, res: ServerResponse, search: string, requestId: string, cacheKey: string | null, trace: RequestTrace | undefined, started: number): Promise<void> => {
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-    }
+  /** Runs one operation, and counts it. */
+  const run = async (req: IncomingMessage, search: string, body: unknown, requestId: string, trace: RequestTrace | undefined, started: number): Promise<Answer> => {
     const context = deps.context(requestId, trace);
     const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search, body: req.body },
+      httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers: headerMapOf(req), search, body },
       context: async () => context,
     });
-    for (const [key, value] of response.headers) res.setHeader(key, value);
-    res.statusCode = response.status ?? 200;
-    const { result } = context.answer;
-    if (response.body.kind === 'complete') {
-      res.end(response.body.string);
-      if (cache && cacheKey !== null && result !== undefined) {
-        if (cache.offer(cacheKey, { status: res.statusCode, headers: response.headers, body: response.body.string, policy: result.policy, operation: result.label })) {
-          metrics.responseCacheBytes.set(cache.bytes);
-        }
-      }
-    } else {
-      for await (const chunk of response.body.asyncIterator) res.write(chunk);
-      res.end();
+    let text: string;
+    if (response.body.kind === 'complete') text = response.body.string;
+    else {
+      text = '';
+      for await (const chunk of response.body.asyncIterator) text += chunk;
     }
+    const { result } = context.answer;
     // No result: Apollo answered before any operation hook (a body that is no GraphQL request).
     metrics.countRequest(result?.label ?? INVALID_LABEL, result?.kind ?? 'error', (performance.now() - started) / 1000);
     metrics.workUnits += context.budget.spent;
+    return { status: response.status ?? 200, headers: response.headers, text, result };
+  };
+
+  /** Sends a body, compressed when it is large enough and the caller accepts an encoding; `encoded` keeps encodings made before. */
+  const send = async (req: IncomingMessage, res: ServerResponse, status: number, headers: Iterable<readonly [string, string]>, text: string, encoded?: CachedResponse['encoded']): Promise<void> => {
+    for (const [name, value] of headers) res.setHeader(name, value);
+    res.setHeader('vary', 'accept, accept-encoding');
+    res.statusCode = status;
+    const encoding = deps.compressMinBytes > 0 && text.length >= deps.compressMinBytes ? encodingFor(req) : undefined;
+    if (!encoding) return void res.end(text);
+    let bytes = encoded?.[encoding];
+    if (!bytes) {
+      bytes = await compress(text, encoding);
+      if (encoded) encoded[encoding] = bytes;
+    }
+    res.setHeader('content-encoding', encoding);
+    res.setHeader('content-length', bytes.length);
+    res.end(bytes);
+  };
+
+  const single = async (req: ReadRequest, res: ServerResponse, search: string, requestId: string, trace: RequestTrace | undefined, started: number): Promise<void> => {
+    const key = cache?.keyOf(req, req.rawBody) ?? null;
+    const hit = key === null ? undefined : cache?.get(key);
+    if (key === null) cacheResults.bypass++;
+    else if (hit) cacheResults.hit++;
+    else cacheResults.miss++;
+    trace?.span.setAttribute('response_cache.result', key === null ? 'bypass' : hit ? 'hit' : 'miss');
+    if (hit) {
+      await send(req, res, hit.status, [...hit.headers, ['age', String(cache!.ageSeconds(hit))]], hit.body, hit.encoded);
+      metrics.countRequest(hit.operation, 'success', (performance.now() - started) / 1000);
+      return;
+    }
+    const answer = await run(req, search, req.body, requestId, trace, started);
+    await send(req, res, answer.status, answer.headers, answer.text);
+    if (cache && key !== null && answer.result) {
+      const offered = { status: answer.status, headers: answer.headers, body: answer.text, policy: answer.result.policy, operation: answer.result.label };
+      if (cache.offer(key, offered)) metrics.responseCacheBytes.set(cache.bytes);
+    }
+  };
+
+  const batch = async (req: ReadRequest, res: ServerResponse, items: readonly unknown[], requestId: string, trace: RequestTrace | undefined, started: number): Promise<void> => {
+    const problem = batchProblem(items, deps.maxBatchOperations);
+    if (problem) return sendJson(res, 400, graphqlError(problem, 'BAD_REQUEST'));
+    cacheResults.bypass++;
+    const answers = await Promise.all(items.map((item, i) => run(req, '', item, `${requestId}.${i}`, trace, started)));
+    const headers = new HeaderMap([['content-type', answers[0]?.headers.get('content-type') ?? 'application/json; charset=utf-8']]);
+    headers.set('cache-control', strictestCacheControl(answers.map((answer) => answer.headers.get('cache-control'))));
+    await send(req, res, 200, headers, `[${answers.map((answer) => answer.text.trimEnd()).join(',')}]\n`);
   };
 
   const handle: Route = (req, res, search) => {
     const started = performance.now();
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
+    if (deps.guard && !deps.guard(req)) {
+      logger.info({ requestId }, 'request without the router secret: answered 401');
+      req.resume();
+      return sendJson(res, 401, UNAUTHENTICATED, { connection: 'close' });
+    }
     const trace = tracing && traceRequest(tracing, req, res);
     deps.body.read(req, res, requestId, trace, () => {
       const read = req as ReadRequest;
-      const key = cache?.keyOf(read, read.rawBody) ?? null;
-      if (key === null) cacheResults.bypass++;
-      else if (replay(res, key, started)) {
-        trace?.span.setAttribute('response_cache.result', 'hit');
-        return;
-      } else cacheResults.miss++;
-      trace?.span.setAttribute('response_cache.result', key === null ? 'bypass' : 'miss');
-      execute(read, res, search, requestId, key, trace, started).catch((error: unknown) => {
+      const work = Array.isArray(read.body) ? batch(read, res, read.body, requestId, trace, started) : single(read, res, search, requestId, trace, started);
+      work.catch((error: unknown) => {
         logger.error({ err: error, ...logFields(requestId, trace) }, 'GraphQL request failed outside execution');
         if (!res.headersSent) sendJson(res, 500, graphqlError('Internal server error', 'INTERNAL_SERVER_ERROR'));
         else res.destroy();
@@ -102,6 +144,14 @@ export function graphqlRoute(deps: GraphQLRouteDeps): Route {
   };
   const { cors } = deps;
   return cors ? (req, res, search) => cors(req, res, () => handle(req, res, search)) : handle;
+}
+
+function headerMapOf(req: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
 }
 
 /** Methods named as they are on a span; any other is `_OTHER`, so a client cannot make up span names. */

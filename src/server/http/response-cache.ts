@@ -31,6 +31,7 @@ import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../clock.js';
 import type { ResponsePolicy } from '../../graphql/operation/cache-policy.js';
 import { defineSettings, int, ms } from '../../settings.js';
+import type { Encoding } from './compression.js';
 
 export const responseCacheSettings = defineSettings({
   title: 'Response cache',
@@ -63,6 +64,8 @@ export interface CachedResponse {
   readonly operation: string;
   /** When it was stored, on the cache's clock, in ms (for `Age`). */
   readonly storedAt: number;
+  /** The body compressed, by encoding, made on the first hit that asks for one (not counted in `maxBytes`: smaller than the body). */
+  readonly encoded: Partial<Record<Encoding, Buffer>>;
 }
 
 /** What the cache needs of a request. */
@@ -133,7 +136,7 @@ export class ResponseCache {
       return false;
     }
     const ttl = Math.min(policy.maxAge * 1000, this.options.ttlMs);
-    const entry = { status, headers: [...response.headers], body: response.body, operation: response.operation, storedAt: this.clock.now() };
+    const entry = { status, headers: [...response.headers], body: response.body, operation: response.operation, storedAt: this.clock.now(), encoded: {} };
     this.entries.set(key, entry, { ttl });
     return this.entries.has(key);
   }

@@ -45,6 +45,12 @@ export interface HttpOptions {
 export interface HttpDeps {
   readonly apollo: ApolloServer<Context>;
   readonly options: HttpOptions;
+  /** Whether a request comes from the router (ROUTER_SECRET, router-guard.ts); null when every request may. */
+  readonly guard: ((req: http.IncomingMessage) => boolean) | null;
+  /** Smallest /graphql body compressed, in bytes; 0: never (compression.ts). */
+  readonly compressMinBytes: number;
+  /** Most operations in one batched request (batch.ts). */
+  readonly maxBatchOperations: number;
   /** Builds the GraphQL context of one request. */
   readonly context: (requestId: string, trace: RequestTrace | undefined) => Context;
   readonly readiness: () => Readiness;
@@ -92,6 +98,9 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
       body: bodyReader({ maxBytes: options.maxBodyBytes, keepRaw: deps.responseCache !== null, logger }),
       cors: corsFor(options.corsOrigins),
       cache: deps.responseCache,
+      guard: deps.guard,
+      compressMinBytes: deps.compressMinBytes,
+      maxBatchOperations: deps.maxBatchOperations,
       logger,
       metrics,
       tracing: deps.tracing,
