@@ -28,6 +28,7 @@
  */
 import { around } from 'geokdbush';
 import quickselect from 'quickselect';
+import { at } from '../arrays.js';
 import { geodesicMeasure, type Measurement, type Point } from '../geodesy/distance.js';
 import type { PostalKey } from '../geocoding/postal-code.js';
 import type { WorkBudget } from '../work-budget.js';
@@ -228,7 +229,7 @@ class Scan {
       const { tree, firstId } = this.tree(country);
       for (const local of around(tree, longitude, latitude, limit, Infinity, (local) => this.mayFollow(firstId + local))) {
         const id = firstId + local;
-        seeds.push({ id, s: this.sphere.distance(latitudes[id] ?? 0, longitudes[id] ?? 0) });
+        seeds.push({ id, s: this.sphere.distance(at(latitudes, id), at(longitudes, id)) });
       }
       seeds = seeds.sort((a, b) => a.s - b.s).slice(0, limit);
     }
@@ -249,8 +250,8 @@ class Scan {
     this.tighten();
     const entries: Entry[] = [];
     for (let i = 0; i < ids.length; i++) {
-      const id = ids[i] ?? 0;
-      if (geodesicAtLeast(sphericals[i] ?? 0) > this.bound) continue;
+      const id = at(ids, i);
+      if (geodesicAtLeast(at(sphericals, i)) > this.bound) continue;
       const measurement = this.measure(id);
       if (this.follows(id, measurement.meters)) entries.push({ id, measurement });
     }
@@ -264,8 +265,8 @@ class Scan {
     return {
       countryCode,
       postalCode,
-      latitude: this.index.latitudes[id] ?? Number.NaN,
-      longitude: this.index.longitudes[id] ?? Number.NaN,
+      latitude: at(this.index.latitudes, id),
+      longitude: at(this.index.longitudes, id),
       meters,
       initialBearing: meters === 0 ? null : initialBearing,
     };
@@ -290,7 +291,7 @@ class Scan {
     if (nearest.length < limit) return;
     quickselect(nearest, limit - 1);
     nearest.length = limit;
-    this.bound = Math.min(this.bound, geodesicAtMost(nearest[limit - 1] ?? Number.POSITIVE_INFINITY));
+    this.bound = Math.min(this.bound, geodesicAtMost(at(nearest, limit - 1)));
   }
 
   // Private: the tree of a loaded country, by country index.
@@ -305,7 +306,7 @@ class Scan {
     let measurement = this.solved.get(id);
     if (measurement === undefined) {
       this.budget?.charge(1);
-      const to = { latitude: this.index.latitudes[id] ?? 0, longitude: this.index.longitudes[id] ?? 0 };
+      const to = { latitude: at(this.index.latitudes, id), longitude: at(this.index.longitudes, id) };
       measurement = geodesicMeasure(this.query.origin, to);
       this.solved.set(id, measurement);
     }
@@ -323,7 +324,7 @@ class Scan {
   private mayFollow(id: number): boolean {
     const after = this.after;
     if (after === undefined) return true;
-    const s = this.sphere.distance(this.index.latitudes[id] ?? 0, this.index.longitudes[id] ?? 0);
+    const s = this.sphere.distance(at(this.index.latitudes, id), at(this.index.longitudes, id));
     if (geodesicAtMost(s) < after.meters) return false;
     if (geodesicAtLeast(s) > after.meters) return true;
     return this.follows(id, this.measure(id).meters);
@@ -346,6 +347,6 @@ class Scan {
 
   private keyOf(id: number): PostalKey {
     const { countries, countryOf, postalCodes } = this.index;
-    return { countryCode: countries[countryOf[id] ?? 0] ?? '', postalCode: postalCodes[id] ?? '' };
+    return { countryCode: at(countries, at(countryOf, id)), postalCode: at(postalCodes, id) };
   }
 }

@@ -16,6 +16,7 @@
  * holds (shared, not copied); plus the trees' own arrays. About 46 bytes a code: 70 MB for 1.5 million.
  */
 import KDBush from 'kdbush';
+import { at } from '../arrays.js';
 
 /** Where the codes come from: `GeoNamesIndex` implements it. */
 export interface CodeSource {
@@ -91,24 +92,24 @@ export class SpatialIndex {
     // Second pass: each code at the next id of its country.
     source.forEachCode((countryCode, postalCode, latitude, longitude) => {
       const country = countryIndex(countryCode);
-      const id = (firstIds[country] ?? 0) + (filled[country] ?? 0);
-      filled[country] = (filled[country] ?? 0) + 1;
+      const id = at(firstIds, country) + at(filled, country);
+      filled[country] = at(filled, country) + 1;
       latitudes[id] = latitude;
       longitudes[id] = longitude;
       countryOf[id] = country;
       postalCodes[id] = postalCode;
-      kdTrees[country]?.add(longitude, latitude);
-      const box = boxes[country] ?? [];
-      box[0] = Math.min(box[0] ?? 180, longitude);
-      box[1] = Math.min(box[1] ?? 90, latitude);
-      box[2] = Math.max(box[2] ?? -180, longitude);
-      box[3] = Math.max(box[3] ?? -90, latitude);
+      at(kdTrees, country).add(longitude, latitude);
+      const box = at(boxes, country);
+      box[0] = Math.min(at(box, 0), longitude);
+      box[1] = Math.min(at(box, 1), latitude);
+      box[2] = Math.max(at(box, 2), longitude);
+      box[3] = Math.max(at(box, 3), latitude);
     });
     if (filled.some((n, country) => n !== counts[country])) throw new Error('the code source listed other codes on its second pass than on its first');
 
     const trees = kdTrees.map((tree, country): CountryTree => {
-      const [west = -180, south = -90, east = 180, north = 90] = boxes[country] ?? [];
-      return { tree: tree.finish(), firstId: firstIds[country] ?? 0, box: [west, south, east, north] };
+      const box = at(boxes, country);
+      return { tree: tree.finish(), firstId: at(firstIds, country), box: [at(box, 0), at(box, 1), at(box, 2), at(box, 3)] };
     });
     return new SpatialIndex({ size, countries, trees, latitudes, longitudes, countryOf, postalCodes });
   }
@@ -120,8 +121,10 @@ export class SpatialIndex {
   }
 }
 
-// Private: a country's index in `countries`, added on first sight. The source lists codes country
-// by country, so remembering the last answer spares nearly every lookup.
+/**
+ * A country's index in `countries`, added on first sight. The source lists codes country by
+ * country, so remembering the last answer spares nearly every lookup.
+ */
 function lastCountryIndex(countries: string[]): (countryCode: string) => number {
   let lastCode = '';
   let lastIndex = -1;

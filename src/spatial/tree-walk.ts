@@ -9,6 +9,7 @@
  * nodes of at most `nodeSize` + 1 codes are leaves. geokdbush walks the same layout; the box of a
  * node is narrowed at each split, as it does (from the box around the tree's codes, not the Earth).
  */
+import { at } from '../arrays.js';
 import type { SphericalOrigin } from './sphere.js';
 import type { CountryTree } from './spatial-index.js';
 
@@ -51,25 +52,25 @@ export function walkTree({ tree, firstId, box }: CountryTree, from: SphericalOri
   push(0, ids.length - 1, 0, ...box);
   while (top > 0) {
     top -= FRAME;
-    const left = stack[top] ?? 0;
-    const right = stack[top + 1] ?? -1;
-    const axis = stack[top + 2] ?? 0;
-    const west = stack[top + 3] ?? -180;
-    const south = stack[top + 4] ?? -90;
-    const east = stack[top + 5] ?? 180;
-    const north = stack[top + 6] ?? 90;
+    const left = at(stack, top);
+    const right = at(stack, top + 1);
+    const axis = at(stack, top + 2);
+    const west = at(stack, top + 3);
+    const south = at(stack, top + 4);
+    const east = at(stack, top + 5);
+    const north = at(stack, top + 6);
     if (right < left) continue;
     const [least, greatest] = boxDistances(west, south, east, north);
     if (!visitor.enter(least, greatest, right - left + 1)) continue;
 
     if (right - left <= nodeSize) {
-      for (let i = left; i <= right; i++) visitor.visit(firstId + (ids[i] ?? 0), distance(coords[2 * i + 1] ?? 0, coords[2 * i] ?? 0));
+      for (let i = left; i <= right; i++) visitor.visit(firstId + at(ids, i), distance(at(coords, 2 * i + 1), at(coords, 2 * i)));
       continue;
     }
     const m = (left + right) >> 1;
-    const x = coords[2 * m] ?? 0;
-    const y = coords[2 * m + 1] ?? 0;
-    visitor.visit(firstId + (ids[m] ?? 0), distance(y, x));
+    const x = at(coords, 2 * m);
+    const y = at(coords, 2 * m + 1);
+    visitor.visit(firstId + at(ids, m), distance(y, x));
     // The halves, split at the median's longitude (axis 0) or latitude (axis 1). The one on the
     // origin's side is pushed last, so it is walked first and a bound on the page tightens early.
     const split = axis === 0 ? x : y;
@@ -81,6 +82,6 @@ export function walkTree({ tree, firstId, box }: CountryTree, from: SphericalOri
   }
 }
 
-// Private: the order the two halves are pushed in (true: the lower half).
+/** The order the two halves are pushed in (true: the lower half). */
 const PUSH_LOWER_FIRST = [true, false] as const;
 const PUSH_LOWER_LAST = [false, true] as const;
