@@ -129,8 +129,9 @@ describe('compressed answers', () => {
     expect(decode(encoded.body).equals(plain.body)).toBe(true);
   });
 
-  it('prefers brotli when both are accepted', async () => {
-    expect((await post(server.url, large, { 'accept-encoding': 'gzip, deflate, br' })).headers['content-encoding']).toBe('br');
+  it('prefers gzip when both are accepted, and brotli when the caller prefers it', async () => {
+    expect((await post(server.url, large, { 'accept-encoding': 'br, gzip, deflate' })).headers['content-encoding']).toBe('gzip');
+    expect((await post(server.url, large, { 'accept-encoding': 'br;q=1, gzip;q=0.5' })).headers['content-encoding']).toBe('br');
   });
 
   it('sends a body under COMPRESS_MIN_BYTES as it is', async () => {
