@@ -202,7 +202,7 @@ export type LocationConnection = {
   __typename?: 'LocationConnection';
   /** The codes of this page, nearest first. */
   edges: Array<LocationEdge>;
-  pageInfo: PageInfo;
+  pageInfo: LocationPageInfo;
   /**
    * How many codes match the whole search, not this page: those within `radius` (`nearby`) or
    * `within` (`nearestLocations`), or without `within` every loaded code of the countries searched.
@@ -228,6 +228,19 @@ export type LocationEdge = {
   node: Location;
 };
 
+/** Where a page of a connection lies in its whole list (Relay's cursor connections). */
+export type LocationPageInfo = {
+  __typename?: 'LocationPageInfo';
+  /** The cursor of the last edge of this page; null when the page is empty. Pass it as `after` for the next page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** Whether edges follow this page. */
+  hasNextPage: Scalars['Boolean']['output'];
+  /** Whether edges precede this page: true when it was asked for `after` a cursor. */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** The cursor of the first edge of this page; null when the page is empty. */
+  startCursor?: Maybe<Scalars['String']['output']>;
+};
+
 /** How closely a `Location` answers the postal code it was asked for. */
 export type LocationPrecision =
   /** The data holds the postal code itself: the point and place are the code's own. */
@@ -238,19 +251,6 @@ export type LocationPrecision =
    * shared by every code that begins with it, so two such codes may be 0 m apart.
    */
   | 'PREFIX';
-
-/** Where a page of a connection lies in its whole list (Relay's cursor connections). */
-export type PageInfo = {
-  __typename?: 'PageInfo';
-  /** The cursor of the last edge of this page; null when the page is empty. Pass it as `after` for the next page. */
-  endCursor?: Maybe<Scalars['String']['output']>;
-  /** Whether edges follow this page. */
-  hasNextPage: Scalars['Boolean']['output'];
-  /** Whether edges precede this page: true when it was asked for `after` a cursor. */
-  hasPreviousPage: Scalars['Boolean']['output'];
-  /** The cursor of the first edge of this page; null when the page is empty. */
-  startCursor?: Maybe<Scalars['String']['output']>;
-};
 
 export type Query = {
   __typename?: 'Query';
@@ -426,8 +426,8 @@ export type ResolversTypes = {
   Location: ResolverTypeWrapper<Place>;
   LocationConnection: ResolverTypeWrapper<PlacePage>;
   LocationEdge: ResolverTypeWrapper<PlaceEdge>;
+  LocationPageInfo: ResolverTypeWrapper<LocationPageInfo>;
   LocationPrecision: LocationPrecision;
-  PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -444,7 +444,7 @@ export type ResolversParentTypes = {
   Location: Place;
   LocationConnection: PlacePage;
   LocationEdge: PlaceEdge;
-  PageInfo: PageInfo;
+  LocationPageInfo: LocationPageInfo;
   Query: Record<PropertyKey, never>;
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
@@ -497,7 +497,7 @@ export type LocationResolvers<ContextType = Context, ParentType extends Resolver
 
 export type LocationConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LocationConnection'] = ResolversParentTypes['LocationConnection']> = {
   edges?: Resolver<Array<ResolversTypes['LocationEdge']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['LocationPageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
@@ -509,7 +509,7 @@ export type LocationEdgeResolvers<ContextType = Context, ParentType extends Reso
   node?: Resolver<ResolversTypes['Location'], ParentType, ContextType>;
 };
 
-export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+export type LocationPageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LocationPageInfo'] = ResolversParentTypes['LocationPageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -531,7 +531,7 @@ export type Resolvers<ContextType = Context> = {
   Location?: LocationResolvers<ContextType>;
   LocationConnection?: LocationConnectionResolvers<ContextType>;
   LocationEdge?: LocationEdgeResolvers<ContextType>;
-  PageInfo?: PageInfoResolvers<ContextType>;
+  LocationPageInfo?: LocationPageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
 };
 

@@ -3,38 +3,44 @@
  * this service is configured with.
  *
  * Routers with demand control (Apollo Router, Hive Gateway) read `@cost` and `@listSize` from the
- * subgraph schemas to estimate an operation before they plan it. The sizes written in
- * schema.graphql are the limits' defaults; a deployment that changes `MAX_DISTANCE_PAIRS`,
- * `MAX_MATRIX_CELLS` or `MAX_NEARBY_RESULTS` serves, and prints (`npm run schema:print`), the sizes it enforces instead,
- * so what a router estimates and what this subgraph refuses cannot drift apart.
+ * subgraph schemas to estimate an operation before they send it. The sizes written in
+ * schema.graphql follow the limits' defaults; a deployment that changes `MAX_DISTANCE_PAIRS` or
+ * `MAX_MATRIX_CELLS` serves, and prints (`npm run schema:print`), the sizes that follow its own,
+ * so the estimates and the limits this subgraph enforces cannot drift apart.
  */
 import { Kind, visit, type ConstArgumentNode, type ConstDirectiveNode, type DocumentNode } from 'graphql';
 
-/** The limits the hints state (a subset of `Limits`, limits.ts). */
+/** The limits the hints follow (a subset of `Limits`, limits.ts). */
 export interface ListSizeLimits {
   /** Most pairs in one `distances` call. */
   readonly maxDistancePairs: number;
   /** Most cells (origins × destinations) in one `distanceMatrix` call. */
   readonly maxMatrixCells: number;
-  /** Largest page of a spatial search. */
-  readonly maxNearbyResults: number;
 }
 
 /**
- * The side of the square matrix with `cells` cells, rounded up: a matrix's rows and each row's
- * distances are both sized at it, so their product (what the router multiplies) is at least the
- * cell limit. Either side alone may be longer in a narrow matrix (1 × 2,500); the total may not.
+ * The size a router assumes for a list as long as an input list (`pairs`; a matrix's `origins`
+ * and `destinations`): the cost spec sizes a list only by an `Int` argument, so the size cannot
+ * follow the input. The geometric middle of 1 and the limit, rounded, so that no call is estimated
+ * more than about √limit times off its real size either way (32 of 1,000 pairs).
  */
-export const matrixSide = (cells: number): number => Math.ceil(Math.sqrt(cells));
+export const assumedLength = (limit: number): number => Math.max(1, Math.round(Math.sqrt(limit)));
+
+/**
+ * The side a router assumes for a matrix: rows × distances is {@link assumedLength} of the cell
+ * limit (7 × 7 = 49 of 2,500 cells), the same middle for the cells as for `pairs`.
+ */
+export const matrixSide = (cells: number): number => assumedLength(assumedLength(cells));
 
 /** The `assumedSize` of each list-sized field, by canonical coordinate. */
 export const LIST_SIZES: Readonly<Record<string, (limits: ListSizeLimits) => number>> = {
-  'Query.distances': (limits) => limits.maxDistancePairs,
-  'Query.distanceMatrix': (limits) => matrixSide(limits.maxMatrixCells),
+  'Query.distances': (limits) => assumedLength(limits.maxDistancePairs),
+  'DistanceMatrix.origins': (limits) => matrixSide(limits.maxMatrixCells),
+  'DistanceMatrix.destinations': (limits) => matrixSide(limits.maxMatrixCells),
+  'DistanceMatrix.rows': (limits) => matrixSide(limits.maxMatrixCells),
   'DistanceMatrixRow.distances': (limits) => matrixSide(limits.maxMatrixCells),
-  // Routers size these by `first` (their slicing argument); the assumed size is for one that does not.
-  'Location.nearby': (limits) => limits.maxNearbyResults,
-  'Query.nearestLocations': (limits) => limits.maxNearbyResults,
+  // `nearby` and `nearestLocations` are sized by `first` alone: it always has a value (a default),
+  // and an `assumedSize` beside a slicing argument with a default is an error to Cosmo's composition.
 };
 
 /**

@@ -83,13 +83,15 @@ describe('as a federation subgraph', () => {
       }
     }
     expect(hinted).toEqual([
-      'DistanceMatrixRow.distances @listSize(assumedSize: 50)',
+      'DistanceMatrix.origins @listSize(assumedSize: 7)',
+      'DistanceMatrix.destinations @listSize(assumedSize: 7)',
+      'DistanceMatrix.rows @listSize(assumedSize: 7)',
+      'DistanceMatrixRow.distances @listSize(assumedSize: 7)',
       'Location.distanceTo @cost(weight: 2)',
-      'Location.nearby @listSize(assumedSize: 1000, slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
+      'Location.nearby @listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
       'Location.nearby @cost(weight: 10)',
-      'Query.distances @listSize(assumedSize: 1000)',
-      'Query.distanceMatrix @listSize(assumedSize: 50, sizedFields: ["origins", "destinations", "rows"])',
-      'Query.nearestLocations @listSize(assumedSize: 1000, slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
+      'Query.distances @listSize(assumedSize: 32)',
+      'Query.nearestLocations @listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
       'Query.nearestLocations @cost(weight: 10)',
     ]);
   });

@@ -17,7 +17,7 @@ import { startTestServer, type GraphQLResponse, type TestServer } from '../suppo
 
 const embedded = new EmbeddedGeocoder({ files: [defaultUsDataFile()], logger: pino({ level: 'silent' }) });
 // Small limits, so that the comparisons below can break them cheaply.
-const LIMITS = { MAX_DISTANCE_PAIRS: '2', MAX_ENTITIES: '3', MAX_NEARBY_RESULTS: '5' };
+const LIMITS = { MAX_DISTANCE_PAIRS: '2', MAX_MATRIX_CELLS: '81', MAX_ENTITIES: '3', MAX_NEARBY_RESULTS: '5' };
 let canonical: TestServer;
 let prefixed: TestServer;
 
@@ -79,7 +79,8 @@ describe('with SCHEMA_PREFIX=Postal', () => {
     });
     const served = await sdlOf(prefixed);
     expect(stdout).toBe(`${served}\n`);
-    expect(served).toMatch(/\): \[PostalDistance\]! @listSize\(assumedSize: 2\)/);
+    // A matrix side of 3: the square root of the middle (9) of 81 cells.
+    expect(served).toMatch(/rows: \[PostalDistanceMatrixRow!\]! @listSize\(assumedSize: 3\)/);
   });
 
   it('preloads Sandbox with an example operation valid against the schema it serves, and only that one', () => {

@@ -1,7 +1,7 @@
 import { getNamedType, isListType, isNonNullType, isObjectType, Kind, parse, print, type GraphQLField } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { LIST_SIZES, matrixSide, withListSizes } from '../../src/graphql/cost-hints.js';
+import { assumedLength, LIST_SIZES, matrixSide, withListSizes } from '../../src/graphql/cost-hints.js';
 import { createSchema, typeDefs } from '../../src/graphql/schema.js';
 
 const defaults = loadConfig({}).limits;
@@ -21,35 +21,48 @@ function listSizes(document: typeof typeDefs): string[] {
 }
 
 describe('cost hints from the configured limits', () => {
-  it('sizes a matrix side so that rows × distances covers the cell limit', () => {
-    expect([2_500, 1_000, 1, 1_000_000].map(matrixSide)).toEqual([50, 32, 1, 1_000]);
+  it('assumes a list as long as an input list is the geometric middle of 1 and its limit', () => {
+    expect([1_000, 100, 1, 0].map(assumedLength)).toEqual([32, 10, 1, 1]);
+  });
+
+  it('assumes a matrix side whose square is that middle of the cell limit', () => {
+    expect([2_500, 1_000, 1, 1_000_000].map(matrixSide)).toEqual([7, 6, 1, 32]);
   });
 
   it('writes the default limits in schema.graphql, so the file states what an unconfigured service serves', () => {
     expect(print(withListSizes(typeDefs, defaults))).toBe(print(typeDefs));
     expect(listSizes(typeDefs)).toEqual([
-      'Location.nearby: @listSize(assumedSize: 1000, slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
-      'DistanceMatrixRow.distances: @listSize(assumedSize: 50)',
-      'Query.distances: @listSize(assumedSize: 1000)',
-      'Query.distanceMatrix: @listSize(assumedSize: 50, sizedFields: ["origins", "destinations", "rows"])',
-      'Query.nearestLocations: @listSize(assumedSize: 1000, slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
+      'Location.nearby: @listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
+      'DistanceMatrix.origins: @listSize(assumedSize: 7)',
+      'DistanceMatrix.destinations: @listSize(assumedSize: 7)',
+      'DistanceMatrix.rows: @listSize(assumedSize: 7)',
+      'DistanceMatrixRow.distances: @listSize(assumedSize: 7)',
+      'Query.distances: @listSize(assumedSize: 32)',
+      'Query.nearestLocations: @listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
     ]);
   });
 
+  it('gives no @listSize both an assumedSize and a slicing argument (Cosmo refuses it when the argument has a default)', () => {
+    const both = listSizes(typeDefs).filter((line) => line.includes('assumedSize') && line.includes('slicingArguments'));
+    expect(both).toEqual([]);
+  });
+
   it('states the configured limits instead', () => {
-    const limits = loadConfig({ MAX_DISTANCE_PAIRS: '200', MAX_MATRIX_CELLS: '1000', MAX_NEARBY_RESULTS: '300' }).limits;
+    const limits = loadConfig({ MAX_DISTANCE_PAIRS: '200', MAX_MATRIX_CELLS: '10000' }).limits;
     expect(listSizes(withListSizes(typeDefs, limits))).toEqual([
-      'Location.nearby: @listSize(assumedSize: 300, slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
-      'DistanceMatrixRow.distances: @listSize(assumedSize: 32)',
-      'Query.distances: @listSize(assumedSize: 200)',
-      'Query.distanceMatrix: @listSize(assumedSize: 32, sizedFields: ["origins", "destinations", "rows"])',
-      'Query.nearestLocations: @listSize(assumedSize: 300, slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
+      'Location.nearby: @listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
+      'DistanceMatrix.origins: @listSize(assumedSize: 10)',
+      'DistanceMatrix.destinations: @listSize(assumedSize: 10)',
+      'DistanceMatrix.rows: @listSize(assumedSize: 10)',
+      'DistanceMatrixRow.distances: @listSize(assumedSize: 10)',
+      'Query.distances: @listSize(assumedSize: 14)',
+      'Query.nearestLocations: @listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
     ]);
   });
 
   it('fails loudly when a field of the table has no @listSize(assumedSize:) to set', () => {
     const bare = parse('type Query { distances: [Int] distanceMatrix: Int @listSize(sizedFields: ["a"]) } type DistanceMatrixRow { distances: [Int] @listSize(assumedSize: 1) }');
-    expect(() => withListSizes(bare, defaults)).toThrow('No @listSize(assumedSize:) to set on Query.distances, Query.distanceMatrix');
+    expect(() => withListSizes(bare, defaults)).toThrow('No @listSize(assumedSize:) to set on Query.distances, DistanceMatrix.origins, DistanceMatrix.destinations, DistanceMatrix.rows');
   });
 
   it('gives every list the schema defines a size: its own @listSize, or its parent field sizes it', () => {

@@ -5,6 +5,6 @@ import { Query } from './query.js';
 
 /**
  * Every resolver, assembled explicitly. Distance, DistanceMatrix, DistanceMatrixRow,
- * LocationConnection and PageInfo use default resolvers.
+ * LocationConnection and LocationPageInfo use default resolvers.
  */
 export const resolvers = { Query, Location, LocationEdge } satisfies Resolvers;

@@ -1,0 +1,31 @@
+/** The fixture supergraphs (fixtures/README.md says where each comes from). */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SubgraphSchema } from './compose.js';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
+
+export interface Fixture {
+  /** The folder's name, e.g. `relay-posts`. */
+  readonly name: string;
+  /** Its subgraphs, named as in their supergraph (`@override(from:)` names them): their file names. */
+  readonly subgraphs: readonly SubgraphSchema[];
+}
+
+/** One fixture supergraph, its subgraphs in file-name order, each at a made-up URL. */
+export function fixture(name: string): Fixture {
+  const dir = path.join(FIXTURES, name);
+  const files = readdirSync(dir).filter((file) => file.endsWith('.graphql')).sort();
+  return {
+    name,
+    subgraphs: files.map((file) => {
+      const subgraph = file.replace(/\.graphql$/, '');
+      return { name: subgraph, url: `http://${name}-${subgraph}.example/graphql`, sdl: readFileSync(path.join(dir, file), 'utf8') };
+    }),
+  };
+}
+
+/** The fixture supergraphs whose names do not clash with ours, and those that do (composed with SCHEMA_PREFIX). */
+export const PUBLIC_FIXTURES: readonly string[] = ['relay-posts'];
+export const CLASHING_FIXTURES: readonly string[] = [];
