@@ -1,9 +1,9 @@
 /** The Apollo Server instance: schema, executor, error boundary, limits, landing page, request observability. */
 import { ApolloServer } from '@apollo/server';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
+import { landingPagePlugin, type LandingPageOptions } from '../explorer/landing-page.js';
 import { defineSettings, optionalBool, type OptionsOf } from '../settings.js';
 import { cacheHintsPlugin } from '../graphql/cache-hints.js';
 import type { Context } from '../graphql/context.js';
@@ -20,17 +20,15 @@ export const apolloSettings = defineSettings({
   title: 'GraphQL server',
   variables: {
     INTROSPECTION: optionalBool().describe('Schema introspection. Default: on in development, off in production.'),
-    LANDING_PAGE: optionalBool().describe('Apollo Sandbox on GET /graphql from a browser. Default: on in development, off in production.'),
     FIELD_SUGGESTIONS: optionalBool().describe('"Did you mean …" suggestions in validation errors. Default: on in development, off in production.'),
   },
   read: (env, { production }) => ({
     introspection: env.INTROSPECTION ?? !production,
-    landingPage: env.LANDING_PAGE ?? !production,
     fieldSuggestions: env.FIELD_SUGGESTIONS ?? !production,
   }),
 });
 
-/** Preloaded in Apollo Sandbox in development, under the names the schema serves. */
+/** Preloaded in the explorer (GraphiQL or Apollo Sandbox), under the names the schema serves. */
 export function exampleOperation(naming: SchemaNaming): string {
   return `# Distance between Beverly Hills and Manhattan
 query Example {
@@ -53,6 +51,7 @@ query Example {
 /** The parts of the configuration the Apollo Server instance reads. */
 export interface ApolloOptions {
   readonly apollo: OptionsOf<typeof apolloSettings>;
+  readonly landingPage: LandingPageOptions;
   readonly limits: Limits;
   readonly jit: OptionsOf<typeof jitSettings>;
 }
@@ -72,9 +71,7 @@ export function createApolloServer(schema: () => GraphQLSchema, naming: SchemaNa
     stopOnTerminationSignals: false,
     introspection: config.apollo.introspection,
     plugins: [
-      config.apollo.landingPage
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, document: exampleOperation(naming) })
-        : ApolloServerPluginLandingPageDisabled(),
+      landingPagePlugin(config.landingPage, exampleOperation(naming), logger),
       // Cache-Control from the schema's hints, once per operation, instead of Apollo's hook on every field (cache-hints.ts).
       ApolloServerPluginCacheControlDisabled(),
       // A location served stale because the geocoder failed must not be kept downstream for a day.
