@@ -3,7 +3,8 @@
  * output of src/main.ts, which turns on Node's compile cache first) loads, and so what `npm start`
  * and the tests run; and the data command (src/data/cli.ts) into `dist/data.js`, which a production
  * image runs without dev dependencies (`node dist/data.js add DE`). Usage: `tsx build/bundle.ts
- * [--watch]` (`npm run build` runs it after `tsc`).
+ * [--watch]` (`npm run build` runs it after `tsc`). It also builds the GraphiQL page's script and
+ * stylesheet for the browser into `dist/graphiql/` (build/explorer-bundle.ts).
  *
  * Why: Node 20 spent about 40% of start-up resolving, reading and linking some 800 module files
  * (its ES module loader, the CommonJS loader under it, package.json lookups); one file removes that
@@ -36,6 +37,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, context, type BuildOptions, type Plugin } from 'esbuild';
+import { explorerOptions } from './explorer-bundle.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SRC = path.join(ROOT, 'src');
@@ -128,8 +130,8 @@ const options: BuildOptions = {
 };
 
 if (process.argv.includes('--watch')) {
-  const watching = await context({ ...options, logLevel: 'info' });
-  await watching.watch();
+  const watching = await Promise.all([context({ ...options, logLevel: 'info' }), context({ ...explorerOptions, logLevel: 'info' })]);
+  await Promise.all(watching.map((watched) => watched.watch()));
 } else {
-  await build(options);
+  await Promise.all([build(options), build(explorerOptions)]);
 }

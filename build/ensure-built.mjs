@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const OUTPUTS = ['dist/main.js', 'dist/service.js', 'dist/data.js'];
+const OUTPUTS = ['dist/main.js', 'dist/service.js', 'dist/data.js', 'dist/graphiql/manifest.json'];
 const INPUTS = ['src', 'build', 'schema.graphql', 'package-lock.json', 'tsconfig.json'];
 
 /** The latest modification time of a file, or of any file under a directory; 0 when absent. */

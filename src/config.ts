@@ -6,6 +6,7 @@
  * `.env.example` and docs/configuration.md are generated from the same declarations.
  */
 import { z } from 'zod';
+import { landingPageSettings } from './explorer/settings.js';
 import { locatorSettings } from './geocoding/locator.js';
 import { chainSettings, PROVIDERS, type ProviderOptions } from './geocoding/providers/index.js';
 import { sharedCacheSettings } from './geocoding/shared-cache.js';
@@ -30,7 +31,7 @@ const modeSettings = {
     NODE_ENV: z
       .enum(['development', 'production', 'test'])
       .default('development')
-      .describe('development, production or test. Production: JSON logs; introspection, Sandbox and CORS off unless enabled.'),
+      .describe('development, production or test. Production: JSON logs; introspection, the explorer and CORS off unless enabled.'),
   },
 };
 
@@ -43,6 +44,7 @@ export const SECTIONS = {
   upstream: upstreamSettings,
   limits: limitSettings,
   apollo: apolloSettings,
+  landingPage: landingPageSettings,
   schema: namingSettings,
   shutdown: shutdownSettings,
   routerGuard: routerGuardSettings,

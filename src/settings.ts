@@ -9,7 +9,7 @@ import { z } from 'zod';
 
 /** What every module may read besides its own variables. */
 export interface Mode {
-  /** `NODE_ENV=production`: some defaults differ (introspection, Sandbox, CORS). */
+  /** `NODE_ENV=production`: some defaults differ (introspection, the explorer, CORS). */
   readonly production: boolean;
 }
 

@@ -6,6 +6,7 @@
 import { ApolloServer } from '@apollo/server';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { GraphQLError, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
+import type { LandingPageOptions } from '../explorer/settings.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { defineSettings, optionalBool, type OptionsOf } from '../settings.js';
@@ -22,17 +23,15 @@ export const apolloSettings = defineSettings({
   title: 'GraphQL server',
   variables: {
     INTROSPECTION: optionalBool().describe('Schema introspection. Default: on in development, off in production.'),
-    LANDING_PAGE: optionalBool().describe('Apollo Sandbox on GET /graphql from a browser. Default: on in development, off in production.'),
     FIELD_SUGGESTIONS: optionalBool().describe('"Did you mean …" suggestions in validation errors. Default: on in development, off in production.'),
   },
   read: (env, { production }) => ({
     introspection: env.INTROSPECTION ?? !production,
-    landingPage: env.LANDING_PAGE ?? !production,
     fieldSuggestions: env.FIELD_SUGGESTIONS ?? !production,
   }),
 });
 
-/** Preloaded in the explorer in development, under the names the schema serves. */
+/** Preloaded in the explorer (GraphiQL or Apollo Sandbox), under the names the schema serves. */
 export function exampleOperation(naming: SchemaNaming): string {
   return `# Distance between Beverly Hills and Manhattan
 query Example {
@@ -50,6 +49,7 @@ query Example {
 /** The parts of the configuration the Apollo Server instance reads. */
 export interface ApolloOptions {
   readonly apollo: OptionsOf<typeof apolloSettings>;
+  readonly landingPage: LandingPageOptions;
   readonly limits: Limits;
   readonly jit: OptionsOf<typeof jitSettings>;
 }
@@ -82,7 +82,7 @@ export function createApolloServer(config: ApolloOptions, { schema, naming, logg
     // service.ts owns shutdown (drain, then exit 0); Apollo's own handler would race it and re-raise the signal.
     stopOnTerminationSignals: false,
     introspection: config.apollo.introspection,
-    plugins: plugins({ analyzer, validationPlugins: rules.plugins, landingPage: config.apollo.landingPage ? exampleOperation(naming) : undefined, metrics, logger }),
+    plugins: plugins({ analyzer, validationPlugins: rules.plugins, landingPage: config.landingPage, example: exampleOperation(naming), metrics, logger }),
   });
 }
 

@@ -5,6 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import type { ApolloServer } from '@apollo/server';
 import type { Config } from '../config.js';
+import { explorerAssets } from '../explorer/assets.js';
 import { GeocoderChain } from '../geocoding/chain.js';
 import type { Geocoder } from '../geocoding/geocoder.js';
 import { Locator } from '../geocoding/locator.js';
@@ -138,6 +139,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     logger,
     metrics: service.metrics,
     tracing,
+    explorer: config.landingPage.page === 'graphiql' ? explorerAssets() : undefined,
   });
   await apollo.start();
 

