@@ -1,17 +1,38 @@
 /**
- * `npm start`'s first step: builds only when the build is missing or older than what it is built
- * from (src/, schema.graphql, build/, package-lock.json), so a second `npm start` starts at once
- * instead of spending 10-15 s rebuilding what has not changed. Plain JavaScript: it runs before
+ * The first step of `npm start` and `npm run data`: builds only when the build is missing or older
+ * than what it is built from (src/, schema.graphql, build/, package-lock.json), so a second run
+ * starts at once instead of rebuilding what has not changed. Plain JavaScript: it runs before
  * anything is built, and needs nothing but Node.
+ *
+ *   node build/ensure-built.mjs         npm start: the whole build (`npm run build`: tsc, then the bundles)
+ *   node build/ensure-built.mjs data    npm run data: the data command's bundle, dist/data.js (build/bundle.ts)
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const OUTPUTS = ['dist/main.js', 'dist/service.js', 'dist/data.js', 'dist/graphiql/manifest.json'];
 const INPUTS = ['src', 'build', 'schema.graphql', 'package-lock.json', 'tsconfig.json'];
+
+/** What each target needs built, and how to build it. */
+const TARGETS = {
+  start: { outputs: ['dist/main.js', 'dist/service.js', 'dist/data.js', 'dist/graphiql/manifest.json'], build: () => spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }) },
+  data: { outputs: ['dist/data.js'], build: bundle },
+};
+
+/** Runs build/bundle.ts with tsx, a dev dependency; says what to do without it. */
+function bundle() {
+  let tsx;
+  try {
+    tsx = createRequire(import.meta.url).resolve('tsx/cli');
+  } catch {
+    console.error('data: tsx (a dev dependency) is not installed, so dist/data.js cannot be built: run `npm install`, or run a built dist/data.js with node');
+    return { status: 1 };
+  }
+  return spawnSync(process.execPath, [tsx, path.join(ROOT, 'build', 'bundle.ts')], { cwd: ROOT, stdio: 'inherit' });
+}
 
 /** The latest modification time of a file, or of any file under a directory; 0 when absent. */
 function newest(target) {
@@ -25,12 +46,19 @@ function newest(target) {
   return Math.max(stat.mtimeMs, ...readdirSync(target).map((name) => newest(path.join(target, name))));
 }
 
+const name = process.argv[2] ?? 'start';
+const target = TARGETS[name];
+if (!target) {
+  console.error(`ensure-built: unknown target ${JSON.stringify(name)} (start or data)`);
+  process.exit(2);
+}
+
 /** The oldest output's modification time; 0 when one is missing. */
-const built = Math.min(...OUTPUTS.map((file) => newest(path.join(ROOT, file))));
+const built = Math.min(...target.outputs.map((file) => newest(path.join(ROOT, file))));
 const sources = Math.max(...INPUTS.map((input) => newest(path.join(ROOT, input))));
 
 if (built === 0 || sources > built) {
-  console.error(built === 0 ? 'start: no build yet; building first' : 'start: sources changed since the last build; building first');
-  const { status } = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  console.error(built === 0 ? `${name}: no build yet; building first` : `${name}: sources changed since the last build; building first`);
+  const { status } = target.build();
   process.exit(status ?? 1);
 }

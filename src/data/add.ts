@@ -6,6 +6,10 @@
  * Every step writes to temporary files in the data directory itself, so the final rename stays on
  * one file system (atomic) and a full disk is met before anything is replaced; on any failure the
  * temporary files are removed and the data file there before, if any, is untouched.
+ *
+ * Every step is bounded (`limits`, the GEONAMES_MAX_* and timeout settings): the download's bytes
+ * and time, the extracted file's bytes and its rows, so a hostile or broken mirror costs at most
+ * that much disk and time before the dataset fails with a `DataError` saying which bound it hit.
  */
 import { utimes } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,6 +18,7 @@ import type { Dataset } from './datasets.js';
 import { fileSystemError } from './errors.js';
 import { extractEntry } from './extract.js';
 import { download } from './mirror.js';
+import { DEFAULT_LIMITS, type DownloadLimits } from './settings.js';
 import { RowCheck } from './validate.js';
 
 /** What the progress display is told; sizes in bytes, `total` undefined when unknown. */
@@ -28,9 +33,10 @@ export interface AddOptions {
   readonly baseUrl: string;
   /** Ask the mirror only for a newer file than the copy in `dir` (If-None-Match/If-Modified-Since). Default true. */
   readonly conditional?: boolean;
-  /** Longest wait without progress, in ms (see mirror.ts). Default 30,000. */
-  readonly timeoutMs?: number;
-  readonly signal?: AbortSignal;
+  /** The caps and timeouts (the data settings); each one left out takes its default. */
+  readonly limits?: Partial<DownloadLimits> | undefined;
+  /** Cancels the add: its temporary files are removed, and it rejects with the abort's error. */
+  readonly signal?: AbortSignal | undefined;
   readonly onProgress?: (progress: AddProgress) => void;
 }
 
@@ -42,6 +48,7 @@ export type AddOutcome =
 /** Adds (or refreshes) `dataset` in the data directory. Throws `DataError` (see errors.ts) naming what to do. */
 export async function addDataset(dataset: Dataset, options: AddOptions): Promise<AddOutcome> {
   const { dir, signal, onProgress } = options;
+  const limits: DownloadLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const url = `${options.baseUrl}/${dataset.zipName}`;
   const file = dataFilePath(dir, dataset);
   const staging = new Staging(dir);
@@ -53,7 +60,9 @@ export async function addDataset(dataset: Dataset, options: AddOptions): Promise
     const zip = staging.path(dataset.zipName);
     const fetched = await download(url, zip, {
       validators,
-      timeoutMs: options.timeoutMs,
+      idleTimeoutMs: limits.idleTimeoutMs,
+      deadlineMs: limits.deadlineMs,
+      maxBytes: limits.maxDownloadBytes,
       signal,
       onProgress: (bytes, total) => onProgress?.({ phase: 'download', bytes, total }),
     });
@@ -61,13 +70,15 @@ export async function addDataset(dataset: Dataset, options: AddOptions): Promise
     if (fetched.kind === 'unchanged') return { kind: 'unchanged', file, source: validators ?? { url, downloadedAt: '' } };
 
     let total: number | undefined;
-    const check = new RowCheck({ country: dataset.country, source: url, onProgress: (bytes, rows) => onProgress?.({ phase: 'check', bytes, total, rows }) });
+    const check = new RowCheck({ country: dataset.country, source: url, maxRows: limits.maxRows, onProgress: (bytes, rows) => onProgress?.({ phase: 'check', bytes, total, rows }) });
     const data = staging.path(dataset.fileName);
-    await extractEntry(zip, data, { entryName: dataset.fileName, source: url, through: check, onSize: (bytes) => (total = bytes), signal });
+    await extractEntry(zip, data, { entryName: dataset.fileName, source: url, through: check, maxBytes: limits.maxFileBytes, onSize: (bytes) => (total = bytes), signal });
     const published = fetched.validators.lastModified ? new Date(fetched.validators.lastModified) : null;
     // The file's date is the mirror's, so `data list` shows when GeoNames published it.
     if (published && !Number.isNaN(published.getTime())) await utimes(data, published, published);
 
+    // Cancelled once the file is checked: still nothing written.
+    signal?.throwIfAborted();
     const source: Source = { url, downloadedAt: new Date().toISOString(), ...fetched.validators };
     const sidecarName = path.basename(sourcePath(dir, dataset));
     const sidecar = await staging.write(sidecarName, `${JSON.stringify(source, null, 2)}\n`);

@@ -7,18 +7,24 @@
  * Nothing half-written ever carries a data file's name: files are written under hidden temporary
  * names (`.DE.txt.<pid>-<random>.tmp`), flushed to disk, then renamed into place, which replaces a
  * file atomically; the service loads only data-file names (see datasets.ts), so it never sees a
- * temporary file, and a failed step removes them.
+ * temporary file, and a failed step removes them. What a killed process could not remove, the next
+ * command or start removes (`removeLeftovers`): the pid in the name says whose a file is, and the
+ * files of a process still running are left alone.
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, rmSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { LineReader } from '../geonames/lines.js';
 import { compareLoadOrder, datasetOfFile, type Dataset } from './datasets.js';
 import { DataError, systemErrorCode } from './errors.js';
 import type { Validators } from './mirror.js';
 
-const NEWLINE = 0x0a;
-const CARRIAGE_RETURN = 0x0d;
+/** A temporary file's name: `.{name}.{pid}-{8 hex digits}.tmp`. */
+const TEMPORARY = /^\..+\.(\d+)-[0-9a-f]{8}\.tmp$/;
+
+/** This process's temporary files not yet committed or removed, every Staging's together. */
+const staged = new Set<string>();
 
 /** What the sidecar records. */
 export interface Source extends Validators {
@@ -81,7 +87,7 @@ export async function removeDataset(dir: string, dataset: Dataset): Promise<void
     await rm(dataFilePath(dir, dataset));
   } catch (error) {
     if (systemErrorCode(error) === 'ENOENT') {
-      throw new DataError('NOT_PRESENT', `${dataset.name} is not in DATA_DIR (${dir}): nothing to remove (list what is there with: data list)`);
+      throw new DataError('NOT_PRESENT', `${dataset.name} is not in DATA_DIR (${dir}): nothing to remove`);
     }
     throw error;
   }
@@ -95,34 +101,81 @@ export interface Summary {
   readonly modified: Date;
 }
 
-/** Counts a data file's rows (its non-blank lines) and countries; the service does the real parsing. */
+/** Counts a data file's rows (its non-blank lines, as the loader counts them) and countries; the service does the real parsing. */
 export async function summarize(file: string): Promise<Summary> {
   const { mtime } = await stat(file);
   let rows = 0;
   const countries = new Set<string>();
   let lastCountry = -1;
-  const count = (buf: Buffer, start: number, end: number): void => {
-    if (end > start && buf[end - 1] === CARRIAGE_RETURN) end--;
-    if (end === start) return;
-    rows++;
-    // Files are sorted by country: make a string only when it changes.
-    const country = ((buf[start] ?? 0) << 8) | (end - start > 1 ? (buf[start + 1] ?? 0) : 0);
-    if (country === lastCountry) return;
-    lastCountry = country;
-    countries.add(buf.toString('latin1', start, Math.min(start + 2, end)));
-  };
-  let carry: Buffer | null = null;
-  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
-    const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
-    let start = 0;
-    for (let nl = buf.indexOf(NEWLINE); nl !== -1; nl = buf.indexOf(NEWLINE, start)) {
-      count(buf, start, nl);
-      start = nl + 1;
-    }
-    carry = start < buf.length ? Buffer.from(buf.subarray(start)) : null;
-  }
-  if (carry) count(carry, 0, carry.length);
+  const lines = new LineReader({
+    line(buf, start, end) {
+      rows++;
+      // Files are sorted by country: make a string only when it changes.
+      const country = ((buf[start] ?? 0) << 8) | (end - start > 1 ? (buf[start + 1] ?? 0) : 0);
+      if (country === lastCountry) return;
+      lastCountry = country;
+      countries.add(buf.toString('latin1', start, Math.min(start + 2, end)));
+    },
+    tooLong: () => void rows++,
+  });
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) lines.push(chunk);
+  lines.end();
   return { rows, countries: [...countries].sort(), modified: mtime };
+}
+
+/**
+ * Removes the temporary files earlier runs left in `dir` (a process killed mid-download): those
+ * whose pid is no running process, and those of this process's pid that it did not make (a
+ * container's process has the same pid at every start). Those of a process still running are kept:
+ * it is writing them. Returns the names removed; never throws (a file it cannot remove stays).
+ */
+export async function removeLeftovers(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const pid = Number(TEMPORARY.exec(name)?.[1] ?? Number.NaN);
+    if (!Number.isSafeInteger(pid)) continue;
+    const file = path.join(dir, name);
+    if (pid === process.pid ? staged.has(file) : isRunning(pid)) continue;
+    try {
+      await rm(file, { force: true });
+      removed.push(name);
+    } catch {
+      // Not ours to remove after all (permissions): it stays.
+    }
+  }
+  return removed.sort();
+}
+
+/** Whether a process with this pid runs (on this machine). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return systemErrorCode(error) === 'EPERM';
+  }
+}
+
+/**
+ * Removes this process's temporary files at once, synchronously: for a process about to exit
+ * before its cleanup could run (a second Ctrl-C). Never throws.
+ */
+export function removeStagedFilesSync(): void {
+  for (const file of staged) {
+    try {
+      rmSync(file, { force: true });
+    } catch {
+      // Left for the next command's removeLeftovers.
+    }
+  }
+  staged.clear();
 }
 
 /**
@@ -143,6 +196,7 @@ export class Staging {
   path(name: string): string {
     const file = path.join(this.dir, `.${name}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
     this.pending.add(file);
+    staged.add(file);
     return file;
   }
 
@@ -163,6 +217,7 @@ export class Staging {
     }
     await rename(temp, path.join(this.dir, name));
     this.pending.delete(temp);
+    staged.delete(temp);
   }
 
   /** Makes the renames durable: the directory's own entries are flushed too (where the platform allows it). */
@@ -180,7 +235,16 @@ export class Staging {
 
   /** Removes every temporary file not committed. Never throws. */
   async discard(): Promise<void> {
-    await Promise.all([...this.pending].map((file) => rm(file, { force: true }).catch(() => undefined)));
+    await Promise.all(
+      [...this.pending].map(async (file) => {
+        try {
+          await rm(file, { force: true });
+          staged.delete(file);
+        } catch {
+          // Left for the next command's removeLeftovers.
+        }
+      }),
+    );
     this.pending.clear();
   }
 }

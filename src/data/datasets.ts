@@ -4,7 +4,12 @@
  *  - a full-code file, `GB_full`: `GB_full.csv.zip` holding `GB_full.txt` (the set is open: any `{CC}_full`);
  *  - `allCountries`: `allCountries.zip` holding `allCountries.txt`, every country (about 1.5 million rows).
  * In `DATA_DIR` a dataset is its data file under the same name (`DE.txt`).
+ *
+ * A country is named by its ISO 3166-1 alpha-2 code, as the service names it (src/geonames/country-codes.ts):
+ * `UK`, a withdrawn code or an unassigned one is refused here, with what to write instead, before
+ * anything asks a mirror for a file that cannot exist.
  */
+import { countryAlias, isCountryCode, withdrawnCountry } from '../geonames/country-codes.js';
 import { DataError } from './errors.js';
 
 export interface Dataset {
@@ -28,18 +33,32 @@ export function parseDataset(input: string): Dataset {
   const name = input.trim();
   if (name.toLowerCase() === ALL_COUNTRIES.toLowerCase()) return { name: ALL_COUNTRIES, country: null, zipName: `${ALL_COUNTRIES}.zip`, fileName: `${ALL_COUNTRIES}.txt` };
   if (COUNTRY.test(name)) {
-    const country = name.toUpperCase();
+    const country = checkedCountry(input, name.toUpperCase(), '');
     return { name: country, country, zipName: `${country}.zip`, fileName: `${country}.txt` };
   }
   const full = FULL.exec(name);
   if (full) {
-    const country = (full[1] ?? '').toUpperCase();
+    const country = checkedCountry(input, (full[1] ?? '').toUpperCase(), '_full');
     return { name: `${country}_full`, country, zipName: `${country}_full.csv.zip`, fileName: `${country}_full.txt` };
   }
   throw new DataError(
     'UNKNOWN_DATASET',
     `${JSON.stringify(input)} is not a GeoNames dataset: give a country code (DE), a full-code file (GB_full) or allCountries`,
   );
+}
+
+// `code` if it is a country code; else the error saying what to write instead (`suffix`: '' or '_full').
+function checkedCountry(input: string, code: string, suffix: string): string {
+  if (isCountryCode(code)) return code;
+  const quoted = JSON.stringify(input);
+  const alias = countryAlias(code);
+  const withdrawn = withdrawnCountry(code);
+  const message = alias
+    ? `${quoted} is not a country code: ${alias.name} is ${alias.code}; add ${suffix === '' && alias.code === 'GB' ? 'GB (outward codes) or GB_full (full postcodes)' : `${alias.code}${suffix}`}`
+    : withdrawn
+      ? `${quoted} was withdrawn from ISO 3166-1: it was ${withdrawn}`
+      : `${quoted} is not a country code: give an ISO 3166-1 alpha-2 code such as DE, a full-code file (GB_full) or allCountries`;
+  throw new DataError('UNKNOWN_DATASET', message);
 }
 
 /** Whether `input` names a dataset (see {@link parseDataset}). */

@@ -9,10 +9,18 @@ export type DataErrorCode =
   | 'UNKNOWN_DATASET'
   /** The mirror has no such file (404, 410). */
   | 'NOT_ON_MIRROR'
-  /** The mirror could not be reached, timed out, failed (5xx), or answered something unexpected. */
+  /** The mirror's host name does not resolve (DNS: ENOTFOUND, EAI_AGAIN). */
+  | 'MIRROR_DNS_FAILED'
+  /** Nothing accepts connections at the mirror's address (ECONNREFUSED). */
+  | 'MIRROR_REFUSED'
+  /** The mirror sent nothing for GEONAMES_IDLE_TIMEOUT_MS, or the download outlasted GEONAMES_DOWNLOAD_DEADLINE_MS. */
+  | 'MIRROR_TIMEOUT'
+  /** The mirror failed (5xx), broke the connection off, or answered something unexpected. */
   | 'MIRROR_UNAVAILABLE'
-  /** The download is not a zip, lacks the data file, or has a row that is not a GeoNames row of the country. */
+  /** The download is not a zip, lacks the data file, or has a line that is not a GeoNames row of the country. */
   | 'NOT_GEONAMES'
+  /** The download, the extracted file or its rows exceed a cap (GEONAMES_MAX_DOWNLOAD_BYTES, GEONAMES_MAX_FILE_BYTES, GEONAMES_MAX_ROWS). */
+  | 'TOO_LARGE'
   /** The disk holding `DATA_DIR` is full. */
   | 'DISK_FULL'
   /** `DATA_DIR` cannot be created or written. */
@@ -68,4 +76,22 @@ export function fileSystemError(error: unknown, dir: string): unknown {
     default:
       return error;
   }
+}
+
+/** A size in messages: `256 MiB`, `1.0 GiB`, `512 bytes`. */
+export function formatBytes(bytes: number): string {
+  const units = [
+    [2 ** 30, 'GiB'],
+    [2 ** 20, 'MiB'],
+    [2 ** 10, 'KiB'],
+  ] as const;
+  for (const [size, unit] of units) {
+    if (bytes >= size) return `${Number.isInteger(bytes / size) ? bytes / size : (bytes / size).toFixed(1)} ${unit}`;
+  }
+  return `${bytes} bytes`;
+}
+
+/** Waits until a stream has released its file descriptor (a destroyed write stream may still be opening its file). */
+export async function released(stream: NodeJS.EventEmitter & { readonly closed: boolean }): Promise<void> {
+  if (!stream.closed) await new Promise((resolve) => stream.once('close', resolve));
 }

@@ -2,12 +2,18 @@
  * Streams one file out of a zip on disk, with yauzl. A zip's directory is at its end, so it is
  * read from a file rather than from the download as it arrives; the entry itself streams through
  * inflate, so a 1.5-million-row file is never held in memory.
+ *
+ * The extracted size is bounded: the size the zip declares for the entry must be within `maxBytes`,
+ * checked before a byte is inflated; then, since a zip can declare anything, the bytes actually
+ * inflated are counted as they come, and an entry that inflates past its declared size fails at
+ * that byte as a forged zip. (This count replaces yauzl's own `validateEntrySizes`, to word the
+ * failure.) So no entry ever writes more than `maxBytes`.
  */
 import { createWriteStream } from 'node:fs';
-import type { Readable, Transform } from 'node:stream';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
-import { DataError, firstFailure } from './errors.js';
+import { DataError, firstFailure, formatBytes, isDataError, released } from './errors.js';
 
 export interface ExtractOptions {
   /** The entry's name in the zip, e.g. `DE.txt`. */
@@ -16,17 +22,19 @@ export interface ExtractOptions {
   readonly source: string;
   /** Every byte of the entry passes through it on its way to the file (the row check). */
   readonly through: Transform;
+  /** Largest the entry may inflate to, in bytes (GEONAMES_MAX_FILE_BYTES); unbounded when absent. */
+  readonly maxBytes?: number | undefined;
   /** Called once the entry is found, with its uncompressed size in bytes. */
   readonly onSize?: (bytes: number) => void;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Writes the entry `entryName` of the zip `zipFile` to `destination`, a new file (it must not exist). */
 export async function extractEntry(zipFile: string, destination: string, options: ExtractOptions): Promise<void> {
-  const { entryName, source } = options;
+  const { entryName, source, maxBytes = Number.POSITIVE_INFINITY } = options;
   let zip: yauzl.ZipFile;
   try {
-    zip = await yauzl.openPromise(zipFile, { autoClose: false, strictFileNames: true });
+    zip = await yauzl.openPromise(zipFile, { autoClose: false, strictFileNames: true, validateEntrySizes: false });
   } catch (error) {
     throw new DataError('NOT_GEONAMES', `${source} is not a zip file (${(error as Error).message}); nothing was written (check that GEONAMES_BASE_URL is a mirror of GeoNames' postal-code export)`, { cause: error });
   }
@@ -47,6 +55,7 @@ export async function extractEntry(zipFile: string, destination: string, options
     if (!entry) {
       throw new DataError('NOT_GEONAMES', `${source} holds no ${entryName} (it holds ${names.length > 0 ? names.join(', ') : 'nothing'}); nothing was written (check the dataset name and GEONAMES_BASE_URL)`);
     }
+    if (entry.uncompressedSize > maxBytes) throw tooLarge(source, entryName, entry.uncompressedSize, maxBytes);
     options.onSize?.(entry.uncompressedSize);
     let stream: Readable;
     try {
@@ -54,16 +63,52 @@ export async function extractEntry(zipFile: string, destination: string, options
     } catch (error) {
       throw new DataError('NOT_GEONAMES', `${source}: cannot read ${entryName} (${(error as Error).message}); nothing was written`, { cause: error });
     }
+    const declared = entry.uncompressedSize;
+    const bounded = new ByteCount(declared, (inflated) =>
+      new DataError(
+        'NOT_GEONAMES',
+        `${source} is a damaged or forged zip file: ${entryName} ${inflated > declared ? 'inflates to more than' : `ends after ${inflated} of`} the ${declared} bytes it declares; nothing was written`,
+      ),
+    );
     const file = createWriteStream(destination, { flags: 'wx' });
     // Which stream failed decides the message: the zip's data (inflate, a size that lies), the check, or the disk.
     const failed = firstFailure([stream, options.through, file]);
     try {
-      await pipeline(stream, options.through, file, { signal: options.signal });
+      await pipeline(stream, bounded, options.through, file, { signal: options.signal });
     } catch (error) {
-      if (failed() !== stream) throw error;
+      await released(file);
+      if (isDataError(error) || failed() !== stream || options.signal?.aborted) throw error;
       throw new DataError('NOT_GEONAMES', `${source} is a damaged zip file: ${entryName} cannot be inflated (${(error as Error).message}); nothing was written`, { cause: error });
     }
   } finally {
     zip.close();
   }
 }
+
+/** Passes exactly `expected` bytes through: fails with `error(bytes)` at a byte past them, or at an end short of them. */
+class ByteCount extends Transform {
+  private bytes = 0;
+
+  constructor(
+    private readonly expected: number,
+    private readonly error: (bytes: number) => DataError,
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.bytes > this.expected) return callback(this.error(this.bytes));
+    callback(null, chunk);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    callback(this.bytes === this.expected ? null : this.error(this.bytes));
+  }
+}
+
+const tooLarge = (source: string, entryName: string, declared: number, maxBytes: number): DataError =>
+  new DataError(
+    'TOO_LARGE',
+    `${source}: ${entryName} is ${formatBytes(declared)} once extracted (as the zip declares it), more than the ${formatBytes(maxBytes)} a dataset may take (GEONAMES_MAX_FILE_BYTES); nothing was written (GeoNames' files are far smaller: check GEONAMES_BASE_URL, or raise GEONAMES_MAX_FILE_BYTES)`,
+  );

@@ -4,12 +4,17 @@
  * already there is not asked about (no conditional request either: start-up must work offline;
  * refreshing is the data command's job). A failed download is logged and reported, never thrown:
  * the service starts on what it has.
+ *
+ * Cancellable: aborting `signal` (the service shutting down) stops the download in flight, removes
+ * its temporary files, starts none of the ones after it, and rejects with the signal's reason.
  */
 import type { Logger } from '../logger.js';
 import { addDataset } from './add.js';
 import { hasDataFile } from './data-dir.js';
 import type { Dataset } from './datasets.js';
 import { isDataError } from './errors.js';
+import { dataCommandLine } from './invocation.js';
+import type { DownloadLimits } from './settings.js';
 
 export interface ProvisionOptions {
   /** The data directory (`DATA_DIR`). */
@@ -18,8 +23,10 @@ export interface ProvisionOptions {
   readonly baseUrl: string;
   readonly datasets: readonly Dataset[];
   readonly logger: Logger;
-  /** Longest wait without progress, in ms (see mirror.ts). */
-  readonly timeoutMs?: number;
+  /** The caps and timeouts of each download (the data settings); each one left out takes its default. */
+  readonly limits?: Partial<DownloadLimits> | undefined;
+  /** Stops the downloads: the one in flight and those not started yet. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** A dataset that could not be downloaded, and why (`code`: a `DataErrorCode`, or `UNEXPECTED`). */
@@ -29,10 +36,14 @@ export interface FailedDownload {
   readonly message: string;
 }
 
-/** Downloads, one after the other, the datasets missing from the data directory; returns those that failed. */
-export async function provisionDatasets({ dir, baseUrl, datasets, logger, timeoutMs }: ProvisionOptions): Promise<FailedDownload[]> {
+/**
+ * Downloads, one after the other, the datasets missing from the data directory; resolves with
+ * those that failed, or rejects with `signal`'s reason once it is aborted.
+ */
+export async function provisionDatasets({ dir, baseUrl, datasets, logger, limits, signal }: ProvisionOptions): Promise<FailedDownload[]> {
   const failed: FailedDownload[] = [];
   for (const dataset of datasets) {
+    signal?.throwIfAborted();
     if (await hasDataFile(dir, dataset)) {
       logger.debug({ phase: 'download', dataset: dataset.name }, `${dataset.name} is in DATA_DIR already: not downloaded`);
       continue;
@@ -41,13 +52,20 @@ export async function provisionDatasets({ dir, baseUrl, datasets, logger, timeou
     const started = performance.now();
     logger.info({ phase: 'download', dataset: dataset.name, url }, `downloading ${dataset.name} from ${url} into ${dir}`);
     try {
-      const outcome = await addDataset(dataset, { dir, baseUrl, conditional: false, ...(timeoutMs !== undefined && { timeoutMs }) });
+      const outcome = await addDataset(dataset, { dir, baseUrl, conditional: false, limits, signal });
       const rows = outcome.kind === 'added' ? outcome.rows : null;
       logger.info({ phase: 'download', dataset: dataset.name, rows, ms: Math.round(performance.now() - started) }, `downloaded ${dataset.name}: ${rows} rows`);
     } catch (error) {
+      if (signal?.aborted) {
+        logger.info({ phase: 'download', dataset: dataset.name }, `stopped downloading ${dataset.name}: shutting down; nothing was written`);
+        throw signal.reason;
+      }
       const code = isDataError(error) ? error.code : 'UNEXPECTED';
       const message = error instanceof Error ? error.message : String(error);
-      logger.error({ phase: 'download', dataset: dataset.name, code, err: error }, `could not download ${dataset.name}: ${message}. Starting without it; fix the cause and restart, or run: npm run data -- add ${dataset.name}`);
+      logger.error(
+        { phase: 'download', dataset: dataset.name, code, err: error },
+        `could not download ${dataset.name}: ${message}. Starting without it; fix the cause and restart, or run: ${dataCommandLine(`add ${dataset.name}`, process.env)}`,
+      );
       failed.push({ dataset: dataset.name, code, message });
     }
   }

@@ -1,15 +1,46 @@
 /**
  * The variables of the data directory and its downloads, read by the data command (cli.ts) and by
- * the embedded geocoder, whose settings include them (src/geocoding/providers/embedded.ts).
+ * the embedded geocoder, whose settings include them (src/geocoding/providers/embedded.ts): both
+ * apply the same caps, so what the command accepts the service loads.
+ *
+ * The caps' defaults sit well above GeoNames' largest files (allCountries and GB_full hold under
+ * 2 million rows each) and well below what would harm a replica; docs/data.md says what each stops.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { baseUrl, defineSettings, list, type OptionsOf } from '../settings.js';
-import { isDatasetName, parseDataset } from './datasets.js';
+import { baseUrl, defineSettings, int, list, ms, type OptionsOf } from '../settings.js';
+import { parseDataset } from './datasets.js';
 
 /** The project's root, found from this module (src/data or dist/data), never from the working directory. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** What one download may take; see each variable's description. */
+export interface DownloadLimits {
+  /** Bytes of the zip (`GEONAMES_MAX_DOWNLOAD_BYTES`). */
+  readonly maxDownloadBytes: number;
+  /** Bytes of the data file extracted from it (`GEONAMES_MAX_FILE_BYTES`). */
+  readonly maxFileBytes: number;
+  /** Rows of that file (`GEONAMES_MAX_ROWS`). */
+  readonly maxRows: number;
+  /** Longest wait without a byte from the mirror, in ms (`GEONAMES_IDLE_TIMEOUT_MS`). */
+  readonly idleTimeoutMs: number;
+  /** Longest a whole download may take, in ms (`GEONAMES_DOWNLOAD_DEADLINE_MS`). */
+  readonly deadlineMs: number;
+}
+
+export const DEFAULT_LIMITS: DownloadLimits = {
+  maxDownloadBytes: 256 * 2 ** 20,
+  maxFileBytes: 2 ** 30,
+  maxRows: 5_000_000,
+  idleTimeoutMs: 30_000,
+  deadlineMs: 600_000,
+};
+
+/** The default bound on postal codes held in memory, every file together (`GEONAMES_MAX_LOADED_ROWS`). */
+export const DEFAULT_MAX_LOADED_ROWS = 6_000_000;
+
+const GIB_64 = 64 * 2 ** 30;
 
 export const dataSettings = defineSettings({
   title: 'Embedded data: downloads',
@@ -22,7 +53,15 @@ export const dataSettings = defineSettings({
         'Directory of downloaded GeoNames datasets (`npm run data -- add DE`); the service loads every data file in it after the bundled US data. A relative path is taken from the project root.',
       ),
     GEONAMES_COUNTRIES: list()
-      .refine((names) => names.every(isDatasetName), { message: 'comma-separated dataset names: country codes (DE), full-code files (GB_full) or allCountries' })
+      .superRefine((names, ctx) => {
+        for (const name of names) {
+          try {
+            parseDataset(name);
+          } catch (error) {
+            ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          }
+        }
+      })
       .transform((names) => [...new Map(names.map((name) => parseDataset(name)).map((dataset) => [dataset.name, dataset])).values()])
       .describe(
         'Datasets the embedded geocoder downloads into DATA_DIR at start-up when they are missing, comma-separated: country codes (DE), full-code files (GB_full), allCountries. Files already there are not fetched.',
@@ -30,8 +69,36 @@ export const dataSettings = defineSettings({
     GEONAMES_BASE_URL: baseUrl('https://download.geonames.org/export/zip').describe(
       "GeoNames' postal-code export, or a mirror with its layout ({CC}.zip, {CC}_full.csv.zip, allCountries.zip).",
     ),
+    GEONAMES_MAX_DOWNLOAD_BYTES: int(1024, GIB_64, DEFAULT_LIMITS.maxDownloadBytes).describe(
+      'Largest zip a dataset download may be, in bytes (256 MiB); a larger one is refused as soon as its Content-Length or its bytes pass it, and nothing is kept.',
+    ),
+    GEONAMES_MAX_FILE_BYTES: int(1024, GIB_64, DEFAULT_LIMITS.maxFileBytes).describe(
+      'Largest data file a dataset zip may extract to, in bytes (1 GiB); checked against the size the zip declares, then against the bytes actually inflated.',
+    ),
+    GEONAMES_MAX_ROWS: int(1, 1_000_000_000, DEFAULT_LIMITS.maxRows).describe('Most rows a downloaded dataset may hold; counted while it is checked.'),
+    GEONAMES_MAX_LOADED_ROWS: int(1, 1_000_000_000, DEFAULT_MAX_LOADED_ROWS).describe(
+      'Most postal codes the embedded geocoder holds in memory, every file together; a file that would pass it is not loaded (logged at error level, listed on /readyz) and the service starts without it.',
+    ),
+    GEONAMES_IDLE_TIMEOUT_MS: ms(100, 600_000, DEFAULT_LIMITS.idleTimeoutMs).describe(
+      'Longest wait for the mirror to connect, answer or send the next byte of a download, in ms.',
+    ),
+    GEONAMES_DOWNLOAD_DEADLINE_MS: ms(100, 86_400_000, DEFAULT_LIMITS.deadlineMs).describe(
+      'Longest a whole dataset download may take, however steadily bytes arrive, in ms (10 minutes).',
+    ),
   },
-  read: (env) => ({ dir: env.DATA_DIR, countries: env.GEONAMES_COUNTRIES, baseUrl: env.GEONAMES_BASE_URL }),
+  read: (env) => ({
+    dir: env.DATA_DIR,
+    countries: env.GEONAMES_COUNTRIES,
+    baseUrl: env.GEONAMES_BASE_URL,
+    limits: {
+      maxDownloadBytes: env.GEONAMES_MAX_DOWNLOAD_BYTES,
+      maxFileBytes: env.GEONAMES_MAX_FILE_BYTES,
+      maxRows: env.GEONAMES_MAX_ROWS,
+      idleTimeoutMs: env.GEONAMES_IDLE_TIMEOUT_MS,
+      deadlineMs: env.GEONAMES_DOWNLOAD_DEADLINE_MS,
+    } satisfies DownloadLimits,
+    maxLoadedRows: env.GEONAMES_MAX_LOADED_ROWS,
+  }),
 });
 
 export type DataOptions = OptionsOf<typeof dataSettings>;

@@ -58,7 +58,7 @@ export const isPlace = (answer: Place | NotFound): answer is Place => !('kind' i
 export interface DatasetsReport {
   /** Files loaded, in order; `source` is where the file came from (bundled, DATA_DIR, GEONAMES_FILES). */
   readonly loaded: readonly { readonly file: string; readonly source: string; readonly rows: number; readonly replaced: number }[];
-  /** Datasets that could not be downloaded at start-up, with the `DataErrorCode` and the message. */
+  /** Datasets that could not be downloaded at start-up, or files not loaded (too many codes for memory), with the error code and the message. */
   readonly failed: readonly { readonly dataset: string; readonly code: string; readonly message: string }[];
 }
 

@@ -15,25 +15,22 @@
  * Rows are keyed by their canonical code (the same normalization as user input), whether the file
  * holds full codes (GB_full: `SW1A 1AA`) or only their first parts (the basic GB file: `SW1A`).
  *
- * File format: UTF-8, tab-separated, no header; columns: country code, postal code, place name,
- * admin name1, admin code1, admin name2, admin code2, admin name3, admin code3, latitude,
- * longitude, accuracy.
+ * What a row is (the file format, the strict decimal degrees, the longest line) is src/geonames/'s:
+ * a line it refuses is counted as malformed, so the loader indexes exactly what the data command's
+ * check accepts, then also refuses names longer than any real one and codes their country cannot have.
+ *
+ * Memory is bounded by `maxCodes`: a file that would take the index past it is refused whole (the
+ * index is left as it was before that file) rather than let one file exhaust the process.
  */
 import { createReadStream } from 'node:fs';
+import { COLUMN } from '../geonames/format.js';
+import { LineReader } from '../geonames/lines.js';
+import { ANY_COUNTRY, RowFault, RowScan, scanRow } from '../geonames/row.js';
 import { MAX_NAME_LENGTH, type Place } from './geocoder.js';
 import { normalizeDataPostalCode, postalCodePrefix } from './postal-code.js';
 
-const TAB = 0x09;
-const NEWLINE = 0x0a;
-const CARRIAGE_RETURN = 0x0d;
-const PLUS = 0x2b;
-const MINUS = 0x2d;
-const DOT = 0x2e;
-const DIGIT_0 = 0x30;
-const DIGIT_9 = 0x39;
-/** Columns we read, by index. */
-const COL = { country: 0, postalCode: 1, placeName: 2, adminName: 3, adminCode: 4, latitude: 9, longitude: 10 } as const;
-const COLUMNS_NEEDED = COL.longitude + 1;
+/** The columns the index reads (plain constants: read once per row). */
+const { country: COUNTRY, postalCode: POSTAL_CODE, placeName: PLACE_NAME, adminName1: ADMIN_NAME, adminCode1: ADMIN_CODE } = COLUMN;
 
 export interface LoadStats {
   readonly file: string;
@@ -43,8 +40,28 @@ export interface LoadStats {
   readonly duplicates: number;
   /** Rows that replaced the row an earlier file had for their key (a later file wins). */
   readonly replaced: number;
-  /** Rows skipped: a column missing, a coordinate blank, not a number or out of range, a name longer than any real one, or a code its country's format refuses. */
+  /**
+   * Rows skipped: not a GeoNames row (src/geonames/row.ts: columns, control characters, the
+   * country, a coordinate that is not decimal degrees in range, a line longer than any row), a
+   * name longer than any real one, or a code its country's format refuses.
+   */
   readonly malformed: number;
+}
+
+export interface GeoNamesIndexOptions {
+  /** The most postal codes the index holds, every file together (the service's is GEONAMES_MAX_LOADED_ROWS); unbounded by default. */
+  readonly maxCodes?: number;
+}
+
+/** `loadFile`'s failure when a file would take the index past `maxCodes`; the index is as it was before the call. */
+export class TooManyCodesError extends Error {
+  override readonly name = 'TooManyCodesError';
+  constructor(
+    readonly file: string,
+    readonly maxCodes: number,
+  ) {
+    super(`${file} would take the index past ${maxCodes} postal codes`);
+  }
 }
 
 export class GeoNamesIndex {
@@ -68,6 +85,11 @@ export class GeoNamesIndex {
   /** Interned `[adminName, adminCode]` pairs; a country has a few dozen, the world a few thousand. */
   private readonly admins: (readonly [string | null, string | null])[] = [];
   private readonly adminIds = new Map<string, number>();
+  private readonly maxCodes: number;
+
+  constructor(options: GeoNamesIndexOptions = {}) {
+    this.maxCodes = options.maxCodes ?? Number.POSITIVE_INFINITY;
+  }
 
   /** Number of postal codes indexed. */
   get size(): number {
@@ -139,57 +161,48 @@ export class GeoNamesIndex {
    * the operator's newer or finer data. Within one file the first row for a code wins, as before:
    * GeoNames lists a code once per place it serves (the US file has two such codes), rows of equal
    * standing, and keeping the first keeps the answers for those codes what they have always been.
+   *
+   * Rejects with {@link TooManyCodesError}, having undone everything this file did, when its new
+   * codes would take the index past `maxCodes`; reading stops there.
    */
   async loadFile(file: string, chunkBytes = 1 << 20): Promise<LoadStats> {
     let rows = 0;
     let duplicates = 0;
     let replaced = 0;
     let malformed = 0;
+    let full = false;
     // Rows at or past `firstRow` are this file's own; so are the earlier rows this file replaced.
     const firstRow = this.placeNames.length;
     const replacedRows = new Set<number>();
-    let carry: Buffer | null = null;
-    const fields: number[] = new Array<number>(COLUMNS_NEEDED + 1).fill(0);
+    /** The values of the rows this file replaced, as they were: what undoing the file restores. */
+    const undo: Replaced[] = [];
+    const scan = new RowScan();
     // Column values of the previous row, by their bytes (see the module comment).
     const lastCountry = new RepeatCache<string>('');
     const lastAdmin = new RepeatCache<number>(0);
     const lastPlace = new RepeatCache<string | null>(null);
 
     const addLine = (buf: Buffer, start: number, end: number): void => {
-      if (end > start && buf[end - 1] === CARRIAGE_RETURN) end--;
-      if (end <= start) return;
+      if (full) return;
       rows++;
-      // fields[i] is where column i starts; column i ends one byte before fields[i + 1].
-      let column = 0;
-      fields[0] = start;
-      for (let i = start; i < end && column < COLUMNS_NEEDED; i++) {
-        if (buf[i] === TAB) fields[++column] = i + 1;
-      }
-      if (column < COLUMNS_NEEDED) {
-        // The last needed column (longitude) may end the line when accuracy is absent.
-        if (column === COLUMNS_NEEDED - 1) fields[COLUMNS_NEEDED] = end + 1;
-        else return void malformed++;
-      }
+      if (scanRow(buf, start, end, scan, ANY_COUNTRY) !== RowFault.none) return void malformed++;
       // Where each column we read starts and ends (plain locals: no closures allocated per row).
-      const countryStart = fields[COL.country] ?? 0;
-      const countryEnd = (fields[COL.country + 1] ?? 0) - 1;
-      const codeStart = fields[COL.postalCode] ?? 0;
-      const codeEnd = (fields[COL.postalCode + 1] ?? 0) - 1;
-      const placeStart = fields[COL.placeName] ?? 0;
-      const placeEnd = (fields[COL.placeName + 1] ?? 0) - 1;
-      const adminNameStart = fields[COL.adminName] ?? 0;
-      const adminNameEnd = (fields[COL.adminName + 1] ?? 0) - 1;
-      const adminCodeStart = fields[COL.adminCode] ?? 0;
-      const adminCodeEnd = (fields[COL.adminCode + 1] ?? 0) - 1;
+      const ends = scan.ends;
+      const countryStart = start;
+      const countryEnd = ends[COUNTRY] ?? 0;
+      const codeStart = countryEnd + 1;
+      const codeEnd = ends[POSTAL_CODE] ?? 0;
+      const placeStart = codeEnd + 1;
+      const placeEnd = ends[PLACE_NAME] ?? 0;
+      const adminNameStart = placeEnd + 1;
+      const adminNameEnd = ends[ADMIN_NAME] ?? 0;
+      const adminCodeStart = adminNameEnd + 1;
+      const adminCodeEnd = ends[ADMIN_CODE] ?? 0;
 
-      const latitude = parseNumber(buf, fields[COL.latitude] ?? 0, (fields[COL.latitude + 1] ?? 0) - 1);
-      const longitude = parseNumber(buf, fields[COL.longitude] ?? 0, (fields[COL.longitude + 1] ?? 0) - 1);
       if (!lastCountry.matches(buf, countryStart, countryEnd)) {
-        lastCountry.remember(buf, countryStart, countryEnd, decode(buf, countryStart, countryEnd).toUpperCase());
+        lastCountry.remember(buf, countryStart, countryEnd, decode(buf, countryStart, countryEnd));
       }
       const country = lastCountry.value;
-      // NaN (blank, not a number) fails these comparisons too.
-      if (!(Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180) || country.length !== 2) return void malformed++;
       // The same normalization as user input, so both sides of a lookup always agree.
       const postalCode = normalizeDataPostalCode(country, decode(buf, codeStart, codeEnd));
       if (postalCode === undefined) return void malformed++;
@@ -212,25 +225,50 @@ export class GeoNamesIndex {
         lastPlace.remember(buf, placeStart, placeEnd, placeName);
       }
       if (existing === undefined) {
-        this.append(codes, postalCode, latitude, longitude, lastPlace.value, lastAdmin.value);
+        if (this.placeNames.length >= this.maxCodes) return void (full = true);
+        this.append(codes, postalCode, scan.latitude, scan.longitude, lastPlace.value, lastAdmin.value);
       } else {
         replacedRows.add(existing);
         replaced++;
-        this.overwrite(existing, latitude, longitude, lastPlace.value, lastAdmin.value);
+        undo.push(this.rowValues(existing));
+        this.overwrite(existing, scan.latitude, scan.longitude, lastPlace.value, lastAdmin.value);
       }
     };
+    const lines = new LineReader({
+      line: addLine,
+      tooLong: () => {
+        if (full) return;
+        rows++;
+        malformed++;
+      },
+    });
 
     for await (const chunk of createReadStream(file, { highWaterMark: chunkBytes }) as AsyncIterable<Buffer>) {
-      const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
-      let lineStart = 0;
-      for (let nl = buf.indexOf(NEWLINE); nl !== -1; nl = buf.indexOf(NEWLINE, lineStart)) {
-        addLine(buf, lineStart, nl);
-        lineStart = nl + 1;
-      }
-      carry = lineStart < buf.length ? buf.subarray(lineStart) : null;
+      lines.push(chunk);
+      if (full) break;
     }
-    if (carry) addLine(carry, 0, carry.length);
+    if (!full) lines.end();
+    if (full) {
+      this.undoFile(firstRow, undo);
+      throw new TooManyCodesError(file, this.maxCodes);
+    }
     return { file, rows, duplicates, replaced, malformed };
+  }
+
+  // A row's values, to restore it.
+  private rowValues(row: number): Replaced {
+    return { row, latitude: this.latitudes[row] ?? 0, longitude: this.longitudes[row] ?? 0, placeName: this.placeNames[row] ?? null, adminRef: this.adminRefs[row] ?? 0 };
+  }
+
+  // Removes the codes a refused file added (its rows from `firstRow` on) and restores the rows it replaced.
+  private undoFile(firstRow: number, undo: readonly Replaced[]): void {
+    for (const [country, codes] of this.rowsByCountry) {
+      for (const [code, row] of codes) if (row >= firstRow) codes.delete(code);
+      // Only a country this file brought can be left empty.
+      if (codes.size === 0) this.rowsByCountry.delete(country);
+    }
+    this.placeNames.length = firstRow;
+    for (const { row, latitude, longitude, placeName, adminRef } of undo) this.overwrite(row, latitude, longitude, placeName, adminRef);
   }
 
   // Private: adds one row, growing the typed arrays by doubling.
@@ -276,6 +314,15 @@ export class GeoNamesIndex {
   }
 }
 
+/** A row as it was before a later file replaced it. */
+interface Replaced {
+  readonly row: number;
+  readonly latitude: number;
+  readonly longitude: number;
+  readonly placeName: string | null;
+  readonly adminRef: number;
+}
+
 /**
  * The value last decoded from a column, with the bytes it came from. Equal bytes decode to equal
  * strings, so a row whose bytes match may reuse the value without decoding (and shares the string).
@@ -302,43 +349,6 @@ class RepeatCache<T> {
     this.value = value;
   }
 }
-
-/** 10^0 … 10^15, written out: each is an exact double (as is any power of ten up to 10^22). */
-const POWERS_OF_TEN = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15] as const;
-
-/**
- * `Number(text)` of a column, without making the string for the usual plain decimal (`-118.4065`).
- * Such a number with at most 15 digits is an exact integer divided by an exact power of ten, and
- * IEEE division rounds that quotient correctly, exactly as `Number` rounds the decimal: the same
- * double. Anything else (exponents, spaces, more digits) goes to `Number` itself, except that a
- * blank column is NaN, not the 0 that `Number('')` makes of it.
- */
-export function parseNumber(buf: Buffer, start: number, end: number): number {
-  let i = start;
-  const sign = start < end ? buf[start] : undefined;
-  if (sign === MINUS || sign === PLUS) i++;
-  let mantissa = 0;
-  let digits = 0;
-  let decimals = -1; // -1 until the decimal point
-  for (; i < end; i++) {
-    const b = buf[i] ?? 0;
-    if (b >= DIGIT_0 && b <= DIGIT_9) {
-      mantissa = mantissa * 10 + (b - DIGIT_0);
-      digits++;
-      if (decimals >= 0) decimals++;
-    } else if (b === DOT && decimals < 0) {
-      decimals = 0;
-    } else {
-      return numberOrNaN(buf.toString('utf8', start, end));
-    }
-  }
-  if (digits === 0) return Number.NaN; // empty, or a lone sign or point
-  if (digits > 15) return Number(buf.toString('utf8', start, end));
-  const value = decimals > 0 ? mantissa / (POWERS_OF_TEN[decimals] ?? Number.NaN) : mantissa;
-  return sign === MINUS ? -value : value;
-}
-
-const numberOrNaN = (text: string): number => (text.trim() === '' ? Number.NaN : Number(text));
 
 /** A fresh string from UTF-8 bytes (never a slice of a larger string, which would keep that alive). */
 const decode = (buf: Buffer, start: number, end: number): string => buf.toString('utf8', start, end);

@@ -7,8 +7,9 @@
  * is checked before it is upper-cased: `toUpperCase` folds non-ASCII letters into ASCII ones
  * (`ß` → `SS`, dotless `ı` → `I`), which would turn text that is no code into one.
  */
+import { countryAlias, isCountryCode, withdrawnCountry } from '../geonames/country-codes.js';
 import { AppError, quoteInput } from '../errors.js';
-import { canonicalFrom, firstPartOf, isFirstPart, isoCountryCodes, postalFormatOf, type PostalFormat } from './postal-formats.js';
+import { canonicalFrom, firstPartOf, isFirstPart, postalFormatOf, type PostalFormat } from './postal-formats.js';
 
 /** A postal code in canonical form, with its country: the key of a `Location`. */
 export interface PostalKey {
@@ -30,58 +31,20 @@ const GENERIC_PATTERN = /^([A-Z0-9](?:[A-Z0-9 -]*[A-Z0-9])?)$/;
 /** What a raw code may hold before it is upper-cased: ASCII letters and digits, spaces (or tabs) and hyphens. */
 const RAW_CHARACTERS = /^[A-Za-z0-9 \t-]*$/;
 
-/**
- * The ISO 3166-1 alpha-2 codes (from the format source's list of the 249 assigned ones), plus XK
- * (Kosovo): user-assigned, but GeoNames and most geocoders use it.
- */
-const COUNTRY_CODES: ReadonlySet<string> = new Set([...isoCountryCodes(), 'XK']);
-
-/**
- * Codes withdrawn from ISO 3166-1 (ISO 3166-3, "formerly used codes") and not reassigned, with what
- * replaced them. `Intl.DisplayNames` still names many of them (as their successors: SU is "Russia"),
- * so they are refused by name here, with the replacement where one is clear.
- */
-const WITHDRAWN: Readonly<Record<string, string>> = {
-  AN: 'the Netherlands Antilles, now CW (Curaçao), SX (Sint Maarten) and BQ (Caribbean Netherlands)',
-  BU: 'Burma: use MM (Myanmar)',
-  CS: 'Serbia and Montenegro (earlier Czechoslovakia), now RS and ME (earlier CZ and SK)',
-  CT: 'Canton and Enderbury Islands: use KI (Kiribati)',
-  DD: 'the German Democratic Republic: use DE (Germany)',
-  DY: 'Dahomey: use BJ (Benin)',
-  FQ: 'the French Southern and Antarctic Territories, now TF and AQ',
-  FX: 'Metropolitan France: use FR (France)',
-  HV: 'Upper Volta: use BF (Burkina Faso)',
-  JT: 'Johnston Island: use UM (United States Minor Outlying Islands)',
-  MI: 'the Midway Islands: use UM (United States Minor Outlying Islands)',
-  NH: 'the New Hebrides: use VU (Vanuatu)',
-  NQ: 'Dronning Maud Land: use AQ (Antarctica)',
-  NT: 'the Saudi–Iraqi neutral zone, now part of IQ and SA',
-  PC: 'the Trust Territory of the Pacific Islands, now FM, MH, MP and PW',
-  PU: 'the United States Miscellaneous Pacific Islands: use UM',
-  PZ: 'the Panama Canal Zone: use PA (Panama)',
-  RH: 'Southern Rhodesia: use ZW (Zimbabwe)',
-  SU: 'the USSR, now fifteen countries such as RU, UA and KZ',
-  TP: 'East Timor: use TL (Timor-Leste)',
-  VD: 'North Vietnam: use VN (Viet Nam)',
-  WK: 'Wake Island: use UM (United States Minor Outlying Islands)',
-  YD: 'South Yemen: use YE (Yemen)',
-  YU: 'Yugoslavia, now BA, HR, ME, MK, RS and SI (and XK)',
-  ZR: 'Zaire: use CD (the Democratic Republic of the Congo)',
-};
-
 /** Validates and upper-cases an ISO 3166-1 alpha-2 country code. Throws `BAD_USER_INPUT`. */
 export function normalizeCountryCode(input: string): string {
   // Nearly every input is already canonical ("US"): one set lookup.
-  if (COUNTRY_CODES.has(input)) return input;
+  if (isCountryCode(input)) return input;
   const trimmed = input.trim();
   // Checked before upper-casing, which folds non-ASCII letters into ASCII ones.
   const code = /^[A-Za-z]{2}$/.test(trimmed) ? trimmed.toUpperCase() : '';
-  if (COUNTRY_CODES.has(code)) return code;
-  const withdrawn = WITHDRAWN[code];
+  if (isCountryCode(code)) return code;
+  const withdrawn = withdrawnCountry(code);
   if (withdrawn !== undefined) {
     throw new AppError('BAD_USER_INPUT', `Country code ${quoteInput(input)} was withdrawn from ISO 3166-1: it was ${withdrawn}.`);
   }
-  const hint = code === 'UK' ? ' (the United Kingdom is GB)' : '';
+  const alias = countryAlias(code);
+  const hint = alias ? ` (${alias.name} is ${alias.code})` : '';
   throw new AppError(
     'BAD_USER_INPUT',
     `Country code ${quoteInput(input)} is not an ISO 3166-1 alpha-2 country code such as US, CA or DE${hint}.`,

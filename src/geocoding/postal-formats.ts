@@ -79,9 +79,6 @@ export function postalFormatOf(countryCode: string): PostalFormat | undefined {
 /** Every country the source has a pattern for (for tests and documentation). */
 export const countriesWithFormats = (): string[] => Object.keys(COUNTRIES).filter((cc) => (COUNTRIES[cc]?.patterns.length ?? 0) > 0);
 
-/** The ISO 3166-1 alpha-2 codes the source lists (all 249 assigned ones). */
-export const isoCountryCodes = (): string[] => Object.keys(COUNTRIES);
-
 /**
  * Where a code's separator sites fall, from a match of `format.lenient`: its canonical spelling.
  * Returns the input itself when it is canonical already (no string is made).

@@ -95,7 +95,7 @@ export class Metrics {
 
   readonly datasetDownloadFailures = new Counter({
     name: 'geocoder_dataset_download_failures_total',
-    help: 'GeoNames datasets (GEONAMES_COUNTRIES) that could not be downloaded at start-up, by dataset and reason: NOT_ON_MIRROR, MIRROR_UNAVAILABLE, NOT_GEONAMES, DISK_FULL, DATA_DIR_UNWRITABLE, UNEXPECTED.',
+    help: 'GeoNames datasets (GEONAMES_COUNTRIES) that could not be downloaded at start-up, by dataset and reason: NOT_ON_MIRROR, MIRROR_DNS_FAILED, MIRROR_REFUSED, MIRROR_TIMEOUT, MIRROR_UNAVAILABLE, NOT_GEONAMES, TOO_LARGE, DISK_FULL, DATA_DIR_UNWRITABLE, UNEXPECTED.',
     labelNames: ['dataset', 'reason'] as const,
     registers: [this.registry],
   });

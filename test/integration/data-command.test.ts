@@ -29,16 +29,18 @@ interface Run {
   stderr: string;
 }
 
-/** Runs the command in-process with DATA_DIR=`dir` and the mirror, collecting its output. */
-async function data(dir: string, args: string[], options: { tty?: boolean; signal?: AbortSignal; baseUrl?: string } = {}): Promise<Run> {
+/**
+ * Runs the command in-process with DATA_DIR=`dir` and the mirror, collecting its output; as through
+ * `npm run data` (as a user in a checkout runs it) unless `viaNpm` is false.
+ */
+async function data(dir: string, args: string[], options: { tty?: boolean; signal?: AbortSignal; baseUrl?: string; viaNpm?: boolean } = {}): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const code = await runDataCommand(args, {
     stdout: { write: (text: string) => (stdout += text), isTTY: options.tty ?? false, columns: 100 },
     stderr: { write: (text: string) => (stderr += text) },
-    env: { DATA_DIR: dir, GEONAMES_BASE_URL: options.baseUrl ?? mirror.baseUrl },
+    env: { DATA_DIR: dir, GEONAMES_BASE_URL: options.baseUrl ?? mirror.baseUrl, GEONAMES_IDLE_TIMEOUT_MS: '2000', ...(options.viaNpm !== false && { npm_lifecycle_event: 'data' }) },
     signal: options.signal,
-    timeoutMs: 2_000,
   });
   return { code, stdout, stderr };
 }
@@ -125,35 +127,70 @@ describe('data add: failures', () => {
     for (const file of ['DE.zip', 'FR.zip']) mirror.override(file, null);
   });
 
-  it('an unknown country: one line naming the file and what to check, exit 1, nothing left behind', async () => {
+  it('a country the mirror does not have: one line naming the file and what to check, exit 1, nothing left behind', async () => {
     const dir = tempDir();
-    const run = await data(dir, ['add', 'XX']);
+    const run = await data(dir, ['add', 'ZW']);
     expect(run).toEqual({
       code: 1,
-      stdout: `XX: downloading ${mirror.baseUrl}/XX.zip\n`,
-      stderr: `error: XX: the mirror has no XX.zip (404 from ${mirror.baseUrl}/XX.zip): check the name (a country's ISO 3166-1 alpha-2 code, a full-code file such as GB_full, or allCountries; the mirror's folder lists them)\n`,
+      stdout: `ZW: downloading ${mirror.baseUrl}/ZW.zip\n`,
+      stderr: `error: ZW: the mirror has no ZW.zip (404 from ${mirror.baseUrl}/ZW.zip): check the name (a country's ISO 3166-1 alpha-2 code, a full-code file such as GB_full, or allCountries; the mirror's folder lists them)\n`,
     });
     expect(filesIn(dir)).toEqual([]);
   });
 
   it('a failed dataset does not stop the others; each failure is one line, and the exit code is 1', async () => {
     const dir = tempDir();
-    const run = await data(dir, ['add', 'DE', 'XX', 'YY', 'FR']);
+    const run = await data(dir, ['add', 'DE', 'ZW', 'ZM', 'FR']);
     expect(run.code).toBe(1);
-    expect(run.stderr.split('\n')).toEqual([expect.stringMatching(/^error: XX: the mirror has no XX\.zip/), expect.stringMatching(/^error: YY: the mirror has no YY\.zip/), '']);
+    expect(run.stderr.split('\n')).toEqual([expect.stringMatching(/^error: ZW: the mirror has no ZW\.zip/), expect.stringMatching(/^error: ZM: the mirror has no ZM\.zip/), '']);
     expect(filesIn(dir)).toEqual(['DE.source.json', 'DE.txt', 'FR.source.json', 'FR.txt']);
   });
 
-  it('a mirror that is down or failing: MIRROR_UNAVAILABLE, saying to retry or use another mirror', async () => {
+  it('a mirror whose address refuses connections: says so, with what to check, exit 1', async () => {
     const dir = tempDir();
     const down = await data(dir, ['add', 'DE'], { baseUrl: 'http://127.0.0.1:9/export/zip' });
-    expect(down.code).toBe(1);
-    expect(down.stderr).toMatch(/^error: DE: cannot download http:\/\/127\.0\.0\.1:9\/export\/zip\/DE\.zip: connect ECONNREFUSED 127\.0\.0\.1:9; try again later, or set GEONAMES_BASE_URL to another mirror\n$/);
+    expect(down).toEqual({
+      code: 1,
+      stdout: 'DE: downloading http://127.0.0.1:9/export/zip/DE.zip\n',
+      stderr:
+        'error: DE: cannot download http://127.0.0.1:9/export/zip/DE.zip: connection refused, nothing accepts connections at 127.0.0.1:9 (ECONNREFUSED); check the host and port in GEONAMES_BASE_URL, and any proxy or firewall in between\n',
+    });
+    expect(filesIn(dir)).toEqual([]);
+  });
 
+  it('a mirror whose host name does not resolve: says it is a DNS failure, with what to check, and asks nothing', async () => {
+    const dir = tempDir();
+    const before = mirror.count();
+    const run = await data(dir, ['add', 'DE'], { baseUrl: 'http://no-such-host.invalid/export/zip' });
+    expect(run.code).toBe(1);
+    // ENOTFOUND where a resolver answers "no such name"; EAI_AGAIN where none answers at all.
+    expect(run.stderr).toMatch(/^error: DE: cannot download http:\/\/no-such-host\.invalid\/export\/zip\/DE\.zip: DNS failure, (the host name no-such-host\.invalid does not resolve \(ENOTFOUND\)|no DNS server answered for no-such-host\.invalid \(EAI_AGAIN\)); check /);
+    expect(mirror.count()).toBe(before);
+    expect(filesIn(dir)).toEqual([]);
+  });
+
+  it('a mirror in an outage (5xx): says it is on the mirror\'s side, to retry or use another mirror', async () => {
+    const dir = tempDir();
     mirror.override('DE.zip', (_req, res) => res.writeHead(503, { 'retry-after': '60' }).end('maintenance'));
     const failing = await data(dir, ['add', 'DE']);
-    expect(failing.stderr).toBe(`error: DE: cannot download ${mirror.baseUrl}/DE.zip: answered 503 Service Unavailable; try again later, or set GEONAMES_BASE_URL to another mirror\n`);
+    expect(failing.stderr).toBe(
+      `error: DE: cannot download ${mirror.baseUrl}/DE.zip: the mirror answered 503 Service Unavailable, an outage or overload on its side; try again later, or set GEONAMES_BASE_URL to another mirror\n`,
+    );
     expect(filesIn(dir)).toEqual([]);
+  });
+
+  it('a mirror that answers nothing in time: says it timed out, naming the setting', async () => {
+    const dir = tempDir();
+    const release = mirror.hold('DE.zip');
+    try {
+      const run = await data(dir, ['add', 'DE']);
+      expect(run.stderr).toBe(
+        `error: DE: cannot download ${mirror.baseUrl}/DE.zip: timed out, nothing received for 2000 ms (GEONAMES_IDLE_TIMEOUT_MS); the mirror or the network is stalled: try again later, or set GEONAMES_BASE_URL to another mirror\n`,
+      );
+      expect(filesIn(dir)).toEqual([]);
+    } finally {
+      release();
+    }
   });
 
   it('a file that is not a GeoNames file of the country: NOT_GEONAMES, the old copy kept, no temporary file', async () => {
@@ -170,6 +207,13 @@ describe('data add: failures', () => {
     expect(wrongCountry.stderr).toBe(`error: DE: ${mirror.baseUrl}/DE.zip holds no DE.txt (it holds FR.txt, readme.txt); nothing was written (check the dataset name and GEONAMES_BASE_URL)\n`);
     expect(readFileSync(path.join(dir, 'DE.txt'), 'utf8')).toBe(fixture('DE.txt'));
     expect(filesIn(dir)).toEqual(['DE.source.json', 'DE.txt']);
+  });
+
+  it('UK: exit 2, naming GB, without asking the mirror', async () => {
+    const before = mirror.count();
+    const run = await data(tempDir(), ['add', 'UK']);
+    expect(run).toEqual({ code: 2, stdout: '', stderr: 'error: "UK" is not a country code: the United Kingdom is GB; add GB (outward codes) or GB_full (full postcodes)\n' });
+    expect(mirror.count() - before).toBe(0);
   });
 
   it('a name that is not a dataset: exit 2 before anything is downloaded', async () => {
@@ -248,7 +292,7 @@ describe('data list and remove', () => {
     expect(await data(dir, ['remove', 'DE'])).toEqual({
       code: 1,
       stdout: '',
-      stderr: `error: DE: DE is not in DATA_DIR (${dir}): nothing to remove (list what is there with: data list)\n`,
+      stderr: `error: DE: DE is not in DATA_DIR (${dir}): nothing to remove (see what is there: npm run data -- list)\n`,
     });
   });
 
@@ -257,7 +301,15 @@ describe('data list and remove', () => {
     expect(await data(dir, [])).toEqual({ code: 2, stdout: '', stderr: 'error: no command given (usage: npm run data -- --help)\n' });
     expect(await data(dir, ['fetch', 'DE'])).toEqual({ code: 2, stdout: '', stderr: 'error: unknown command "fetch" (usage: npm run data -- --help)\n' });
     expect(await data(dir, ['add'])).toMatchObject({ code: 2, stderr: 'error: give at least one dataset name, e.g. DE, GB_full or allCountries (usage: npm run data -- --help)\n' });
-    expect((await data(dir, ['--help'])).stdout).toMatch(/^Usage: npm run data -- <command>/);
+    expect((await data(dir, ['--help'])).stdout).toMatch(/^Usage: npm run data -- <command>\n/);
+  });
+
+  it('writes command lines as the user runs it: node dist/data.js … when not through npm', async () => {
+    const dir = tempDir();
+    expect(await data(dir, ['list'], { viaNpm: false })).toEqual({ code: 0, stdout: `DATA_DIR: ${dir}\nno datasets yet: add one with \`node dist/data.js add DE\`\n`, stderr: '' });
+    expect(await data(dir, ['remove', 'FR'], { viaNpm: false })).toMatchObject({ code: 1, stderr: expect.stringMatching(/\(see what is there: node dist\/data\.js list\)\n$/) });
+    expect(await data(dir, ['fetch'], { viaNpm: false })).toMatchObject({ code: 2, stderr: 'error: unknown command "fetch" (usage: node dist/data.js --help)\n' });
+    expect((await data(dir, ['--help'], { viaNpm: false })).stdout).toMatch(/^Usage: node dist\/data\.js <command>\n/);
   });
 });
 
@@ -280,9 +332,9 @@ describe('the built command, node dist/data.js', () => {
       stdout: `GB_full: downloading ${mirror.baseUrl}/GB_full.csv.zip\nGB_full: checking every row (0.0 MB)\nGB_full: 4 rows, published 2026-11-02, saved as ${dir}/GB_full.txt\n`,
       stderr: '',
     });
-    const failed = await spawnData(['add', 'XX'], env);
+    const failed = await spawnData(['add', 'ZW'], env);
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toMatch(/^error: XX: the mirror has no XX\.zip \(404 from [^\n]*\n$/);
+    expect(failed.stderr).toMatch(/^error: ZW: the mirror has no ZW\.zip \(404 from [^\n]*\n$/);
   });
 
   it('refuses a bad setting with exit 2, naming the variable', async () => {

@@ -62,19 +62,48 @@ describe('download', () => {
     expect(existsSync(file)).toBe(false);
   });
 
-  it('times out a mirror that accepts and never answers, and one that stalls mid-body', async () => {
+  it('times out a mirror that accepts and never answers, and one that stalls mid-body: MIRROR_TIMEOUT, naming the setting', async () => {
     const silent = await serve(() => undefined);
-    await expect(download(`${silent.url}/DE.zip`, destination(), { timeoutMs: 100 })).rejects.toMatchObject({
-      code: 'MIRROR_UNAVAILABLE',
-      message: expect.stringContaining('ETIMEDOUT: nothing received for 100 ms'),
+    await expect(download(`${silent.url}/DE.zip`, destination(), { idleTimeoutMs: 100 })).rejects.toMatchObject({
+      code: 'MIRROR_TIMEOUT',
+      message: `cannot download ${silent.url}/DE.zip: timed out, nothing received for 100 ms (GEONAMES_IDLE_TIMEOUT_MS); the mirror or the network is stalled: try again later, or set GEONAMES_BASE_URL to another mirror`,
     });
     const stalling = await serve((_req, res) => {
       res.writeHead(200, { 'content-length': 1000 });
       res.write('x'.repeat(10));
     });
-    await expect(download(`${stalling.url}/DE.zip`, destination(), { timeoutMs: 100 })).rejects.toMatchObject({
-      code: 'MIRROR_UNAVAILABLE',
-      message: expect.stringContaining('the download broke off after 10 bytes (ETIMEDOUT: nothing received for 100 ms)'),
+    await expect(download(`${stalling.url}/DE.zip`, destination(), { idleTimeoutMs: 100 })).rejects.toMatchObject({
+      code: 'MIRROR_TIMEOUT',
+      message: expect.stringContaining('timed out after 10 bytes, nothing received for 100 ms (GEONAMES_IDLE_TIMEOUT_MS)'),
+    });
+  });
+
+  it('gives up on a download still running at the deadline, however steadily it trickles in, and leaves no file', async () => {
+    const trickling = await serve((_req, res) => {
+      res.writeHead(200, { 'content-length': 1000 });
+      const timer = setInterval(() => res.write('x'), 20);
+      res.on('close', () => clearInterval(timer));
+    });
+    const file = destination();
+    await expect(download(`${trickling.url}/DE.zip`, file, { idleTimeoutMs: 5_000, deadlineMs: 300 })).rejects.toMatchObject({
+      code: 'MIRROR_TIMEOUT',
+      message: expect.stringMatching(/: not finished within 300 ms \(GEONAMES_DOWNLOAD_DEADLINE_MS\), \d+ bytes received; the mirror or the link is too slow: try again later, use a closer mirror \(GEONAMES_BASE_URL\), or raise GEONAMES_DOWNLOAD_DEADLINE_MS$/),
+    });
+  });
+
+  it('refuses a body over maxBytes from its Content-Length, before reading it, and one without a length once it passes the cap', async () => {
+    const announced = await serve((_req, res) => void res.writeHead(200, { 'content-length': 2048 }).end('x'.repeat(2048)));
+    await expect(download(`${announced.url}/DE.zip`, destination(), { maxBytes: 1024 })).rejects.toMatchObject({
+      code: 'TOO_LARGE',
+      message: `${announced.url}/DE.zip is 2 KiB (its Content-Length), more than the 1 KiB a download may be (GEONAMES_MAX_DOWNLOAD_BYTES); nothing was written (GeoNames' zips are far smaller: check GEONAMES_BASE_URL, or raise GEONAMES_MAX_DOWNLOAD_BYTES)`,
+    });
+    const unannounced = await serve((_req, res) => {
+      res.writeHead(200);
+      res.end('x'.repeat(4096));
+    });
+    await expect(download(`${unannounced.url}/DE.zip`, destination(), { maxBytes: 1024 })).rejects.toMatchObject({
+      code: 'TOO_LARGE',
+      message: expect.stringMatching(/DE\.zip is more than the 1 KiB a download may be \(GEONAMES_MAX_DOWNLOAD_BYTES\)/),
     });
   });
 
@@ -93,7 +122,7 @@ describe('download', () => {
       res.writeHead(304).end();
     });
     expect(await download(`${url}/DE.zip`, destination(), { validators: { etag: '"v1"' } })).toEqual({ kind: 'unchanged' });
-    await expect(download(`${url}/DE.zip`, destination())).rejects.toMatchObject({ code: 'MIRROR_UNAVAILABLE', message: expect.stringContaining('answered 304') });
+    await expect(download(`${url}/DE.zip`, destination())).rejects.toMatchObject({ code: 'MIRROR_UNAVAILABLE', message: expect.stringContaining('the mirror answered 304 Not Modified, not the file') });
     expect(seen).toEqual(['"v1"', undefined]);
   });
 });

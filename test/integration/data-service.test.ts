@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { dataCommandLine } from '../../src/data/invocation.js';
 import { startApp, type App } from '../../src/server/app.js';
-import { startMirror, type Mirror } from '../support/geonames-mirror.js';
+import { fixture, startMirror, type Mirror } from '../support/geonames-mirror.js';
 import { captureLogs, LEVEL, type LogLine } from '../support/log-capture.js';
 import { sample, scrape } from '../support/metrics.js';
 import { usRow } from '../support/geonames.js';
@@ -19,6 +20,8 @@ beforeAll(async () => void (mirror = await startMirror()));
 afterAll(() => mirror.close());
 
 const tempDir = () => mkdtempSync(path.join(tmpdir(), 'data-service-'));
+
+const FR_500 = 'the mirror answered 500 Internal Server Error, an outage or overload on its side; try again later, or set GEONAMES_BASE_URL to another mirror';
 
 /** Starts the service without waiting for readiness, its logs captured. */
 async function start(env: Record<string, string>): Promise<{ app: App; lines: LogLine[] }> {
@@ -138,7 +141,7 @@ describe('readiness while downloading, and failed downloads', () => {
   it('a failed download leaves the service ready on what it has, logged at error level, on /readyz and in a metric', async () => {
     mirror.override('FR.zip', (_req, res) => res.writeHead(500).end());
     const dir = tempDir();
-    const { app, lines } = await start({ DATA_DIR: dir, GEONAMES_COUNTRIES: 'XX,FR,GB' });
+    const { app, lines } = await start({ DATA_DIR: dir, GEONAMES_COUNTRIES: 'ZW,FR,GB' });
     try {
       await app.ready;
       const { status, body } = await readyz(app);
@@ -149,25 +152,54 @@ describe('readiness while downloading, and failed downloads', () => {
           { file: 'GB.txt', source: 'DATA_DIR', rows: 3, replaced: 0 },
         ],
         failed: [
-          { dataset: 'XX', code: 'NOT_ON_MIRROR', message: expect.stringMatching(/^the mirror has no XX\.zip \(404 from /) },
-          { dataset: 'FR', code: 'MIRROR_UNAVAILABLE', message: `cannot download ${mirror.baseUrl}/FR.zip: answered 500 Internal Server Error; try again later, or set GEONAMES_BASE_URL to another mirror` },
+          { dataset: 'ZW', code: 'NOT_ON_MIRROR', message: expect.stringMatching(/^the mirror has no ZW\.zip \(404 from /) },
+          { dataset: 'FR', code: 'MIRROR_UNAVAILABLE', message: `cannot download ${mirror.baseUrl}/FR.zip: ${FR_500}` },
         ],
       });
       const errors = lines.filter((l) => l.level === LEVEL.error);
       expect(errors.map((l) => [l.dataset, l.code])).toEqual([
-        ['XX', 'NOT_ON_MIRROR'],
+        ['ZW', 'NOT_ON_MIRROR'],
         ['FR', 'MIRROR_UNAVAILABLE'],
       ]);
       expect(errors[1]?.msg).toBe(
-        `could not download FR: cannot download ${mirror.baseUrl}/FR.zip: answered 500 Internal Server Error; try again later, or set GEONAMES_BASE_URL to another mirror. Starting without it; fix the cause and restart, or run: npm run data -- add FR`,
+        `could not download FR: cannot download ${mirror.baseUrl}/FR.zip: ${FR_500}. Starting without it; fix the cause and restart, or run: ${dataCommandLine('add FR', process.env)}`,
       );
       const metrics = await scrape(app.url);
-      expect(sample(metrics, 'geocoder_dataset_download_failures_total', { dataset: 'XX', reason: 'NOT_ON_MIRROR' })).toBe(1);
+      expect(sample(metrics, 'geocoder_dataset_download_failures_total', { dataset: 'ZW', reason: 'NOT_ON_MIRROR' })).toBe(1);
       expect(sample(metrics, 'geocoder_dataset_download_failures_total', { dataset: 'FR', reason: 'MIRROR_UNAVAILABLE' })).toBe(1);
       expect(await place(app, 'SW1A', 'GB')).toEqual({ placeName: 'London', latitude: 51.501 });
       expect(readdirSync(dir).sort()).toEqual(['GB.source.json', 'GB.txt']);
     } finally {
       mirror.override('FR.zip', null);
+      await app.stop();
+    }
+  });
+});
+
+describe('GEONAMES_MAX_LOADED_ROWS', () => {
+  it('a DATA_DIR file that would pass it is not loaded: logged naming the file, listed on /readyz, and the service starts on the rest', async () => {
+    const dir = tempDir();
+    // 5,000 codes on top of the bundled 41,490 would pass 45,000; FR's 3 would not.
+    const rows = Array.from({ length: 5_000 }, (_, i) => `DE\t${10_000 + i}\tOrt ${i}\tBayern\tBY\t\t\t\t\t48.1\t11.6\t4\n`).join('');
+    writeFileSync(path.join(dir, 'DE.txt'), rows);
+    writeFileSync(path.join(dir, 'FR.txt'), fixture('FR.txt'));
+    const { app, lines } = await start({ DATA_DIR: dir, GEONAMES_MAX_LOADED_ROWS: '45000' });
+    try {
+      await app.ready;
+      const message = `DE.txt (DATA_DIR) would take the postal codes held in memory past 45,000 (GEONAMES_MAX_LOADED_ROWS), so it was not loaded; remove it (${dataCommandLine('remove DE', process.env)}) or raise GEONAMES_MAX_LOADED_ROWS if this machine has the memory for it`;
+      expect(lines.filter((l) => l.level === LEVEL.error).map((l) => [l.file, l.code, l.msg])).toEqual([['DE.txt', 'TOO_LARGE', `${message}. Starting without it`]]);
+      const { status, body } = await readyz(app);
+      expect(status).toBe(200);
+      expect(body.datasets).toEqual({
+        loaded: [
+          { file: 'US.txt', source: 'bundled', rows: 41_490, replaced: 0 },
+          { file: 'FR.txt', source: 'DATA_DIR', rows: 3, replaced: 0 },
+        ],
+        failed: [{ dataset: 'DE', code: 'TOO_LARGE', message }],
+      });
+      expect(await place(app, '10000', 'DE')).toBeNull();
+      expect(await place(app, '75001', 'FR')).toEqual({ placeName: 'Paris 01', latitude: 48.8592 });
+    } finally {
       await app.stop();
     }
   });

@@ -111,7 +111,7 @@ describe('addDataset against a local mirror', () => {
     expect((await listDataFiles(dir)).map((f) => path.basename(f.file))).toEqual(['allCountries.txt', 'DE.txt', 'GB_full.txt']);
     await removeDataset(dir, DE);
     expect(readdirSync(dir).sort()).toEqual(['GB_full.source.json', 'GB_full.txt', 'allCountries.source.json', 'allCountries.txt', 'readme.txt']);
-    await expect(removeDataset(dir, DE)).rejects.toMatchObject({ code: 'NOT_PRESENT', message: `DE is not in DATA_DIR (${dir}): nothing to remove (list what is there with: data list)` });
+    await expect(removeDataset(dir, DE)).rejects.toMatchObject({ code: 'NOT_PRESENT', message: `DE is not in DATA_DIR (${dir}): nothing to remove` });
     expect(await listDataFiles(path.join(dir, 'missing'))).toEqual([]);
   });
 });

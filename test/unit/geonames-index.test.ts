@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GeoNamesIndex, parseNumber } from '../../src/geocoding/geonames-index.js';
+import { GeoNamesIndex, TooManyCodesError } from '../../src/geocoding/geonames-index.js';
 
 function writeFile(lines: string[], eol = '\n'): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'geonames-')), 'test.txt');
@@ -151,7 +151,7 @@ describe('GeoNamesIndex', () => {
     const index = new GeoNamesIndex();
     const stats = await index.loadFile(
       writeFile([
-        row('de', '10115', 'Berlin', 'Berlin', 'BE', '52.5', '13.4'),
+        row('DE', '10115', 'Berlin', 'Berlin', 'BE', '52.5', '13.4'),
         row('DE', '10117', 'Berlin', 'Berlin', 'BE', '52.5', '13.4'),
         row('DE', '10119', 'Berlim', 'Berlin', 'BB', '52.5', '13.4'),
         row('DE', '10178', 'Berlim', 'Berlim', 'BB', '52.5', '13.4'),
@@ -194,18 +194,34 @@ describe('GeoNamesIndex', () => {
     ]);
   });
 
-  it('parses coordinates from bytes exactly as Number() parses the text, except that a blank is NaN', () => {
-    const samples = [
-      '34.0901', '-118.4065', '+1.5', '-0', '0', '-0.0', '1.', '.5', '.', '-', '+', '', '  ', '1e3', '1E-2', ' 1.5', '1.5 ',
-      'Infinity', 'NaN', '0x10', '1,5', '007.25', '123456789012345', '1234567890123456', '0.000000000000001',
-      '-90.00000000000001', '179.99999999999999', '89.9999',
-    ];
-    const random = Array.from({ length: 20_000 }, (_, i) => ((Math.sin(i) * 1e4) % 180).toFixed(i % 12));
-    for (const text of [...samples, ...random]) {
-      const buf = Buffer.from(`\t${text}\t`);
-      const expected = text.trim() === '' ? Number.NaN : Number(text); // Number('') and Number(' ') are 0
-      expect(Object.is(parseNumber(buf, 1, buf.length - 1), expected), JSON.stringify(text)).toBe(true);
-    }
+
+  it('refuses a file that would take it past maxCodes, and is left as it was before that file', async () => {
+    const index = new GeoNamesIndex({ maxCodes: 4 });
+    await index.loadFile(writeFile([row('DE', '10115', 'Berlin', 'Berlin', 'BE', '52.5', '13.4'), row('DE', '80331', 'München', 'Bayern', 'BY', '48.1', '11.6')]));
+    const refused = writeFile([
+      row('DE', '10115', 'Berlin Mitte', 'Berlin', 'BE', '52.53', '13.38'), // replaces a row: undone
+      row('FR', '75001', 'Paris 01', 'Île-de-France', '11', '48.86', '2.34'),
+      row('FR', '75002', 'Paris 02', 'Île-de-France', '11', '48.87', '2.34'),
+      row('FR', '75003', 'Paris 03', 'Île-de-France', '11', '48.86', '2.36'), // the fifth code
+    ]);
+    const failure = await index.loadFile(refused).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(TooManyCodesError);
+    expect(failure).toMatchObject({ file: refused, maxCodes: 4 });
+    expect(index.size).toBe(2);
+    expect(index.hasCountry('FR')).toBe(false);
+    expect(index.get('FR', '75001')).toBeUndefined();
+    expect(index.get('DE', '10115')).toMatchObject({ placeName: 'Berlin', latitude: 52.5, longitude: 13.4 });
+  });
+
+  it('loads on after a refused file, up to maxCodes', async () => {
+    const index = new GeoNamesIndex({ maxCodes: 2 });
+    await expect(index.loadFile(writeFile([row('DE', '10115', 'Berlin', 'Berlin', 'BE', '52.5', '13.4'), row('DE', '80331', 'München', 'Bayern', 'BY', '48.1', '11.6'), row('DE', '20095', 'Hamburg', 'Hamburg', 'HH', '53.55', '10')]))).rejects.toBeInstanceOf(
+      TooManyCodesError,
+    );
+    const stats = await index.loadFile(writeFile([row('FR', '75001', 'Paris 01', 'Île-de-France', '11', '48.86', '2.34'), row('FR', '75002', 'Paris 02', 'Île-de-France', '11', '48.87', '2.34')]));
+    expect(stats).toMatchObject({ rows: 2, malformed: 0 });
+    const listed: string[] = [];
+    index.forEachCode((countryCode, postalCode) => listed.push(`${countryCode} ${postalCode}`));
+    expect(listed.sort()).toEqual(['FR 75001', 'FR 75002']);
   });
 });
-
