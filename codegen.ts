@@ -18,7 +18,7 @@ const config: CodegenConfig = {
         // so resolvers hand back the AppError a lookup settled with instead of throwing it.
         resolverTypeWrapperSignature: 'Promise<T | Error> | T | Error',
         mappers: {
-          Location: '../geocoding/geocoder.js#Place',
+          Location: '../postal/place.js#Place',
           Distance: '../graphql/models/distance.js#DistanceModel',
           DistanceMatrix: '../graphql/models/distance-matrix.js#DistanceMatrixModel',
           DistanceMatrixRow: '../graphql/models/distance-matrix.js#DistanceMatrixRowModel',

@@ -19,8 +19,8 @@ import { startStoresSubgraph, stores } from '../examples/stores/server.js';
 import { composeSupergraph, fetchSubgraphSdl, startApolloGateway, startHiveGateway, type RunningRouter } from '../examples/supergraph.js';
 import { loadConfig } from '../src/config.js';
 import type { GeocodeResult, Geocoder } from '../src/geocoding/geocoder.js';
-import type { PostalKey } from '../src/geocoding/postal-code.js';
-import { EmbeddedGeocoder, defaultUsDataFile } from '../src/geocoding/providers/embedded.js';
+import type { PostalKey } from '../src/postal/postal-code.js';
+import { usEmbedded } from '../test/support/embedded.js';
 import { createLogger } from '../src/logger.js';
 import { startApp } from '../src/server/app.js';
 import { startRecordingProxy } from '../test/support/recording-proxy.js';
@@ -65,7 +65,7 @@ const percentile = (sorted: readonly number[], p: number): number => sorted[Math
 // The response cache off: a router sends our subgraph the same `_entities` body every time, and so
 // does the direct target, so with it on both measure the cache, not the work or the hop.
 const config = loadConfig({ NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', RESPONSE_CACHE_MAX_BYTES: '0' });
-const geocoder = new CountingGeocoder(new EmbeddedGeocoder({ files: [defaultUsDataFile()], logger: pino({ level: 'silent' }) }));
+const geocoder = new CountingGeocoder(usEmbedded());
 const app = await startApp({ config, logger: createLogger(config), geocoder });
 await app.ready;
 const locationsUrl = `${app.url}/graphql`;

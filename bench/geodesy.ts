@@ -10,7 +10,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import geodesic from 'geographiclib-geodesic';
-import { defaultUsDataFile } from '../src/geocoding/providers/embedded.js';
+import { defaultUsDataFile } from '../src/gazetteer/loaded-data.js';
 import { geodesicMeasure, haversineMeasure, normalizeBearing, type Measurement, type Point } from '../src/geodesy/distance.js';
 import { MeasureMemo } from '../src/geodesy/memo.js';
 import { wgs84Inverse } from '../src/geodesy/geographiclib/inverse.js';

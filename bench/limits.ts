@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config.js';
-import { defaultUsDataFile } from '../src/geocoding/providers/embedded.js';
+import { defaultUsDataFile } from '../src/gazetteer/loaded-data.js';
 import { OperationAnalyzer } from '../src/graphql/operation/analysis.js';
 import { createSchema, namingFor } from '../src/graphql/schema.js';
 import { createService } from '../src/server/app.js';

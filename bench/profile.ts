@@ -18,7 +18,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { defaultUsDataFile } from '../src/geocoding/providers/embedded.js';
+import { defaultUsDataFile } from '../src/gazetteer/loaded-data.js';
 import { deadline, spawnServer, waitFor200 } from './lib/children.js';
 import { load } from './lib/load.js';
 import { buildShapes, readGeoNames } from './lib/shapes.js';

@@ -16,7 +16,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { defaultUsDataFile } from '../src/geocoding/providers/embedded.js';
+import { defaultUsDataFile } from '../src/gazetteer/loaded-data.js';
 import { formatCold, runCold } from './cold.js';
 import { benchGeodesy, formatGeodesy } from './geodesy.js';
 import { deadline } from './lib/children.js';

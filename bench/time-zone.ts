@@ -17,7 +17,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { defaultUsDataFile } from '../src/geocoding/providers/embedded.js';
+import { defaultUsDataFile } from '../src/gazetteer/loaded-data.js';
 import { TimeZones, TILE_CACHE_MAX_ENTRIES, type Point } from '../src/geocoding/time-zones.js';
 import { geodesicMeasure } from '../src/geodesy/distance.js';
 import { readGeoNames } from './lib/shapes.js';

@@ -37,7 +37,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultUsDataFile } from '../src/geocoding/providers/embedded.js';
+import { defaultUsDataFile } from '../src/gazetteer/loaded-data.js';
 import { deadline, stopAll, type Child } from './lib/children.js';
 import { load, type LoadResult } from './lib/load.js';
 import { readGeoNames } from './lib/shapes.js';

@@ -11,7 +11,7 @@
  */
 import { FakeGeocodio, FakeZippopotam } from '../test/support/fake-providers/index.js';
 import { Transport } from '../src/geocoding/upstream/transport.js';
-import { defaultUsDataFile } from '../src/geocoding/providers/embedded.js';
+import { defaultUsDataFile } from '../src/gazetteer/loaded-data.js';
 import { readGeoNames } from './lib/shapes.js';
 import { median, ratio, table } from './lib/stats.js';
 

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { landingPageSettings } from './explorer/settings.js';
+import { gazetteerSettings } from './gazetteer/loaded-data.js';
 import { locatorSettings } from './geocoding/locator.js';
 import { chainSettings, PROVIDERS, type ProviderOptions } from './geocoding/providers/index.js';
 import { sharedCacheSettings } from './geocoding/shared-cache.js';
@@ -40,6 +41,7 @@ export const SECTIONS = {
   http: httpSettings,
   log: logSettings,
   geocoders: chainSettings,
+  gazetteer: gazetteerSettings,
   locator: locatorSettings,
   upstream: upstreamSettings,
   limits: limitSettings,
@@ -59,9 +61,12 @@ export const SECTIONS = {
 /** Every declaration, with a title, for the generated `.env.example` and docs/configuration.md. */
 export const DECLARATIONS: readonly { readonly title: string; readonly variables: z.ZodRawShape }[] = [
   modeSettings,
-  ...Object.values(SECTIONS).slice(0, 3),
-  ...Object.values(PROVIDERS).map((provider) => provider.settings),
-  ...Object.values(SECTIONS).slice(3),
+  ...Object.values(SECTIONS).slice(0, 4),
+  // A provider without variables of its own (embedded) has no section.
+  ...Object.values(PROVIDERS)
+    .map((provider) => provider.settings)
+    .filter((settings) => Object.keys(settings.variables).length > 0),
+  ...Object.values(SECTIONS).slice(4),
 ];
 
 export type Config = Readonly<

@@ -13,7 +13,7 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { parse } from 'graphql';
-import { defaultUsDataFile } from '../../src/geocoding/providers/embedded.js';
+import { defaultUsDataFile } from '../../src/gazetteer/loaded-data.js';
 import { readGeoNames, type UsRow } from '../lib/shapes.js';
 
 const typeDefs = parse(readFileSync(new URL('../../schema.graphql', import.meta.url), 'utf8'));

@@ -9,7 +9,7 @@
  * "stores within 25 miles of 10001" (docs/federation.md); one of them across the river in Hoboken.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { defaultUsDataFile } from '../../src/geocoding/providers/embedded.js';
+import { defaultUsDataFile } from '../../src/gazetteer/loaded-data.js';
 import type { StoreRecord } from './server.js';
 
 const UNIQUE_CODES = 180;

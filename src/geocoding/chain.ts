@@ -3,10 +3,10 @@
  * keys it lacks (or failed on) go on to the next. Each provider gets its keys in batches of at
  * most its own `maxBatchSize`: this is the one place batches are split.
  */
-import { isPlace, type DatasetsReport, type GeocodeResult, type Geocoder, type LoadedPlaces, type LocatedNow } from './geocoder.js';
+import type { GeocodeResult, Geocoder } from './geocoder.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { TraceSpan } from '../observability/tracing.js';
-import type { PostalKey } from './postal-code.js';
+import type { PostalKey } from '../postal/postal-code.js';
 
 export class GeocoderChain implements Geocoder {
   readonly name: string;
@@ -19,46 +19,6 @@ export class GeocoderChain implements Geocoder {
   ) {
     if (providers.length === 0) throw new Error('GeocoderChain needs at least one provider');
     this.name = providers.map((p) => p.name).join(',');
-  }
-
-  get size(): number {
-    return this.providers.reduce((sum, p) => sum + (p.size ?? 0), 0);
-  }
-
-  /** The providers' datasets together; undefined when none has local data. */
-  datasets(): DatasetsReport | undefined {
-    const reports = this.providers.map((p) => p.datasets?.()).filter((r) => r !== undefined);
-    if (reports.length === 0) return undefined;
-    return { loaded: reports.flatMap((r) => r.loaded), failed: reports.flatMap((r) => r.failed) };
-  }
-
-  /**
-   * The answer at once when the providers that decide it hold their data in memory: the first that
-   * finds the code answers; not found only when every provider is in memory and none has it. Any
-   * provider that must be asked through `geocode` before the code is found makes it `undefined`.
-   */
-  locateNow(key: PostalKey): LocatedNow {
-    let answer: LocatedNow;
-    let asked = 0;
-    for (const provider of this.providers) {
-      answer = provider.locateNow?.(key);
-      // A provider to ask through `geocode`: the whole lookup goes there (and is counted there).
-      if (answer === undefined) return undefined;
-      asked++;
-      if (isPlace(answer)) break;
-    }
-    // Counted once the answer is final: each provider asked found nothing, but the last maybe.
-    for (let i = 0; i < asked; i++) this.metrics?.countLookup(this.providers[i]!.name, i === asked - 1 && answer && isPlace(answer) ? 'found' : 'notFound');
-    return answer;
-  }
-
-  /** The places of the first provider that holds any (a chain names each provider at most once, so at most one embedded). */
-  places(): LoadedPlaces | undefined {
-    for (const provider of this.providers) {
-      const places = provider.places?.();
-      if (places) return places;
-    }
-    return undefined;
   }
 
   async ready(): Promise<void> {

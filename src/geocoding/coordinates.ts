@@ -4,7 +4,7 @@
  * any real name (`MAX_NAME_LENGTH`) makes the answer malformed rather than a cache entry.
  */
 import { z } from 'zod';
-import { MAX_NAME_LENGTH } from './geocoder.js';
+import { MAX_NAME_LENGTH } from '../postal/place.js';
 
 /** Any string in a provider's answer: a name, a code, a number written as text. */
 export const answerText = z.string().max(MAX_NAME_LENGTH);

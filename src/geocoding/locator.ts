@@ -25,9 +25,9 @@
  * that joined the failed lookup, tells its `StaleListener`, which for a GraphQL request adds a
  * warning to the response. A cache hit reads no clock for this.
  *
- * Data in memory skips all of this: a geocoder that can answer at once (`locateNow`, the embedded
- * GeoNames index) is asked first, and its answer is the lookup's, synchronously, with no LRU in
- * front of it (the index keeps one place object per code itself) and no batch behind it.
+ * Data in memory skips all of this: the `memory` (the embedded data, when it heads the chain) is
+ * asked first, and its answer is the lookup's, synchronously, with no LRU in front of it (the data
+ * keeps one place object per code itself) and no batch behind it.
  *
  * Why not the LRU's own `fetch` for in-flight sharing: it makes an `AbortController` per code,
  * which with its promises cost ~1.5 ms of CPU per 200 cold codes (profiled), besides the batch.
@@ -49,8 +49,9 @@ import type { Logger } from '../logger.js';
 import type { MaybePromise } from '../maybe-promise.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { RequestTrace, TraceSpan } from '../observability/tracing.js';
-import { isPlace, type GeocodeResult, type Geocoder, type LocatedNow, type Place, type Settled } from './geocoder.js';
-import { keyId, toPostalKey, type PostalKey } from './postal-code.js';
+import type { Place } from '../postal/place.js';
+import { keyId, toPostalKey, type PostalKey } from '../postal/postal-code.js';
+import type { GeocodeResult, Geocoder, Settled } from './geocoder.js';
 import { defineSettings, int, ms } from '../settings.js';
 import type { WorkBudget } from '../work-budget.js';
 
@@ -103,6 +104,33 @@ export interface LocatorOptions {
   readonly clock?: Clock;
   /** Where cache and batch figures go; none in unit tests. */
   readonly metrics?: Metrics;
+  /** Codes held in memory, asked before anything else (the embedded data, when it heads the chain). */
+  readonly memory?: Memory | undefined;
+}
+
+/**
+ * Postal codes held in memory (the loaded data): asked first, answered at once, with no LRU in
+ * front and no batch behind. `final` when the chain has no provider after it: then a code it lacks
+ * is not found, without asking the chain.
+ */
+export interface Memory {
+  /** The place; null when memory does not hold the code; undefined until the data is loaded. */
+  locate(key: PostalKey): Place | null | undefined;
+  /** Why a code of this country is not found in memory, when it holds no code of it. */
+  missingReason(countryCode: string): string | undefined;
+  readonly final: boolean;
+}
+
+/** What one operation's lookups are bound to. */
+export interface OperationLookups {
+  /** Told of every answer served stale because the geocoder failed. */
+  readonly listener?: StaleListener;
+  /** Most distinct codes the operation may look up (MAX_POSTAL_CODES). */
+  readonly maxCodes?: number;
+  /** The operation's place in its trace, when tracing. */
+  readonly trace?: RequestTrace | undefined;
+  /** Charged one unit per lookup. */
+  readonly budget?: WorkBudget | undefined;
 }
 
 /** Told when a lookup is answered with an expired answer because the geocoder failed. */
@@ -114,10 +142,10 @@ export interface StaleListener {
 export type Located = Place | AppError;
 
 /**
- * The lookups a request's resolvers make, bound to that request's `StaleListener`. Never reject;
- * synchronous when the answer is cached and fresh.
+ * The lookups of one operation's resolvers (`Locator.forOperation`). Never reject; synchronous when
+ * the answer is in memory or cached and fresh.
  */
-export interface LocationLookup {
+export interface Lookups {
   locate(postalCode: string, countryCode: string): MaybePromise<Located>;
 }
 
@@ -143,15 +171,14 @@ export class Locator {
   private readonly metrics: Metrics | undefined;
   // Plain counts, added to the Prometheus counter when it is read (metrics.ts says why).
   private readonly lookups: { hit: number; miss: number; memory: number } | undefined;
-  /** The geocoder's answer from memory, bound once (`undefined` for a geocoder without one). */
-  private readonly locateNow: ((key: PostalKey) => LocatedNow) | undefined;
+  private readonly memory: Memory | undefined;
 
   constructor(
     readonly geocoder: Geocoder,
     private readonly options: LocatorOptions,
     private readonly logger: Logger,
   ) {
-    this.locateNow = geocoder.locateNow?.bind(geocoder);
+    this.memory = options.memory;
     this.batcher = new DataLoader((keys) => this.settleBatch(keys), {
       cacheKeyFn: keyId,
       cacheMap: this.inFlight,
@@ -183,48 +210,39 @@ export class Locator {
   }
 
   /**
-   * The lookups of one request: expired answers are reported to `listener`, and at most
-   * `maxCodes` distinct codes are looked up (a code asked again does not count twice), so an
-   * operation flooding aliases or lists cannot turn into a bill from a paid geocoder. Lookups past
-   * the cap fail one by one with `TOO_MANY_POSTAL_CODES`; the first `maxCodes` resolve. With
-   * `trace`, the batches its lookups start or join are traced (see the header).
+   * The lookups of one operation: expired answers are reported to its `listener`, every lookup is
+   * charged to its budget, and at most `maxCodes` distinct codes are looked up (a code asked again
+   * does not count twice), so an operation flooding aliases or lists cannot turn into a bill from a
+   * paid geocoder: lookups past the cap fail one by one with `TOO_MANY_POSTAL_CODES`. With `trace`,
+   * the batches its lookups start or join are traced (see the header).
    */
-  forRequest(listener: StaleListener, maxCodes = Number.POSITIVE_INFINITY, trace?: RequestTrace, budget?: WorkBudget): LocationLookup {
+  forOperation({ listener, maxCodes = Number.POSITIVE_INFINITY, trace, budget }: OperationLookups = {}): Lookups {
     const codes = new Set<string>();
-    const locateKey = (key: PostalKey): MaybePromise<Located> => {
-      if (budget && !budget.take(1)) return budget.error();
-      const id = keyId(key);
-      if (!codes.has(id)) {
-        if (codes.size >= maxCodes) {
-          return new AppError('TOO_MANY_POSTAL_CODES', `This operation asks for more than ${maxCodes} distinct postal codes; split it into smaller operations.`);
-        }
-        codes.add(id);
-      }
-      return this.lookup(key, id, listener, trace);
-    };
     return {
       locate: (postalCode, countryCode) => {
         const key = parseKey(postalCode, countryCode);
-        return isAppError(key) ? key : locateKey(key);
+        if (isAppError(key)) return key;
+        if (budget && !budget.take(1)) return budget.error();
+        const id = keyId(key);
+        if (!codes.has(id)) {
+          if (codes.size >= maxCodes) return new AppError('TOO_MANY_POSTAL_CODES', `This operation asks for more than ${maxCodes} distinct postal codes; split it into smaller operations.`);
+          codes.add(id);
+        }
+        return this.lookup(key, id, listener, trace);
       },
     };
   }
 
-  /**
-   * Resolves a postal code as a user typed it. Never rejects: a failure comes back as the
-   * `AppError` to show for it, so one bad code fails only the field that asked for it.
-   */
-  locate(postalCode: string, countryCode: string, listener?: StaleListener): MaybePromise<Located> {
-    const key = parseKey(postalCode, countryCode);
-    return isAppError(key) ? key : this.lookup(key, keyId(key), listener, undefined);
-  }
-
-  // Private: an answer from memory or a fresh hit answered at once; anything else waits for the DataLoader.
+  /** An answer from memory or a fresh hit, at once; anything else waits for the DataLoader. */
   private lookup(key: PostalKey, id: string, listener: StaleListener | undefined, trace: RequestTrace | undefined): MaybePromise<Located> {
-    const now = this.locateNow?.(key);
-    if (now !== undefined) {
-      if (this.lookups) this.lookups.memory++;
-      return isPlace(now) ? now : meaning(now, key);
+    const memory = this.memory;
+    if (memory) {
+      const place = memory.locate(key);
+      if (place || (place === null && memory.final)) {
+        if (this.lookups) this.lookups.memory++;
+        this.metrics?.countLookup('embedded', place ? 'found' : 'notFound');
+        return place ?? notFoundError(key, memory.missingReason(key.countryCode));
+      }
     }
     const entry = this.found.get(id) ?? this.notFound.get(id);
     if (entry) {
@@ -236,7 +254,7 @@ export class Locator {
     return this.load(key, listener);
   }
 
-  // Private: waits for the code's one in-flight lookup (starting it if needed).
+  /** Waits for the code's one in-flight lookup (starting it if needed). */
   private async load(key: PostalKey, listener: StaleListener | undefined): Promise<Located> {
     let answer: Answer;
     try {
@@ -289,7 +307,7 @@ export class Locator {
     return answers;
   }
 
-  // Private: the span of a batch, under the first sampled request that joined it, linked to the others; none if none is sampled (see the header).
+  /** The span of a batch, under the first sampled request that joined it, linked to the others; none if none is sampled (see the header). */
   private startBatchSpan(keys: readonly PostalKey[]): TraceSpan | undefined {
     const joined = [...this.joining];
     this.joining.clear();
@@ -307,7 +325,7 @@ export class Locator {
     });
   }
 
-  // Private: one call of the geocoder for a batch; a geocoder that breaks its contract fails the batch, not the process.
+  /** One call of the geocoder for a batch; a geocoder that breaks its contract fails the batch, not the process. */
   private async geocodeBatch(keys: readonly PostalKey[], span: TraceSpan | undefined): Promise<readonly GeocodeResult[]> {
     this.metrics?.geocoderBatchSize.observe(keys.length);
     this.metrics?.locationCacheEntries.set(this.found.size + this.notFound.size);
@@ -321,7 +339,7 @@ export class Locator {
     }
   }
 
-  // Private: logs an error no provider should raise and returns what the client sees instead.
+  /** Logs an error no provider should raise and returns what the client sees instead. */
   private unexpected(error: unknown, key: PostalKey | undefined, span?: TraceSpan): AppError {
     this.logger.error({ err: error, key, ...(span && { trace_id: span.traceId, span_id: span.spanId }) }, 'geocoder failed unexpectedly');
     return new AppError('GEOCODER_UNAVAILABLE', 'The geocoding service failed; try again later.');
@@ -352,9 +370,11 @@ function entryBytes(entry: Entry, id: string): number {
 
 /** What a settled answer means to the caller: the place, or why there is none. */
 function meaning(settled: Settled, key: PostalKey): Located {
-  if (settled.kind === 'found') return settled.place;
-  const reason = settled.reason ? `: ${settled.reason}` : '';
-  return new AppError('POSTAL_CODE_NOT_FOUND', `Postal code ${quoteInput(key.postalCode)} was not found in ${key.countryCode}${reason}.`);
+  return settled.kind === 'found' ? settled.place : notFoundError(key, settled.reason);
+}
+
+function notFoundError(key: PostalKey, reason: string | undefined): AppError {
+  return new AppError('POSTAL_CODE_NOT_FOUND', `Postal code ${quoteInput(key.postalCode)} was not found in ${key.countryCode}${reason ? `: ${reason}` : ''}.`);
 }
 
 /** A normalized key, or the `BAD_USER_INPUT` error that says why the input is not one. */

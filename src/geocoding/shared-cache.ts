@@ -32,8 +32,8 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { TraceSpan } from '../observability/tracing.js';
 import { defineSettings, int, ms } from '../settings.js';
-import { toSettled, type DatasetsReport, type GeocodeResult, type Geocoder, type LoadedPlaces, type LocatedNow, type Settled } from './geocoder.js';
-import { keyId, type PostalKey } from './postal-code.js';
+import { toSettled, type GeocodeResult, type Geocoder, type Settled } from './geocoder.js';
+import { keyId, type PostalKey } from '../postal/postal-code.js';
 
 export const sharedCacheSettings = defineSettings({
   title: 'Shared cache (Redis), for several replicas',
@@ -172,26 +172,8 @@ export class SharedCacheGeocoder implements Geocoder {
     this.stats.up.set(0);
   }
 
-  get size(): number | undefined {
-    return this.inner.size;
-  }
-
-  datasets(): DatasetsReport | undefined {
-    return this.inner.datasets?.();
-  }
-
-  // Spatial search reads the loaded data directly: it is in this process, so Redis has nothing to add.
-  places(): LoadedPlaces | undefined {
-    return this.inner.places?.();
-  }
-
   ready(): Promise<void> {
     return this.inner.ready();
-  }
-
-  /** Answers in memory need no shared cache: whatever the wrapped geocoder answers at once. */
-  locateNow(key: PostalKey): LocatedNow {
-    return this.inner.locateNow?.(key);
   }
 
   async geocode(keys: readonly PostalKey[], span?: TraceSpan): Promise<readonly GeocodeResult[]> {

@@ -2,7 +2,7 @@
  * The context of one GraphQL operation: what every resolver receives, and what the plugins and
  * the HTTP layer learn about the operation. Built by the HTTP layer per operation; cheap on purpose.
  */
-import type { LocationLookup } from '../geocoding/locator.js';
+import type { Lookups } from '../geocoding/locator.js';
 import type { TimeZones } from '../geocoding/time-zones.js';
 import type { Logger } from '../logger.js';
 import type { RequestTrace } from '../observability/tracing.js';
@@ -25,8 +25,8 @@ export interface OperationResult {
 }
 
 export interface Context {
-  /** The process-wide locator (shared cache and batching across requests), bound to this operation. */
-  readonly locator: LocationLookup;
+  /** Postal-code lookups through the process-wide locator (memory, cache, batching), bound to this operation. */
+  readonly lookups: Lookups;
   /** The process-wide time zones of places (`Location.timeZone`). */
   readonly timeZones: TimeZones;
   /** The spatial searches over the data loaded in memory. */
@@ -59,7 +59,7 @@ export class RequestContext implements Context {
   private requestLogger: Logger | undefined = undefined;
 
   constructor(
-    readonly locator: LocationLookup,
+    readonly lookups: Lookups,
     readonly timeZones: TimeZones,
     readonly spatial: SpatialSearch,
     readonly requestId: string,

@@ -4,7 +4,7 @@
  * from the cache past its freshness because the geocoder failed (`STALE_LOCATION`).
  */
 import type { StaleListener } from '../geocoding/locator.js';
-import { keyId, type PostalKey } from '../geocoding/postal-code.js';
+import { keyId, type PostalKey } from '../postal/postal-code.js';
 
 export interface ResponseWarning {
   readonly code: 'STALE_LOCATION';

@@ -1,11 +1,13 @@
 /**
- * Assembles the service: geocoder chain (→ shared cache) → locator → schema → Apollo → HTTP.
- * Used by `service.ts` and by the tests, which start the real thing on an ephemeral port.
+ * Assembles the service: the data in memory, the geocoder chain (→ shared cache) → the locator →
+ * the schema → Apollo → HTTP. Used by `service.ts` and by the tests, which start the real thing on
+ * an ephemeral port.
  */
 import type { AddressInfo } from 'node:net';
 import type { ApolloServer } from '@apollo/server';
 import type { Config } from '../config.js';
 import { explorerAssets } from '../explorer/assets.js';
+import { defaultUsDataFile, LoadedData } from '../gazetteer/loaded-data.js';
 import { GeocoderChain } from '../geocoding/chain.js';
 import type { Geocoder } from '../geocoding/geocoder.js';
 import { Locator } from '../geocoding/locator.js';
@@ -31,7 +33,11 @@ import { closeGracefully } from './shutdown.js';
 export interface AppOptions {
   readonly config: Config;
   readonly logger: Logger;
-  /** Replaces the configured provider chain (tests pass a counting geocoder); the shared cache still wraps it. */
+  /**
+   * Replaces the configured provider chain (tests pass a counting geocoder): every lookup goes
+   * through it, none to memory first; the shared cache still wraps it, and the data is still loaded
+   * for the spatial searches.
+   */
   readonly geocoder?: Geocoder;
 }
 
@@ -40,7 +46,7 @@ export interface App {
   readonly url: string;
   readonly port: number;
   readonly metrics: Metrics;
-  /** Resolves when every geocoder can answer; rejects if one cannot start (e.g. a dataset fails to load). */
+  /** Resolves when every geocoder can answer and the data is loaded; rejects if it cannot be (a file cannot be read). */
   readonly ready: Promise<void>;
   /** Shuts down as orchestrators expect (see shutdown.ts), then releases everything. */
   stop(): Promise<void>;
@@ -51,15 +57,19 @@ export interface Service {
   readonly apollo: ApolloServer<Context>;
   readonly geocoder: Geocoder;
   readonly locator: Locator;
+  /** The postal codes in memory, when `GEOCODER` names `embedded`. */
+  readonly data: LoadedData | undefined;
   readonly metrics: Metrics;
   /** The context of one operation: a view of the shared locator bound to its warnings, budget (and trace, when tracing). */
   context(requestId: string, trace?: RequestTrace): Context;
-  /** Resolves when every geocoder can answer; rejects if one cannot start (e.g. a dataset fails to load). */
+  /** Resolves when every geocoder can answer and the data is loaded. */
   readonly ready: Promise<void>;
   /** What `/readyz` reports. */
   readiness(): Readiness;
-  /** From now on `/readyz` says `stopping`. */
+  /** From now on `/readyz` says `stopping`, and start-up downloads are cancelled. */
   markStopping(): void;
+  /** Releases what the service holds (sockets, timers, downloads); after the HTTP layer has closed. */
+  close(): Promise<void>;
 }
 
 /** What `startApp` made before the service: the metrics registry, and the tracer when tracing is on. */
@@ -71,23 +81,25 @@ export interface ServiceRuntime {
 /** Assembles the service without an HTTP layer (the HTTP-layer benchmark serves it through others). */
 export function createService({ config, logger, geocoder: injected }: AppOptions, runtime: ServiceRuntime = {}): Service {
   const metrics = runtime.metrics ?? new Metrics();
-  const providers = injected ?? new GeocoderChain(createProviders(config.geocoders, config.providers, { logger, metrics, upstream: config.upstream }), metrics);
+  const { gazetteer: dataOptions } = config;
+  const data = config.geocoders.includes('embedded')
+    ? new LoadedData({ files: [defaultUsDataFile()], data: dataOptions.data, extraFiles: dataOptions.files, logger: logger.child({ component: 'data' }), metrics })
+    : undefined;
+  const providers = injected ?? new GeocoderChain(createProviders(config.geocoders, config.providers, { logger, metrics, upstream: config.upstream, data }), metrics);
   // With Redis, replicas share answers below their own LRU; see shared-cache.ts.
   const geocoder = config.redis
     ? new SharedCacheGeocoder(providers, { ...config.redis, ttlMs: config.locator.ttlMs, notFoundTtlMs: config.locator.notFoundTtlMs }, logger.child({ component: 'shared-cache' }), metrics)
     : providers;
-  const locator = new Locator(geocoder, { ...config.locator, metrics }, logger.child({ component: 'locator' }));
+  // Memory answers first when the data heads the chain; it is the whole answer when nothing follows it.
+  const memory = data && !injected && config.geocoders[0] === 'embedded' ? { locate: data.locate.bind(data), missingReason: data.missingReason.bind(data), final: config.geocoders.length === 1 } : undefined;
+  const locator = new Locator(geocoder, { ...config.locator, metrics, memory }, logger.child({ component: 'locator' }));
   const timeZones = new TimeZones({ metrics, logger: logger.child({ component: 'time-zones' }) });
+  const spatial = new SpatialSearch(() => data?.current, data?.answering, config.limits.maxNearbyResults);
 
   let readyAt: number | null = null;
   let stopping = false;
-  const ready = geocoder.ready().then(() => {
-    readyAt = performance.now();
-    metrics.datasetCodes.set(geocoder.size ?? 0);
-  });
+  const ready = Promise.all([geocoder.ready(), data?.ready]).then(() => void (readyAt = performance.now()));
   ready.catch(() => undefined); // the caller decides what a failed start means; see service.ts
-  // The embedded provider indexes its data for spatial search before it is ready (embedded.ts).
-  const spatial = new SpatialSearch(() => geocoder.places?.(), ready, config.limits.maxNearbyResults);
 
   // One naming for every schema instance and every lookup by name (SCHEMA_PREFIX).
   const naming = namingFor(config.schema.prefix);
@@ -97,22 +109,30 @@ export function createService({ config, logger, geocoder: injected }: AppOptions
     apollo: createApolloServer(config, { schema, naming, logger: logger.child({ component: 'apollo' }), metrics }),
     geocoder,
     locator,
+    data,
     metrics,
     context(requestId, trace) {
       const warnings = new ResponseWarnings();
       const budget = new WorkBudget(config.limits.workBudget);
-      const lookup = locator.forRequest(warnings, config.limits.maxPostalCodes, trace, budget);
+      const lookups = locator.forOperation({ listener: warnings, maxCodes: config.limits.maxPostalCodes, trace, budget });
       // With tracing, every line of the request carries its trace id, so logs and traces join.
-      return new RequestContext(lookup, timeZones, spatial, requestId, warnings, trace, budget, () => logger.child(logFields(requestId, trace)));
+      return new RequestContext(lookups, timeZones, spatial, requestId, warnings, trace, budget, () => logger.child(logFields(requestId, trace)));
     },
     ready,
     readiness: () => {
       if (stopping) return { ready: false, status: 'stopping' };
-      if (readyAt === null) return { ready: false, status: 'starting' };
-      const datasets = geocoder.datasets?.();
-      return { ready: true, details: { geocoder: geocoder.name, postalCodes: geocoder.size ?? 0, uptimeMs: Math.round(performance.now()), ...(datasets && { datasets }) } };
+      if (readyAt === null) return { ready: false, status: data?.status === 'downloading' ? 'downloading' : 'starting' };
+      const report = data?.report();
+      return { ready: true, details: { geocoder: geocoder.name, postalCodes: data?.current?.size ?? 0, uptimeMs: Math.round(performance.now()), ...(report && { datasets: report }) } };
     },
-    markStopping: () => void (stopping = true),
+    markStopping: () => {
+      stopping = true;
+      void data?.close();
+    },
+    async close() {
+      await data?.close();
+      await geocoder.close?.();
+    },
   };
 }
 
@@ -163,7 +183,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       service.markStopping();
       await closeGracefully(http, config.shutdown, logger);
       await apollo.stop();
-      await service.geocoder.close?.();
+      await service.close();
       // Last: the spans of the requests that just finished are flushed (for at most OTEL_BSP_EXPORT_TIMEOUT).
       await tracing?.shutdown();
     },

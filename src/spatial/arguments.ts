@@ -5,7 +5,7 @@
  */
 import { AppError, isAppError } from '../errors.js';
 import { METERS_PER_MILE, METERS_PER_NAUTICAL_MILE, type Point } from '../geodesy/distance.js';
-import { normalizeCountryCode } from '../geocoding/postal-code.js';
+import { normalizeCountryCode } from '../postal/postal-code.js';
 
 /** The units a search radius is given in and distances are reported in. */
 export type DistanceUnit = 'METERS' | 'KILOMETERS' | 'MILES' | 'NAUTICAL_MILES';

@@ -30,7 +30,7 @@ import { around } from 'geokdbush';
 import quickselect from 'quickselect';
 import { at } from '../arrays.js';
 import { geodesicMeasure, type Measurement, type Point } from '../geodesy/distance.js';
-import type { PostalKey } from '../geocoding/postal-code.js';
+import type { PostalKey } from '../postal/postal-code.js';
 import type { WorkBudget } from '../work-budget.js';
 import { decodeCursor, encodeCursor, searchTag, type CursorPosition } from './cursor.js';
 import { geodesicAtLeast, geodesicAtMost, sphericalOrigin, sphericalReach, type SphericalOrigin } from './sphere.js';

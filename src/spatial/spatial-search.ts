@@ -1,6 +1,6 @@
 /**
  * The spatial searches of the service (`Location.nearby`, `Query.nearestLocations`) over the places
- * held in memory (`LoadedPlaces`, the embedded datasets), as pages of places: the model behind the
+ * held in memory (a `PlaceSource`: the gazetteer of the loaded data), as pages of places: the model behind the
  * GraphQL `LocationConnection`. search.ts does the search; this module checks the arguments and
  * that the countries asked for are loaded, decides where a search starts, charges the work to the
  * operation's budget, and turns a page of keys and distances into places.
@@ -12,12 +12,20 @@
  * coordinates, and is the first edge itself: the contract puts the origin first whoever resolved it.
  */
 import { AppError } from '../errors.js';
-import type { LoadedPlaces, Place } from '../geocoding/geocoder.js';
-import type { PostalKey } from '../geocoding/postal-code.js';
 import { andThen, type MaybePromise } from '../maybe-promise.js';
+import type { Place } from '../postal/place.js';
+import type { PostalKey } from '../postal/postal-code.js';
 import type { WorkBudget } from '../work-budget.js';
 import { fromMeters, pageSize, searchCountries, searchPoint, searchRadiusMeters, type DistanceUnit } from './arguments.js';
 import { edgeCursor, searchNearby, type PageRequest, type SpatialEdge, type SpatialPage, type SpatialQuery } from './search.js';
+import type { SpatialIndex } from './spatial-index.js';
+
+/** The postal codes a search runs over: every code in kd-trees, and the place of each. */
+export interface PlaceSource {
+  readonly index: SpatialIndex;
+  /** The place of a code of {@link index} (its own row), as `location` answers it; undefined for any other code. */
+  place(countryCode: string, postalCode: string): Place | undefined;
+}
 
 export interface PlaceEdge {
   readonly node: Place;
@@ -64,26 +72,22 @@ export interface NearestArgs {
 }
 
 /**
- * The spatial searches of the service: one per process, over whatever the geocoder holds in
- * memory once it is ready. Each call checks its arguments (the same checks as before execution,
- * operation/size.ts) and throws `AppError`s: `BAD_USER_INPUT`, `SPATIAL_DATA_UNAVAILABLE`.
+ * The spatial searches of the service: one per process, each over the places in memory when it
+ * runs (the loaded data may be replaced whole; a search reads one version). Each call checks its
+ * arguments (the same checks as before execution, operation/size.ts) and throws `AppError`s:
+ * `BAD_USER_INPUT`, `SPATIAL_DATA_UNAVAILABLE`.
  */
 export class SpatialSearch {
-  private loaded: LoadedPlaces | undefined;
-  private readonly whenReady: Promise<void>;
-
   /**
-   * @param places what the geocoder holds, read once `ready` resolves (undefined: nothing in memory).
+   * @param source the places in memory now; undefined before any are loaded, or when nothing is (no `embedded` geocoder).
+   * @param loaded resolves once the first places are loaded; never, when nothing will be.
    * @param maxResults the largest page (`MAX_NEARBY_RESULTS`).
    */
   constructor(
-    places: () => LoadedPlaces | undefined,
-    ready: Promise<void>,
+    private readonly source: () => PlaceSource | undefined,
+    private readonly loaded: Promise<unknown> | undefined,
     private readonly maxResults: number,
-  ) {
-    this.whenReady = ready.then(() => void (this.loaded = places()));
-    this.whenReady.catch(() => undefined); // the service reports a failed start; a search then fails on its own
-  }
+  ) {}
 
   /** `Location.nearby`: the loaded codes within `radius` of `origin`, the origin first. */
   around(origin: Place, args: NearbyArgs, budget?: WorkBudget): MaybePromise<PlacePage> {
@@ -123,10 +127,10 @@ export class SpatialSearch {
     });
   }
 
-  // Private: the loaded places, once ready; SPATIAL_DATA_UNAVAILABLE when none are, or a country asked for is not.
-  private places(countryCodes: readonly string[] | undefined): MaybePromise<LoadedPlaces> {
-    const check = (): LoadedPlaces => {
-      const places = this.loaded;
+  /** The places to search, once loaded; SPATIAL_DATA_UNAVAILABLE when none are, or a country asked for is not. */
+  private places(countryCodes: readonly string[] | undefined): MaybePromise<PlaceSource> {
+    const check = (): PlaceSource => {
+      const places = this.source();
       if (!places) {
         throw new AppError(
           'SPATIAL_DATA_UNAVAILABLE',
@@ -137,17 +141,17 @@ export class SpatialSearch {
       if (missing.length > 0) throw notLoaded(missing, places);
       return places;
     };
-    return this.loaded ? check() : this.whenReady.then(check);
+    return this.source() !== undefined || this.loaded === undefined ? check() : this.loaded.then(check);
   }
 }
 
-// Private: the error for countries asked for that have no loaded data, saying how to load them.
-function notLoaded(missing: readonly string[], places: LoadedPlaces): AppError {
+/** The error for countries asked for that have no loaded data, saying how to load them. */
+function notLoaded(missing: readonly string[], places: PlaceSource): AppError {
   const [it, them] = missing.length === 1 ? ['it', 'it'] : ['they', 'them'];
   return new AppError(
     'SPATIAL_DATA_UNAVAILABLE',
     `No postal codes of ${missing.join(', ')} are loaded, so ${it} cannot be searched (loaded: ${places.index.countries.join(', ')}). ` +
-      `Load ${them} with \`npm run data -- add ${missing.join(' ')}\` (or GEONAMES_COUNTRIES, or a GeoNames file in GEONAMES_FILES) and restart, or leave ${them} out of \`countryCodes\`.`,
+      `Load ${them} with the data command (\`data add ${missing.join(' ')}\`), GEONAMES_COUNTRIES or GEONAMES_FILES, or leave ${them} out of \`countryCodes\`.`,
   );
 }
 
@@ -156,7 +160,7 @@ function notLoaded(missing: readonly string[], places: LoadedPlaces): AppError {
  * the search's codes. Later pages are the search's own: a cursor after the origin (distance 0, the
  * origin's key) sorts before every code, as the search orders them.
  */
-function withOrigin(places: LoadedPlaces, search: SpatialQuery, origin: Place, request: PageRequest, unit: DistanceUnit): PlacePage {
+function withOrigin(places: PlaceSource, search: SpatialQuery, origin: Place, request: PageRequest, unit: DistanceUnit): PlacePage {
   const rest = searchNearby(places.index, search, request);
   const totalCount = rest.totalCount + 1;
   if (isContinued(request)) return connection(places, search, request, { ...rest, totalCount }, unit);
@@ -171,7 +175,7 @@ function withOrigin(places: LoadedPlaces, search: SpatialQuery, origin: Place, r
  * The connection of a page: each edge's place built as `location` builds it (or `origin` itself,
  * for the edge {@link withOrigin} added), its distance in `unit`.
  */
-function connection(places: LoadedPlaces, search: SpatialQuery, request: PageRequest, page: SpatialPage, unit: DistanceUnit, origin?: Place): PlacePage {
+function connection(places: PlaceSource, search: SpatialQuery, request: PageRequest, page: SpatialPage, unit: DistanceUnit, origin?: Place): PlacePage {
   const edges = page.edges.map(
     (position, i): PlaceEdge => ({
       node: origin && i === 0 ? origin : placeOf(places, position),
@@ -198,8 +202,8 @@ function connection(places: LoadedPlaces, search: SpatialQuery, request: PageReq
 
 const isContinued = (request: PageRequest): boolean => request.after !== null && request.after !== undefined;
 
-// Private: a loaded code's place. The spatial index was built from the same rows, which never change.
-function placeOf(places: LoadedPlaces, key: PostalKey): Place {
+/** A loaded code's place: the spatial index was built from the same rows. */
+function placeOf(places: PlaceSource, key: PostalKey): Place {
   const place = places.place(key.countryCode, key.postalCode);
   if (!place) throw new Error(`the spatial index holds ${key.countryCode} ${key.postalCode}, which the loaded data does not`);
   return place;

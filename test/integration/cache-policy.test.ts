@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { Locator } from '../../src/geocoding/locator.js';
-import { defaultUsDataFile, EmbeddedGeocoder } from '../../src/geocoding/providers/embedded.js';
+import { usData, usEmbedded } from '../support/embedded.js';
 import { TimeZones } from '../../src/geocoding/time-zones.js';
 import { RequestContext, type Context } from '../../src/graphql/context.js';
 import { OperationAnalyzer } from '../../src/graphql/operation/analysis.js';
@@ -22,13 +22,14 @@ import { WorkBudget } from '../../src/work-budget.js';
 
 const logger = pino({ level: 'silent' });
 const config = loadConfig({ NODE_ENV: 'test' });
-const geocoder = new EmbeddedGeocoder({ files: [defaultUsDataFile()], logger });
+const data = usData();
+const geocoder = usEmbedded(data);
 const locator = new Locator(geocoder, { maxEntries: 1_000, ttlMs: 60_000, notFoundTtlMs: 60_000, batchWindowMs: 0 }, logger);
 const timeZones = new TimeZones({ logger });
-const spatial = new SpatialSearch(() => geocoder.places(), geocoder.ready(), 1_000);
+const spatial = new SpatialSearch(() => data.current, data.answering, 1_000);
 const context = (): Context => {
   const warnings = new ResponseWarnings();
-  return new RequestContext(locator.forRequest(warnings), timeZones, spatial, 'test', warnings, undefined, new WorkBudget(1e6), () => logger);
+  return new RequestContext(locator.forOperation({ listener: warnings }), timeZones, spatial, 'test', warnings, undefined, new WorkBudget(1e6), () => logger);
 };
 const analyzer = (limits = config.limits) => new OperationAnalyzer({ toCanonical: (c) => c, limits, maxPlanFields: 10_000, maxHeldFields: 100_000 });
 

@@ -5,12 +5,12 @@ import { Kind, parse, print, visit } from 'graphql';
 import { pino } from 'pino';
 import { composeSupergraph } from '../../examples/supergraph.js';
 import { STORES_SCHEMA_FILE } from '../../examples/stores/server.js';
-import { EmbeddedGeocoder, defaultUsDataFile } from '../../src/geocoding/providers/embedded.js';
+import { usEmbedded } from '../support/embedded.js';
 import { CountingGeocoder } from '../support/counting-geocoder.js';
 import { usRows } from '../support/geonames.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
-const geocoder = new CountingGeocoder(new EmbeddedGeocoder({ files: [defaultUsDataFile()], logger: pino({ level: 'silent' }) }));
+const geocoder = new CountingGeocoder(usEmbedded());
 let server: TestServer;
 
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { request } from 'node:http';
 import { once } from 'node:events';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedGeocoder, defaultUsDataFile } from '../../src/geocoding/providers/embedded.js';
+import { usEmbedded } from '../support/embedded.js';
 import { boundLine, MAX_LINE_LENGTH } from '../../src/logger.js';
 import { serializer } from '../../src/graphql/apollo.js';
 import { CountingGeocoder } from '../support/counting-geocoder.js';
@@ -14,7 +14,7 @@ import { captureLogs, LEVEL } from '../support/log-capture.js';
 import { usCodes } from '../support/remote.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
-const geocoder = new CountingGeocoder(new EmbeddedGeocoder({ files: [defaultUsDataFile()], logger: pino({ level: 'silent' }) }));
+const geocoder = new CountingGeocoder(usEmbedded());
 const logs = captureLogs('debug');
 let server: TestServer;
 beforeAll(async () => {

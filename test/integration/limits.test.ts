@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { EmbeddedGeocoder, defaultUsDataFile } from '../../src/geocoding/providers/embedded.js';
+import { usEmbedded } from '../support/embedded.js';
 import { CountingGeocoder } from '../support/counting-geocoder.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
-const geocoder = new CountingGeocoder(new EmbeddedGeocoder({ files: [defaultUsDataFile()], logger: pino({ level: 'silent' }) }));
+const geocoder = new CountingGeocoder(usEmbedded());
 let server: TestServer;
 let production: TestServer;
 

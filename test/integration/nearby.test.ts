@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultUsDataFile, EmbeddedGeocoder } from '../../src/geocoding/providers/embedded.js';
+import { usEmbedded } from '../support/embedded.js';
 import { METERS_PER_UNIT, type DistanceUnit } from '../../src/spatial/arguments.js';
 import { CountingGeocoder } from '../support/counting-geocoder.js';
 import { FakeZippopotam, placeOf } from '../support/fake-providers/index.js';
@@ -104,7 +104,7 @@ const found = (edges: readonly Edge[]): Found[] =>
 const keys = (list: readonly { countryCode: string; postalCode: string }[]): string[] => list.map((f) => `${f.countryCode} ${f.postalCode}`);
 const keysOf = (edges: readonly Edge[]): string[] => edges.map((e) => `${e.node.countryCode} ${e.node.postalCode}`);
 
-const embedded = new EmbeddedGeocoder({ files: [defaultUsDataFile()], logger: pino({ level: 'silent' }) });
+const embedded = usEmbedded();
 const US = usCodes();
 const usCode = new Map(US.map((c) => [c.postalCode, c]));
 /** The row `location` answers with for a US code: the first of the file. */
@@ -437,7 +437,7 @@ describe('other countries, loaded with GEONAMES_FILES', () => {
     expect(body.errors).toEqual([
       {
         message:
-          'No postal codes of DE, MX are loaded, so they cannot be searched (loaded: US, CA, FJ, TO). Load them with `npm run data -- add DE MX` (or GEONAMES_COUNTRIES, or a GeoNames file in GEONAMES_FILES) and restart, or leave them out of `countryCodes`.',
+          'No postal codes of DE, MX are loaded, so they cannot be searched (loaded: US, CA, FJ, TO). Load them with the data command (`data add DE MX`), GEONAMES_COUNTRIES or GEONAMES_FILES, or leave them out of `countryCodes`.',
         locations: [{ line: 1, column: 35 }],
         path: ['location', 'nearby'],
         extensions: { code: 'SPATIAL_DATA_UNAVAILABLE' },
@@ -449,7 +449,7 @@ describe('other countries, loaded with GEONAMES_FILES', () => {
       [
         ['nearestLocations'],
         'SPATIAL_DATA_UNAVAILABLE',
-        'No postal codes of CA are loaded, so it cannot be searched (loaded: US). Load it with `npm run data -- add CA` (or GEONAMES_COUNTRIES, or a GeoNames file in GEONAMES_FILES) and restart, or leave it out of `countryCodes`.',
+        'No postal codes of CA are loaded, so it cannot be searched (loaded: US). Load it with the data command (`data add CA`), GEONAMES_COUNTRIES or GEONAMES_FILES, or leave it out of `countryCodes`.',
       ],
     ]);
   });

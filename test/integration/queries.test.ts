@@ -1,12 +1,12 @@
 import geodesic from 'geographiclib-geodesic';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedGeocoder, defaultUsDataFile } from '../../src/geocoding/providers/embedded.js';
+import { usEmbedded } from '../support/embedded.js';
 import { pino } from 'pino';
 import { CountingGeocoder } from '../support/counting-geocoder.js';
 import { usRow, usRows } from '../support/geonames.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
-const geocoder = new CountingGeocoder(new EmbeddedGeocoder({ files: [defaultUsDataFile()], logger: pino({ level: 'silent' }) }));
+const geocoder = new CountingGeocoder(usEmbedded());
 let server: TestServer;
 
 beforeAll(async () => {
@@ -65,7 +65,7 @@ describe('distance', () => {
     const { body } = await server.graphql('{ distance(from: "K1A 0B1", fromCountry: "CA", to: "10001", toCountry: "US") { meters } }');
     expect(body.data!.distance).toBeNull();
     expect(body.errors![0]!.extensions!.code).toBe('POSTAL_CODE_NOT_FOUND');
-    expect(body.errors![0]!.message).toMatch(/not found in CA: no embedded data for country CA is loaded/);
+    expect(body.errors![0]!.message).toMatch(/not found in CA: no data for country CA is loaded \(the data command's `add CA` adds it\)/);
   });
 });
 

@@ -22,8 +22,8 @@ import {
   type RunningRouter,
   type RunningSubgraph,
 } from '../../examples/supergraph.js';
-import { keyId } from '../../src/geocoding/postal-code.js';
-import { EmbeddedGeocoder, defaultUsDataFile } from '../../src/geocoding/providers/embedded.js';
+import { keyId } from '../../src/postal/postal-code.js';
+import { usEmbedded } from '../support/embedded.js';
 import { namingFor, servedTypeDefs } from '../../src/graphql/schema.js';
 import { CountingGeocoder } from '../support/counting-geocoder.js';
 import { usRow } from '../support/geonames.js';
@@ -31,7 +31,7 @@ import { geodesicScan, usCodes, within } from '../support/spatial.js';
 import { startRecordingProxy, type Exchange, type RecordingProxy } from '../support/recording-proxy.js';
 import { startTestServer, type GraphQLResponse, type TestServer } from '../support/server.js';
 
-const embedded = new EmbeddedGeocoder({ files: [defaultUsDataFile()], logger: pino({ level: 'silent' }) });
+const embedded = usEmbedded();
 
 /** This subgraph's SDL as served under a prefix (`''`: the canonical names), for composition alone. */
 const ours = (prefix: string): string => print(servedTypeDefs({ naming: namingFor(prefix) }));

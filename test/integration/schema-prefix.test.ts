@@ -9,13 +9,13 @@ import { Kind, parse, validate } from 'graphql';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSchema, namingFor, typeDefs } from '../../src/graphql/schema.js';
-import { EmbeddedGeocoder, defaultUsDataFile } from '../../src/geocoding/providers/embedded.js';
+import { usEmbedded } from '../support/embedded.js';
 import { CANONICAL_NAMING } from '../../src/graphql/naming.js';
 import { exampleOperation } from '../../src/graphql/apollo.js';
 import { CountingGeocoder } from '../support/counting-geocoder.js';
 import { startTestServer, type GraphQLResponse, type TestServer } from '../support/server.js';
 
-const embedded = new EmbeddedGeocoder({ files: [defaultUsDataFile()], logger: pino({ level: 'silent' }) });
+const embedded = usEmbedded();
 // Small limits, so that the comparisons below can break them cheaply.
 const LIMITS = { MAX_DISTANCE_PAIRS: '2', MAX_MATRIX_CELLS: '81', MAX_ENTITIES: '3', MAX_NEARBY_RESULTS: '5' };
 let canonical: TestServer;

@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { found, type GeocodeResult, type Geocoder, type Place } from '../../src/geocoding/geocoder.js';
-import { keyId, type PostalKey } from '../../src/geocoding/postal-code.js';
+import { found, type GeocodeResult, type Geocoder } from '../../src/geocoding/geocoder.js';
+import type { Place } from '../../src/postal/place.js';
+import { keyId, type PostalKey } from '../../src/postal/postal-code.js';
 import { CountingGeocoder } from '../support/counting-geocoder.js';
 import { FakeZippopotam } from '../support/fake-providers/index.js';
 import { captureLogs, LEVEL } from '../support/log-capture.js';

@@ -14,14 +14,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startStoresSubgraph, stores, STORES_SCHEMA_FILE, type StoresSubgraph } from '../../examples/stores/server.js';
 import { composeSupergraph, fetchSubgraphSdl, startApolloGateway, startHiveGateway, type RunningRouter } from '../../examples/supergraph.js';
 import { SCHEMA_FILE } from '../../src/graphql/schema.js';
-import { EmbeddedGeocoder, defaultUsDataFile } from '../../src/geocoding/providers/embedded.js';
-import { keyId } from '../../src/geocoding/postal-code.js';
+import { usEmbedded } from '../support/embedded.js';
+import { keyId } from '../../src/postal/postal-code.js';
 import { CountingGeocoder } from '../support/counting-geocoder.js';
 import { usRow } from '../support/geonames.js';
 import { startRecordingProxy, type Exchange, type RecordingProxy } from '../support/recording-proxy.js';
 import { startTestServer, type GraphQLResponse, type TestServer } from '../support/server.js';
 
-const embedded = new EmbeddedGeocoder({ files: [defaultUsDataFile()], logger: pino({ level: 'silent' }) });
+const embedded = usEmbedded();
 
 let storesSubgraph: StoresSubgraph;
 let locations: TestServer;

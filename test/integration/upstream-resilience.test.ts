@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { GeocoderChain } from '../../src/geocoding/chain.js';
 import type { UpstreamOptions } from '../../src/geocoding/upstream/index.js';
 import type { GeocodeResult } from '../../src/geocoding/geocoder.js';
-import type { PostalKey } from '../../src/geocoding/postal-code.js';
+import type { PostalKey } from '../../src/postal/postal-code.js';
 import { GeocodioGeocoder } from '../../src/geocoding/providers/geocodio.js';
 import { ZippopotamGeocoder } from '../../src/geocoding/providers/zippopotam.js';
 import { FakeGeocodio, FakeZippopotam, placeOf } from '../support/fake-providers/index.js';

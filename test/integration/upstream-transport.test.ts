@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { GeocodeResult } from '../../src/geocoding/geocoder.js';
 import { Transport } from '../../src/geocoding/upstream/transport.js';
 import { UpstreamError } from '../../src/geocoding/upstream/upstream-error.js';
-import type { PostalKey } from '../../src/geocoding/postal-code.js';
+import type { PostalKey } from '../../src/postal/postal-code.js';
 import { GeocodioGeocoder } from '../../src/geocoding/providers/geocodio.js';
 import { ZippopotamGeocoder } from '../../src/geocoding/providers/zippopotam.js';
 import { usRows } from '../support/geonames.js';

@@ -1,5 +1,5 @@
-import type { GeocodeResult, Geocoder, LoadedPlaces } from '../../src/geocoding/geocoder.js';
-import { keyId, type PostalKey } from '../../src/geocoding/postal-code.js';
+import type { GeocodeResult, Geocoder } from '../../src/geocoding/geocoder.js';
+import { keyId, type PostalKey } from '../../src/postal/postal-code.js';
 import type { TraceSpan } from '../../src/observability/tracing.js';
 
 /** Wraps a geocoder and records every batch it is asked, as key ids, so tests assert exact batches. */
@@ -20,11 +20,6 @@ export class CountingGeocoder implements Geocoder {
 
   ready(): Promise<void> {
     return this.inner.ready();
-  }
-
-  // Not counted: spatial search reads the loaded data without a geocoder call.
-  places(): LoadedPlaces | undefined {
-    return this.inner.places?.();
   }
 
   geocode(keys: readonly PostalKey[], span?: TraceSpan): Promise<readonly GeocodeResult[]> {

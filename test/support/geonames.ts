@@ -1,6 +1,6 @@
 /** Reads GeoNames rows straight from the files, independently of the service's parser (tests and benches). */
 import { readFileSync } from 'node:fs';
-import { defaultUsDataFile } from '../../src/geocoding/providers/embedded.js';
+import { defaultUsDataFile } from '../../src/gazetteer/loaded-data.js';
 
 export interface Row {
   readonly postalCode: string;

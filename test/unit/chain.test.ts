@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
 import { GeocoderChain } from '../../src/geocoding/chain.js';
-import { found, notFound, type GeocodeResult, type Geocoder, type LocatedNow, type Place } from '../../src/geocoding/geocoder.js';
-import type { PostalKey } from '../../src/geocoding/postal-code.js';
+import { found, notFound, type GeocodeResult, type Geocoder } from '../../src/geocoding/geocoder.js';
+import type { Place } from '../../src/postal/place.js';
+import type { PostalKey } from '../../src/postal/postal-code.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { sample } from '../support/metrics.js';
 
@@ -10,8 +11,8 @@ const us = (postalCode: string): PostalKey => ({ countryCode: 'US', postalCode }
 const place = (key: PostalKey, name: string): Place => ({ ...key, matchedPostalCode: key.postalCode, precision: 'POSTAL_CODE', latitude: 1, longitude: 2, placeName: name, adminName: null, adminCode: null });
 const failure = new AppError('GEOCODER_UNAVAILABLE', 'down');
 
-/** A provider answering each code from a script, recording the codes it was asked; optionally in memory too. */
-function provider(name: string, script: Record<string, 'found' | 'notFound' | 'error'>, inMemory = false): Geocoder & { asked: string[] } {
+/** A provider answering each code from a script, recording the codes it was asked. */
+function provider(name: string, script: Record<string, 'found' | 'notFound' | 'error'>): Geocoder & { asked: string[] } {
   const answer = (key: PostalKey): GeocodeResult => {
     const kind = script[key.postalCode] ?? 'notFound';
     return kind === 'found' ? found(place(key, name)) : kind === 'error' ? { kind: 'error', error: failure } : notFound();
@@ -23,12 +24,6 @@ function provider(name: string, script: Record<string, 'found' | 'notFound' | 'e
     asked,
     ready: async () => {},
     geocode: async (keys) => keys.map((key) => (asked.push(key.postalCode), answer(key))),
-    ...(inMemory && {
-      locateNow: (key: PostalKey): LocatedNow => {
-        const result = answer(key);
-        return result.kind === 'found' ? result.place : result.kind === 'notFound' ? result : undefined;
-      },
-    }),
   };
 }
 
@@ -48,20 +43,5 @@ describe('GeocoderChain', () => {
     const [one, two] = await new GeocoderChain([first, second]).geocode([us('1'), us('2')]);
     expect(one).toEqual({ kind: 'error', error: failure }); // not "not found": the first provider might have had it
     expect(two).toMatchObject({ kind: 'found', place: { placeName: 'second' } });
-  });
-
-  it('answers from memory only when the providers that decide are in memory, and counts each answer once', () => {
-    const metrics = new Metrics();
-    const memory = provider('memory', { '1': 'found' }, true);
-    const remote = provider('remote', { '2': 'found' });
-    expect(new GeocoderChain([memory]).locateNow(us('9'))).toEqual({ kind: 'notFound' });
-    const chain = new GeocoderChain([memory, remote], metrics);
-    expect(chain.locateNow(us('1'))).toMatchObject({ placeName: 'memory' });
-    expect(chain.locateNow(us('2'))).toBeUndefined(); // the remote provider must be asked
-    expect(new GeocoderChain([remote, memory]).locateNow(us('1'))).toBeUndefined();
-    return metrics.registry.metrics().then((text) => {
-      expect(sample(text, 'geocoder_lookups_total', { provider: 'memory', result: 'found' })).toBe(1);
-      expect(sample(text, 'geocoder_lookups_total', { provider: 'memory', result: 'notFound' })).toBe(0); // counted by `geocode` when it is asked
-    });
   });
 });

@@ -60,7 +60,7 @@ describe('configuration', () => {
 
   it('reads the data directory against the project root, and dataset names in any case, each once', () => {
     const root = fileURLToPath(new URL('../../', import.meta.url));
-    expect(loadConfig({}).providers.embedded.data).toEqual({
+    expect(loadConfig({}).gazetteer.data).toEqual({
       dir: path.join(root, 'data', 'geonames'),
       countries: [],
       baseUrl: 'https://download.geonames.org/export/zip',
@@ -68,16 +68,16 @@ describe('configuration', () => {
       maxLoadedRows: 6_000_000,
     });
     const config = loadConfig({ DATA_DIR: '/srv/geonames', GEONAMES_COUNTRIES: 'de, GB_full,allcountries,DE', GEONAMES_BASE_URL: 'http://127.0.0.1:9000/zip/' });
-    expect(config.providers.embedded.data.dir).toBe('/srv/geonames');
-    expect(config.providers.embedded.data.countries.map((d) => d.name)).toEqual(['DE', 'GB_full', 'allCountries']);
-    expect(config.providers.embedded.data.baseUrl).toBe('http://127.0.0.1:9000/zip');
-    expect(loadConfig({ DATA_DIR: 'elsewhere' }).providers.embedded.data.dir).toBe(path.join(root, 'elsewhere'));
+    expect(config.gazetteer.data.dir).toBe('/srv/geonames');
+    expect(config.gazetteer.data.countries.map((d) => d.name)).toEqual(['DE', 'GB_full', 'allCountries']);
+    expect(config.gazetteer.data.baseUrl).toBe('http://127.0.0.1:9000/zip');
+    expect(loadConfig({ DATA_DIR: 'elsewhere' }).gazetteer.data.dir).toBe(path.join(root, 'elsewhere'));
     expect(() => loadConfig({ GEONAMES_COUNTRIES: 'DE,Germany' })).toThrow(/GEONAMES_COUNTRIES="DE,Germany": "Germany" is not a GeoNames dataset: give a country code/);
     expect(() => loadConfig({ GEONAMES_COUNTRIES: 'UK' })).toThrow(/GEONAMES_COUNTRIES="UK": "UK" is not a country code: the United Kingdom is GB/);
   });
 
   it('reads the caps and timeouts of downloads, shared by the data command and the service', () => {
-    const { data } = loadConfig({ GEONAMES_MAX_DOWNLOAD_BYTES: '4096', GEONAMES_MAX_FILE_BYTES: '8192', GEONAMES_MAX_ROWS: '10', GEONAMES_MAX_LOADED_ROWS: '20', GEONAMES_IDLE_TIMEOUT_MS: '500', GEONAMES_DOWNLOAD_DEADLINE_MS: '1000' }).providers.embedded;
+    const { data } = loadConfig({ GEONAMES_MAX_DOWNLOAD_BYTES: '4096', GEONAMES_MAX_FILE_BYTES: '8192', GEONAMES_MAX_ROWS: '10', GEONAMES_MAX_LOADED_ROWS: '20', GEONAMES_IDLE_TIMEOUT_MS: '500', GEONAMES_DOWNLOAD_DEADLINE_MS: '1000' }).gazetteer;
     expect(data).toMatchObject({ limits: { maxDownloadBytes: 4096, maxFileBytes: 8192, maxRows: 10, idleTimeoutMs: 500, deadlineMs: 1000 }, maxLoadedRows: 20 });
     expect(() => loadConfig({ GEONAMES_MAX_ROWS: '0' })).toThrow(/GEONAMES_MAX_ROWS="0"/);
     expect(() => loadConfig({ GEONAMES_DOWNLOAD_DEADLINE_MS: 'soon' })).toThrow(/GEONAMES_DOWNLOAD_DEADLINE_MS="soon"/);

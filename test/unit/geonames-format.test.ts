@@ -11,7 +11,7 @@ import { parseDegrees } from '../../src/geonames/degrees.js';
 import { MAX_LINE_BYTES } from '../../src/geonames/format.js';
 import { LineReader } from '../../src/geonames/lines.js';
 import { rowProblem } from '../../src/geonames/row.js';
-import { GeoNamesIndex } from '../../src/geocoding/geonames-index.js';
+import { GeoNamesIndex } from '../../src/gazetteer/geonames-index.js';
 
 const degrees = (text: string): number => {
   const buf = Buffer.from(`\t${text}\t`);

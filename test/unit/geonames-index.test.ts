@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GeoNamesIndex, TooManyCodesError } from '../../src/geocoding/geonames-index.js';
+import { GeoNamesIndex, TooManyCodesError } from '../../src/gazetteer/geonames-index.js';
 
 function writeFile(lines: string[], eol = '\n'): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'geonames-')), 'test.txt');

@@ -7,8 +7,8 @@ import {
   normalizePostalCode,
   postalCodePrefix,
   toPostalKey,
-} from '../../src/geocoding/postal-code.js';
-import { countriesWithFormats, postalFormatOf } from '../../src/geocoding/postal-formats.js';
+} from '../../src/postal/postal-code.js';
+import { countriesWithFormats, postalFormatOf } from '../../src/postal/postal-formats.js';
 
 const codeOf = (fn: () => unknown): string | undefined => {
   try {

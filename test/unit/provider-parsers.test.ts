@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GeocodeResult } from '../../src/geocoding/geocoder.js';
 import { isUpstreamError } from '../../src/geocoding/upstream/index.js';
-import type { PostalKey } from '../../src/geocoding/postal-code.js';
+import type { PostalKey } from '../../src/postal/postal-code.js';
 import { geocodioCovers, geocodioQuery, parseGeocodioBatch } from '../../src/geocoding/providers/geocodio.js';
 import { nominatimUrl, parseNominatimResponse } from '../../src/geocoding/providers/nominatim.js';
 import { parseZippopotamResponse, zippopotamUrl } from '../../src/geocoding/providers/zippopotam.js';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
-import { GeoNamesIndex } from '../../src/geocoding/geonames-index.js';
-import { defaultUsDataFile } from '../../src/geocoding/providers/embedded.js';
+import { GeoNamesIndex } from '../../src/gazetteer/geonames-index.js';
+import { defaultUsDataFile } from '../../src/gazetteer/loaded-data.js';
 import { decodeCursor, encodeCursor, searchTag } from '../../src/spatial/cursor.js';
 import { edgeCursor, searchNearby, type SpatialEdge, type SpatialQuery } from '../../src/spatial/search.js';
 import { SpatialIndex } from '../../src/spatial/spatial-index.js';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Point } from '../../src/geodesy/distance.js';
-import { GeoNamesIndex } from '../../src/geocoding/geonames-index.js';
-import { defaultUsDataFile } from '../../src/geocoding/providers/embedded.js';
+import { GeoNamesIndex } from '../../src/gazetteer/geonames-index.js';
+import { defaultUsDataFile } from '../../src/gazetteer/loaded-data.js';
 import { MAX_SEARCH_RADIUS_M } from '../../src/spatial/arguments.js';
 import { searchNearby, type SpatialQuery } from '../../src/spatial/search.js';
 import { SpatialIndex } from '../../src/spatial/spatial-index.js';

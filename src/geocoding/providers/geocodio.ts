@@ -15,7 +15,7 @@ import { answerText, toLatitude, toLongitude } from '../coordinates.js';
 import { foundAt, notFound, type GeocodeResult, type Geocoder } from '../geocoder.js';
 import { failed, malformed, SERVICE_USER_AGENT, UpstreamClient } from '../upstream/index.js';
 import { CoalescingBatches } from '../upstream/coalescing-batches.js';
-import { answeredPostalCode, postalCodePrefix, type PostalKey } from '../postal-code.js';
+import { answeredPostalCode, postalCodePrefix, type PostalKey } from '../../postal/postal-code.js';
 import { defineProvider, type ProviderDeps } from './provider.js';
 
 const settings = defineSettings({

@@ -3,6 +3,7 @@
  * one new file in this folder (its settings, its checks, its factory: see `provider.ts`) and one
  * line in `PROVIDERS`; CONTRIBUTING.md shows the diff.
  */
+import type { LoadedData } from '../../gazetteer/loaded-data.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { defineSettings, list, type OptionsOf } from '../../settings.js';
@@ -39,12 +40,14 @@ export interface ChainDeps {
   readonly logger: Logger;
   readonly metrics?: Metrics | undefined;
   readonly upstream: UpstreamOptions;
+  /** The data in memory, for `embedded`. */
+  readonly data?: LoadedData | undefined;
 }
 
 /** Builds the providers named in `names`, in order. */
-export function createProviders(names: readonly GeocoderName[], options: ProviderOptions, { logger, metrics, upstream }: ChainDeps): Geocoder[] {
+export function createProviders(names: readonly GeocoderName[], options: ProviderOptions, { logger, metrics, upstream, data }: ChainDeps): Geocoder[] {
   return names.map((name) => {
-    const deps: ProviderDeps = { logger: logger.child({ geocoder: name }), metrics, upstream };
+    const deps: ProviderDeps = { logger: logger.child({ geocoder: name }), metrics, upstream, data };
     // Each entry's factory takes its own options; TypeScript cannot correlate the name with both.
     const provider = PROVIDERS[name] as { create(options: unknown, deps: ProviderDeps): Geocoder };
     return provider.create(options[name], deps);

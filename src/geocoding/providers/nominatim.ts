@@ -14,7 +14,7 @@ import { baseUrl, defineSettings, ms } from '../../settings.js';
 import { answerText, toLatitude, toLongitude } from '../coordinates.js';
 import { foundAt, notFound, type GeocodeResult } from '../geocoder.js';
 import { malformed, SingleLookupGeocoder, UpstreamClient, type UpstreamResponse } from '../upstream/index.js';
-import { answeredPostalCode, type PostalKey } from '../postal-code.js';
+import { answeredPostalCode, type PostalKey } from '../../postal/postal-code.js';
 import { defineProvider, type ProviderDeps } from './provider.js';
 
 /** The public instance, whose usage policy the configuration enforces. */

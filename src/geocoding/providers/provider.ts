@@ -3,6 +3,7 @@
  * only when `GEOCODER` names it, and how it is built. The registry (`index.ts`) lists them.
  */
 import type { z } from 'zod';
+import type { LoadedData } from '../../gazetteer/loaded-data.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { Mode, Report, Settings } from '../../settings.js';
@@ -16,6 +17,8 @@ export interface ProviderDeps {
   readonly metrics?: Metrics | undefined;
   /** The resilience every remote provider shares (`UPSTREAM_*`). */
   readonly upstream: UpstreamOptions;
+  /** The data in memory, when `GEOCODER` names `embedded`. */
+  readonly data?: LoadedData | undefined;
 }
 
 export interface Provider<Shape extends z.ZodRawShape, Options> {

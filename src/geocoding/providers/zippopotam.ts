@@ -16,7 +16,7 @@ import { baseUrl, defineSettings, int } from '../../settings.js';
 import { answerText, toLatitude, toLongitude } from '../coordinates.js';
 import { foundAt, notFound, type GeocodeResult } from '../geocoder.js';
 import { malformed, SERVICE_USER_AGENT, SingleLookupGeocoder, UpstreamClient, type UpstreamResponse } from '../upstream/index.js';
-import { answeredPostalCode, postalCodePrefix, type PostalKey } from '../postal-code.js';
+import { answeredPostalCode, postalCodePrefix, type PostalKey } from '../../postal/postal-code.js';
 import { defineProvider, type ProviderDeps } from './provider.js';
 
 const settings = defineSettings({

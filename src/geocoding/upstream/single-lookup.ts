@@ -5,7 +5,7 @@
  * the provider's policy; every failure becomes that key's error result, never its neighbours'.
  */
 import type { GeocodeResult, Geocoder } from '../geocoder.js';
-import type { PostalKey } from '../postal-code.js';
+import type { PostalKey } from '../../postal/postal-code.js';
 import type { TraceSpan } from '../../observability/tracing.js';
 import { failed } from './failure.js';
 import type { UpstreamClient, UpstreamRequest, UpstreamResponse } from './upstream-client.js';

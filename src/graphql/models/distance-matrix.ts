@@ -4,7 +4,7 @@
  * GraphQL reports at exactly that index.
  */
 import type { AppError } from '../../errors.js';
-import type { Place } from '../../geocoding/geocoder.js';
+import type { Place } from '../../postal/place.js';
 import type { DistanceMethod } from '../../geodesy/distance.js';
 import type { WorkBudget } from '../../work-budget.js';
 import { distanceBetween, type DistanceModel } from './distance.js';

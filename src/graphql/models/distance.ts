@@ -3,7 +3,7 @@
  * serve it and no per-field resolver runs.
  */
 import { AppError } from '../../errors.js';
-import type { Place } from '../../geocoding/geocoder.js';
+import type { Place } from '../../postal/place.js';
 import { geodesicMeasure, haversineMeasure, METERS_PER_MILE, METERS_PER_NAUTICAL_MILE, type DistanceMethod } from '../../geodesy/distance.js';
 import { MeasureMemo } from '../../geodesy/memo.js';
 import type { WorkBudget } from '../../work-budget.js';

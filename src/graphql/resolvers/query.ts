@@ -13,33 +13,33 @@ const DEFAULT_COUNTRY = 'US';
 
 export const Query: QueryResolvers = {
   // An explicit `null` overrides a schema default, hence the `??` below despite the generated types.
-  location: (_, { postalCode, countryCode }, { locator }) => locator.locate(postalCode, countryCode ?? DEFAULT_COUNTRY),
+  location: (_, { postalCode, countryCode }, { lookups }) => lookups.locate(postalCode, countryCode ?? DEFAULT_COUNTRY),
 
-  distance: (_, { from, to, fromCountry, toCountry, method }, { locator, budget }) => {
+  distance: (_, { from, to, fromCountry, toCountry, method }, { lookups, budget }) => {
     const fromCc = fromCountry ?? DEFAULT_COUNTRY;
-    const places = all([locator.locate(from, fromCc), locator.locate(to, toCountry ?? fromCc)]);
+    const places = all([lookups.locate(from, fromCc), lookups.locate(to, toCountry ?? fromCc)]);
     return andThen(places, ([a, b]) => distanceBetween(a!, b!, method, budget));
   },
 
-  distances: (_, { pairs, method }, { locator, budget }) => {
+  distances: (_, { pairs, method }, { lookups, budget }) => {
     // Every code is asked at once (so they batch), and awaited as one list: graphql-js then completes
     // plain values rather than a promise per pair.
-    const lookups = new Array<MaybePromise<Located>>(pairs.length * 2);
+    const located = new Array<MaybePromise<Located>>(pairs.length * 2);
     for (let i = 0; i < pairs.length; i++) {
       const { from, to, fromCountry, toCountry } = pairs[i]!;
       const fromCc = fromCountry ?? DEFAULT_COUNTRY;
-      lookups[2 * i] = locator.locate(from, fromCc);
-      lookups[2 * i + 1] = locator.locate(to, toCountry ?? fromCc);
+      located[2 * i] = lookups.locate(from, fromCc);
+      located[2 * i + 1] = lookups.locate(to, toCountry ?? fromCc);
     }
-    return andThen(all(lookups), (places) => pairs.map((_pair, i) => distanceBetween(places[2 * i]!, places[2 * i + 1]!, method, budget)));
+    return andThen(all(located), (places) => pairs.map((_pair, i) => distanceBetween(places[2 * i]!, places[2 * i + 1]!, method, budget)));
   },
 
-  distanceMatrix: (_, { origins, destinations, originCountry, destinationCountry, method }, { locator, budget }) => {
+  distanceMatrix: (_, { origins, destinations, originCountry, destinationCountry, method }, { lookups, budget }) => {
     const originCc = originCountry ?? DEFAULT_COUNTRY;
     const destinationCc = destinationCountry ?? originCc;
     // Both lists asked before either is awaited, so they share a batch.
-    const lookups = [...origins.map((code) => locator.locate(code, originCc)), ...destinations.map((code) => locator.locate(code, destinationCc))];
-    return andThen(all(lookups), (places) => buildMatrix(places.slice(0, origins.length), places.slice(origins.length), method, budget));
+    const located = [...origins.map((code) => lookups.locate(code, originCc)), ...destinations.map((code) => lookups.locate(code, destinationCc))];
+    return andThen(all(located), (places) => buildMatrix(places.slice(0, origins.length), places.slice(origins.length), method, budget));
   },
 
   // No lookup: the point is given, and the codes found are built from the loaded data.

@@ -26,8 +26,8 @@ import { createReadStream } from 'node:fs';
 import { COLUMN } from '../geonames/format.js';
 import { LineReader } from '../geonames/lines.js';
 import { ANY_COUNTRY, RowFault, RowScan, scanRow } from '../geonames/row.js';
-import { MAX_NAME_LENGTH, type Place } from './geocoder.js';
-import { normalizeDataPostalCode, postalCodePrefix } from './postal-code.js';
+import { MAX_NAME_LENGTH, type Place } from '../postal/place.js';
+import { normalizeDataPostalCode, postalCodePrefix } from '../postal/postal-code.js';
 
 /** The columns the index reads (plain constants: read once per row). */
 const { country: COUNTRY, postalCode: POSTAL_CODE, placeName: PLACE_NAME, adminName1: ADMIN_NAME, adminCode1: ADMIN_CODE } = COLUMN;

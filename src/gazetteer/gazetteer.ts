@@ -1,0 +1,56 @@
+/**
+ * A gazetteer: the postal codes of a set of GeoNames files, held in memory and never changed once
+ * built: their rows (geonames-index.ts), the kd-trees the spatial searches walk, and what each file
+ * brought. The service holds one at a time (loaded-data.ts) and replaces it whole, never in part.
+ */
+import type { Place } from '../postal/place.js';
+import type { PostalKey } from '../postal/postal-code.js';
+import { SpatialIndex } from '../spatial/spatial-index.js';
+import type { PlaceSource } from '../spatial/spatial-search.js';
+import type { GeoNamesIndex, LoadStats } from './geonames-index.js';
+
+/** Where a loaded file came from, as `/readyz` and the logs name it. */
+export type FileSource = 'bundled' | 'DATA_DIR' | 'GEONAMES_FILES';
+
+/** A file the gazetteer holds the rows of. */
+export interface LoadedFile extends LoadStats {
+  /** What a user calls it: a dataset's name (`DE`, `GB_full`) or the file's own name. */
+  readonly dataset: string;
+  readonly source: FileSource;
+}
+
+export class Gazetteer implements PlaceSource {
+  readonly index: SpatialIndex;
+  /** Why a code of each country with no data is not found, made once per country. */
+  private readonly missing = new Map<string, string | undefined>();
+
+  /** Indexes `rows` for the spatial searches: call it once every file is loaded into them. */
+  constructor(
+    private readonly rows: GeoNamesIndex,
+    readonly files: readonly LoadedFile[],
+  ) {
+    this.index = SpatialIndex.from(rows);
+  }
+
+  /** Postal codes held. */
+  get size(): number {
+    return this.rows.size;
+  }
+
+  /** The place of a code: its own row, or its first part's (precision PREFIX); undefined when neither is held. */
+  locate(key: PostalKey): Place | undefined {
+    return this.rows.get(key.countryCode, key.postalCode);
+  }
+
+  place(countryCode: string, postalCode: string): Place | undefined {
+    return this.rows.get(countryCode, postalCode);
+  }
+
+  /** Why a code of this country is not held, when no code of it is; undefined when the country has data. */
+  missingReason(countryCode: string): string | undefined {
+    if (!this.missing.has(countryCode)) {
+      this.missing.set(countryCode, this.rows.hasCountry(countryCode) ? undefined : `no data for country ${countryCode} is loaded (the data command's \`add ${countryCode}\` adds it)`);
+    }
+    return this.missing.get(countryCode);
+  }
+}
