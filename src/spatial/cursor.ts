@@ -1,6 +1,7 @@
 /**
- * Opaque pagination cursors for the spatial searches: a position in a search's order, bound to
- * that search.
+ * Opaque pagination cursors for the searches: a position in a search's order, bound to that search.
+ * The spatial searches order by distance (a position is a distance and a key); the area and
+ * place-name searches by keys alone (key cursors: a list of strings, compared in order).
  *
  * Keyset, not offset: a cursor holds the sort key of the last edge it follows, (distance in
  * metres, country, postal code), and the next page starts strictly after that key. So a page deep
@@ -70,17 +71,21 @@ export function decodeCursor(tag: string, cursor: string): CursorPosition {
 
 type Fields = readonly [version: number, meters: number, countryCode: string, postalCode: string, tag: string, check: string];
 
-// Private: the fields of a well-formed cursor of this version, or undefined.
-function parseFields(cursor: string): Fields | undefined {
+/** The JSON a cursor encodes, or undefined when it is not base64url of JSON. */
+function parseJson(cursor: string): unknown {
   const bytes = Buffer.from(cursor, 'base64url');
   // Node's decoder skips characters outside the alphabet; only the exact encoding we issue is accepted.
   if (bytes.toString('base64url') !== cursor) return undefined;
-  let value: unknown;
   try {
-    value = JSON.parse(bytes.toString('utf8'));
+    return JSON.parse(bytes.toString('utf8')) as unknown;
   } catch {
     return undefined;
   }
+}
+
+// Private: the fields of a well-formed cursor of this version, or undefined.
+function parseFields(cursor: string): Fields | undefined {
+  const value = parseJson(cursor);
   if (!Array.isArray(value) || value.length !== 6) return undefined;
   const [version, meters, countryCode, postalCode, tag, check] = value as unknown[];
   const wellFormed =
@@ -93,4 +98,38 @@ function parseFields(cursor: string): Fields | undefined {
     typeof tag === 'string' &&
     typeof check === 'string';
   return wellFormed ? [version, meters, countryCode, postalCode, tag, check] : undefined;
+}
+
+/** Marks a key cursor, so that neither kind of cursor decodes as the other. */
+const KEY_CURSOR = 'k1';
+/**
+ * Longer than any key cursor we issue: a key is at most a normalized place name (a data name of at
+ * most MAX_NAME_LENGTH characters, which Unicode normalization may expand 18-fold at the very most)
+ * and a country and postal code, as UTF-8 JSON in base64.
+ */
+const MAX_KEY_CURSOR_LENGTH = 16_384;
+
+const keyChecksum = (tag: string, keys: readonly string[]): string => digest(JSON.stringify([KEY_CURSOR, tag, ...keys]), CHECK_LENGTH);
+
+/** The cursor of the position `keys` (compared in order) in the search tagged `tag`. */
+export function encodeKeyCursor(tag: string, keys: readonly string[]): string {
+  return Buffer.from(JSON.stringify([KEY_CURSOR, ...keys, tag, keyChecksum(tag, keys)])).toString('base64url');
+}
+
+/**
+ * The `arity` keys a key cursor holds, if it was issued by the search tagged `tag` and is intact.
+ * Throws `AppError('BAD_USER_INPUT')` otherwise: `otherSearch` as the message when it belongs to
+ * another search (it names what a search is made of), the same message as {@link decodeCursor}'s
+ * when it is no cursor or was altered.
+ */
+export function decodeKeyCursor(tag: string, cursor: string, arity: number, otherSearch: string): readonly string[] {
+  const value = cursor.length <= MAX_KEY_CURSOR_LENGTH ? parseJson(cursor) : undefined;
+  const wellFormed = Array.isArray(value) && value.length === arity + 3 && value[0] === KEY_CURSOR && value.every((field) => typeof field === 'string');
+  if (!wellFormed) throw new AppError('BAD_USER_INPUT', NOT_A_CURSOR);
+  const fields = value as string[];
+  const keys = fields.slice(1, arity + 1);
+  const [cursorTag, check] = fields.slice(arity + 1) as [string, string];
+  if (check !== keyChecksum(cursorTag, keys)) throw new AppError('BAD_USER_INPUT', NOT_A_CURSOR);
+  if (cursorTag !== tag) throw new AppError('BAD_USER_INPUT', otherSearch);
+  return keys;
 }

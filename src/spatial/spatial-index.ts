@@ -11,7 +11,9 @@
  *
  * Built once from whatever rows the GeoNames index finally holds (one per code: the row `location`
  * answers with), after every file is loaded; it never changes afterwards. Each code gets an id
- * 0 … size − 1, the codes of a country in one run, and everything about it lives in arrays indexed
+ * 0 … size − 1 in the order of its key: countries in code order, and within a country postal codes
+ * in code order (JavaScript's string order), so sorting ids sorts codes by (country, code), the
+ * order the area and place-name searches page in. Everything about a code lives in arrays indexed
  * by that id: the coordinates, the country, and the postal-code strings the GeoNames index already
  * holds (shared, not copied); plus the trees' own arrays. About 46 bytes a code: 70 MB for 1.5 million.
  */
@@ -46,7 +48,7 @@ const NODE_SIZE = 64;
 export class SpatialIndex {
   /** Number of postal codes indexed. */
   readonly size: number;
-  /** The countries loaded, by country index. */
+  /** The countries loaded, by country index: in code order. */
   readonly countries: readonly string[];
   /** The tree of each country, by country index. Read-only once built. */
   readonly trees: readonly CountryTree[];
@@ -59,7 +61,7 @@ export class SpatialIndex {
   /** Postal code of each code, by id. */
   readonly postalCodes: readonly string[];
 
-  private constructor(fields: Omit<SpatialIndex, 'countryIndex'>) {
+  private constructor(fields: Omit<SpatialIndex, 'countryIndex' | 'idAfter'>) {
     this.size = fields.size;
     this.countries = fields.countries;
     this.trees = fields.trees;
@@ -71,53 +73,110 @@ export class SpatialIndex {
 
   /** Indexes every code `source` holds. Call it once the source is fully loaded. */
   static from(source: CodeSource): SpatialIndex {
-    // First pass: the countries and their sizes, so every array and tree is allocated once, exactly.
-    const countries: string[] = [];
+    return SpatialIndex.build(source).index;
+  }
+
+  /**
+   * Indexes every code `source` holds, and says which id each got, by the order `forEachCode`
+   * visited them: an index built beside this one from the same source (place-names/) maps its
+   * codes to ids with it, visiting in the same order, without looking a key up.
+   */
+  static build(source: CodeSource): { readonly index: SpatialIndex; readonly idsByVisit: Uint32Array } {
+    // First pass: the countries and their sizes, so every array is allocated once, exactly.
+    const seen: string[] = [];
     const counts: number[] = [];
-    const countryIndex = lastCountryIndex(countries);
+    const seenIndex = lastCountryIndex(seen);
     source.forEachCode((countryCode) => {
-      const country = countryIndex(countryCode);
+      const country = seenIndex(countryCode);
       counts[country] = (counts[country] ?? 0) + 1;
     });
-    let size = 0;
-    const firstIds = counts.map((n) => (size += n) - n);
-    const filled = counts.map(() => 0);
-    const kdTrees = counts.map((n) => new KDBush(n, NODE_SIZE));
-    const boxes = counts.map(() => [180, 90, -180, -90]);
+    const size = counts.reduce((sum, n) => sum + n, 0);
+
+    // Second pass: every code in the order visited.
+    const visitLatitudes = new Float64Array(size);
+    const visitLongitudes = new Float64Array(size);
+    const visitCountries = new Uint16Array(size);
+    const visitCodes = new Array<string>(size).fill('');
+    let visited = 0;
+    source.forEachCode((countryCode, postalCode, latitude, longitude) => {
+      if (visited === size) return void visited++;
+      visitLatitudes[visited] = latitude;
+      visitLongitudes[visited] = longitude;
+      visitCountries[visited] = seenIndex(countryCode);
+      visitCodes[visited] = postalCode;
+      visited++;
+    });
+    if (visited !== size || seen.length !== counts.length) throw new Error('the code source listed other codes on its second pass than on its first');
+
+    // Ids in key order: countries by code, then each country's codes by postal code.
+    const countries = [...seen].sort();
+    const countryOfSeen = seen.map((code) => countries.indexOf(code));
+    const visitsByCountry = countries.map((): number[] => []);
+    for (let visit = 0; visit < size; visit++) at(visitsByCountry, at(countryOfSeen, at(visitCountries, visit))).push(visit);
+    const byCode = (a: number, b: number): number => {
+      const codeA = at(visitCodes, a);
+      const codeB = at(visitCodes, b);
+      return codeA < codeB ? -1 : codeA > codeB ? 1 : 0;
+    };
+
     const latitudes = new Float64Array(size);
     const longitudes = new Float64Array(size);
     const countryOf = new Uint16Array(size);
     const postalCodes = new Array<string>(size).fill('');
-
-    // Second pass: each code at the next id of its country.
-    source.forEachCode((countryCode, postalCode, latitude, longitude) => {
-      const country = countryIndex(countryCode);
-      const id = at(firstIds, country) + at(filled, country);
-      filled[country] = at(filled, country) + 1;
-      latitudes[id] = latitude;
-      longitudes[id] = longitude;
-      countryOf[id] = country;
-      postalCodes[id] = postalCode;
-      at(kdTrees, country).add(longitude, latitude);
-      const box = at(boxes, country);
-      box[0] = Math.min(at(box, 0), longitude);
-      box[1] = Math.min(at(box, 1), latitude);
-      box[2] = Math.max(at(box, 2), longitude);
-      box[3] = Math.max(at(box, 3), latitude);
-    });
-    if (filled.some((n, country) => n !== counts[country])) throw new Error('the code source listed other codes on its second pass than on its first');
-
-    const trees = kdTrees.map((tree, country): CountryTree => {
-      const box = at(boxes, country);
-      return { tree: tree.finish(), firstId: at(firstIds, country), box: [at(box, 0), at(box, 1), at(box, 2), at(box, 3)] };
-    });
-    return new SpatialIndex({ size, countries, trees, latitudes, longitudes, countryOf, postalCodes });
+    const idsByVisit = new Uint32Array(size);
+    const trees: CountryTree[] = [];
+    let id = 0;
+    for (const [country, visits] of visitsByCountry.entries()) {
+      // GeoNames files are mostly sorted already, which the sort (a merge sort) finds in linear time.
+      visits.sort(byCode);
+      const firstId = id;
+      const tree = new KDBush(visits.length, NODE_SIZE);
+      const box = [180, 90, -180, -90] as [number, number, number, number];
+      for (const visit of visits) {
+        const latitude = at(visitLatitudes, visit);
+        const longitude = at(visitLongitudes, visit);
+        latitudes[id] = latitude;
+        longitudes[id] = longitude;
+        countryOf[id] = country;
+        postalCodes[id] = at(visitCodes, visit);
+        idsByVisit[visit] = id;
+        tree.add(longitude, latitude);
+        box[0] = Math.min(box[0], longitude);
+        box[1] = Math.min(box[1], latitude);
+        box[2] = Math.max(box[2], longitude);
+        box[3] = Math.max(box[3], latitude);
+        id++;
+      }
+      trees.push({ tree: tree.finish(), firstId, box });
+    }
+    return { index: new SpatialIndex({ size, countries, trees, latitudes, longitudes, countryOf, postalCodes }), idsByVisit };
   }
 
   /** The index of a loaded country in {@link countries}, or undefined when no code of it is loaded. */
   countryIndex(countryCode: string): number | undefined {
     const index = this.countries.indexOf(countryCode);
     return index < 0 ? undefined : index;
+  }
+
+  /**
+   * The first id whose key (country, postal code) sorts after the given one: the ids from it on
+   * follow a cursor at that key, whether or not the key is a loaded code.
+   */
+  idAfter(countryCode: string, postalCode: string): number {
+    let country = 0;
+    while (country < this.countries.length && at(this.countries, country) < countryCode) country++;
+    if (country === this.countries.length) return this.size;
+    const { firstId, tree } = at(this.trees, country);
+    if (at(this.countries, country) !== countryCode) return firstId;
+    // The first code of the country after `postalCode` (ids are in code order within it).
+    let low = firstId;
+    let high = firstId + tree.numItems;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (at(this.postalCodes, middle) <= postalCode) low = middle + 1;
+      else high = middle;
+    }
+    return low;
   }
 }
 
