@@ -24,6 +24,8 @@ const config: CodegenConfig = {
           DistanceMatrixRow: '../graphql/models/distance-matrix.js#DistanceMatrixRowModel',
           LocationConnection: '../spatial/spatial-search.js#PlacePage',
           LocationEdge: '../spatial/spatial-search.js#PlaceEdge',
+          LocationMatchConnection: '../spatial/spatial-search.js#MatchPage',
+          LocationMatchEdge: '../spatial/spatial-search.js#MatchEdge',
         },
       },
     },

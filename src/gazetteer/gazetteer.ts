@@ -1,12 +1,13 @@
 /**
  * A gazetteer: the postal codes of a set of GeoNames files, held in memory and never changed once
- * built: their rows (geonames-index.ts), the kd-trees the spatial searches walk, and what each file
- * brought. The service holds one at a time (loaded-data.ts) and replaces it whole, never in part.
+ * built: their rows (geonames-index.ts), the kd-trees the spatial searches walk, the index of their
+ * place names (place-names/), and what each file brought. The service holds one at a time (loaded-data.ts) and replaces it whole, never in part.
  */
 import type { Place } from '../postal/place.js';
 import type { PostalKey } from '../postal/postal-code.js';
+import { PlaceNameIndex } from '../place-names/name-index.js';
+import type { NamedPlaceSource } from '../place-names/place-name-search.js';
 import { SpatialIndex } from '../spatial/spatial-index.js';
-import type { PlaceSource } from '../spatial/spatial-search.js';
 import type { GeoNamesIndex, LoadStats } from './geonames-index.js';
 
 /** Where a loaded file came from, as `/readyz` and the logs name it. */
@@ -19,17 +20,25 @@ export interface LoadedFile extends LoadStats {
   readonly source: FileSource;
 }
 
-export class Gazetteer implements PlaceSource {
+export class Gazetteer implements NamedPlaceSource {
   readonly index: SpatialIndex;
+  readonly names: PlaceNameIndex;
+  /** How long building each index took, in milliseconds (for the start-up log). */
+  readonly buildMs: { readonly spatial: number; readonly names: number };
   /** Why a code of each country with no data is not found, made once per country. */
   private readonly missing = new Map<string, string | undefined>();
 
-  /** Indexes `rows` for the spatial searches: call it once every file is loaded into them. */
+  /** Indexes `rows` for the searches: call it once every file is loaded into them. */
   constructor(
     private readonly rows: GeoNamesIndex,
     readonly files: readonly LoadedFile[],
   ) {
-    this.index = SpatialIndex.from(rows);
+    const started = performance.now();
+    const { index, idsByVisit } = SpatialIndex.build(rows);
+    const built = performance.now();
+    this.index = index;
+    this.names = PlaceNameIndex.from(rows, index, idsByVisit);
+    this.buildMs = { spatial: Math.round(built - started), names: Math.round(performance.now() - built) };
   }
 
   /** Postal codes held. */

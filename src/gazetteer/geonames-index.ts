@@ -154,6 +154,17 @@ export class GeoNamesIndex {
   }
 
   /**
+   * Calls `visit` once for every indexed postal code with the place name and first-level admin
+   * code {@link get} returns for it, in the order {@link forEachCode} visits them (an index built
+   * beside the spatial one relies on it: place-names/).
+   */
+  forEachCodeName(visit: (countryCode: string, postalCode: string, placeName: string | null, adminCode: string | null) => void): void {
+    for (const [countryCode, codes] of this.rowsByCountry) {
+      for (const [postalCode, row] of codes) visit(countryCode, postalCode, this.placeNames[row] ?? null, this.admins[this.adminRefs[row] ?? 0]?.[1] ?? null);
+    }
+  }
+
+  /**
    * Streams one GeoNames file into the index, `chunkBytes` at a time (default 1 MiB).
    *
    * A row for a code an earlier file holds replaces that row in place: files are loaded from the

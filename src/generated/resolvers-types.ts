@@ -4,7 +4,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { Place } from '../postal/place.js';
 import type { DistanceModel } from '../graphql/models/distance.js';
 import type { DistanceMatrixModel, DistanceMatrixRowModel } from '../graphql/models/distance-matrix.js';
-import type { PlacePage, PlaceEdge } from '../spatial/spatial-search.js';
+import type { PlacePage, PlaceEdge, MatchPage, MatchEdge } from '../spatial/spatial-search.js';
 import type { Context } from '../graphql/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -17,6 +17,21 @@ export type Scalars = {
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
   _FieldSet: { input: unknown; output: unknown; }
+};
+
+/**
+ * A box of longitudes and latitudes, in degrees on WGS-84. Its edges are in it: a code on one is
+ * inside. `west > east` is a box across the antimeridian (from 170 to -170 is 20 degrees wide).
+ */
+export type BoundingBoxInput = {
+  /** The eastern edge: a longitude from -180 to 180; less than `west` across the antimeridian. */
+  east: Scalars['Float']['input'];
+  /** The northern edge: a latitude from -90 to 90. */
+  north: Scalars['Float']['input'];
+  /** The southern edge: a latitude from -90 to 90, at most `north`. */
+  south: Scalars['Float']['input'];
+  /** The western edge: a longitude from -180 to 180. */
+  west: Scalars['Float']['input'];
 };
 
 /** The distance between two locations, in several units. */
@@ -228,6 +243,31 @@ export type LocationEdge = {
   node: Location;
 };
 
+/**
+ * A page of the postal codes an area or place-name search found, by country code, then postal code
+ * (or, for a `PREFIX` place name, by how well the name matches first), in the shape of a Relay
+ * connection. Its edges carry no distance: these searches have no origin. Follow `pageInfo.endCursor`
+ * with `after` for the next page: the pages of one search concatenate to its whole list, with no
+ * code twice and none missing.
+ */
+export type LocationMatchConnection = {
+  __typename?: 'LocationMatchConnection';
+  /** The codes of this page, in the search's order. */
+  edges: Array<LocationMatchEdge>;
+  pageInfo: LocationPageInfo;
+  /** How many codes match the whole search, not this page. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A postal code found by an area or place-name search. */
+export type LocationMatchEdge = {
+  __typename?: 'LocationMatchEdge';
+  /** Where this edge is in the search's order: pass it as `after` to continue after it. */
+  cursor: Scalars['String']['output'];
+  /** The postal code, as `location` answers it. */
+  node: Location;
+};
+
 /** Where a page of a connection lies in its whole list (Relay's cursor connections). */
 export type LocationPageInfo = {
   __typename?: 'LocationPageInfo';
@@ -252,6 +292,16 @@ export type LocationPrecision =
    */
   | 'PREFIX';
 
+/** How `locationsByPlace` compares place names (both ignore case, accents and punctuation). */
+export type PlaceMatch =
+  /** The place name is `name`: `munchen`, `MÜNCHEN` and `München` are one name; so are `St. Louis` and `Saint Louis`. */
+  | 'EXACT'
+  /**
+   * The place name begins with `name`, for autocomplete: `bever` finds Beverly, Beverly Hills and
+   * Beverly Shores. A last word `st` also matches `Saint` (and `ste`, `Sainte`).
+   */
+  | 'PREFIX';
+
 export type Query = {
   __typename?: 'Query';
   /**
@@ -272,6 +322,21 @@ export type Query = {
   distances: Array<Maybe<Distance>>;
   /** Look up one postal code. */
   location?: Maybe<Location>;
+  /**
+   * Every loaded postal code of a place, by its name: `EXACT`, the codes whose place name is `name`;
+   * `PREFIX`, those whose place name begins with it, for autocomplete. Names are compared ignoring
+   * case, accents and punctuation. `EXACT` lists codes by country code, then postal code; `PREFIX` by
+   * how well the name matches first (the whole name, then a name in which `name` ends a word, then
+   * the rest; shorter names first; then names alphabetically). Searches the data loaded in memory, as
+   * `nearestLocations` does.
+   */
+  locationsByPlace: LocationMatchConnection;
+  /**
+   * Every loaded postal code whose point lies in an area: a `boundingBox` or a GeoJSON `polygon`,
+   * exactly one of the two. A code on the area's boundary is inside. Codes by country code, then
+   * postal code. Searches the data loaded in memory, as `nearestLocations` does.
+   */
+  locationsInArea: LocationMatchConnection;
   /**
    * The loaded postal codes nearest a point that need not be one (a phone's GPS fix, a store's
    * coordinates), nearest by the WGS-84 geodesic, ties by country code, then postal code.
@@ -308,6 +373,25 @@ export type QueryDistancesArgs = {
 export type QueryLocationArgs = {
   countryCode?: InputMaybe<Scalars['String']['input']>;
   postalCode: Scalars['String']['input'];
+};
+
+
+export type QueryLocationsByPlaceArgs = {
+  adminCode?: InputMaybe<Scalars['String']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  countryCodes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: Scalars['Int']['input'];
+  match?: PlaceMatch;
+  name: Scalars['String']['input'];
+};
+
+
+export type QueryLocationsInAreaArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  boundingBox?: InputMaybe<BoundingBoxInput>;
+  countryCodes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: Scalars['Int']['input'];
+  polygon?: InputMaybe<Array<Array<Array<Scalars['Float']['input']>>>>;
 };
 
 
@@ -415,8 +499,9 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
-  Distance: ResolverTypeWrapper<DistanceModel>;
+  BoundingBoxInput: BoundingBoxInput;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  Distance: ResolverTypeWrapper<DistanceModel>;
   DistanceMatrix: ResolverTypeWrapper<DistanceMatrixModel>;
   DistanceMatrixRow: ResolverTypeWrapper<DistanceMatrixRowModel>;
   DistanceMethod: DistanceMethod;
@@ -426,8 +511,11 @@ export type ResolversTypes = {
   Location: ResolverTypeWrapper<Place>;
   LocationConnection: ResolverTypeWrapper<PlacePage>;
   LocationEdge: ResolverTypeWrapper<PlaceEdge>;
+  LocationMatchConnection: ResolverTypeWrapper<MatchPage>;
+  LocationMatchEdge: ResolverTypeWrapper<MatchEdge>;
   LocationPageInfo: ResolverTypeWrapper<LocationPageInfo>;
   LocationPrecision: LocationPrecision;
+  PlaceMatch: PlaceMatch;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -435,8 +523,9 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
-  Distance: DistanceModel;
+  BoundingBoxInput: BoundingBoxInput;
   Float: Scalars['Float']['output'];
+  Distance: DistanceModel;
   DistanceMatrix: DistanceMatrixModel;
   DistanceMatrixRow: DistanceMatrixRowModel;
   DistancePairInput: DistancePairInput;
@@ -444,6 +533,8 @@ export type ResolversParentTypes = {
   Location: Place;
   LocationConnection: PlacePage;
   LocationEdge: PlaceEdge;
+  LocationMatchConnection: MatchPage;
+  LocationMatchEdge: MatchEdge;
   LocationPageInfo: LocationPageInfo;
   Query: Record<PropertyKey, never>;
   Boolean: Scalars['Boolean']['output'];
@@ -509,6 +600,17 @@ export type LocationEdgeResolvers<ContextType = Context, ParentType extends Reso
   node?: Resolver<ResolversTypes['Location'], ParentType, ContextType>;
 };
 
+export type LocationMatchConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LocationMatchConnection'] = ResolversParentTypes['LocationMatchConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['LocationMatchEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['LocationPageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type LocationMatchEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LocationMatchEdge'] = ResolversParentTypes['LocationMatchEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Location'], ParentType, ContextType>;
+};
+
 export type LocationPageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LocationPageInfo'] = ResolversParentTypes['LocationPageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -521,6 +623,8 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   distanceMatrix?: Resolver<Maybe<ResolversTypes['DistanceMatrix']>, ParentType, ContextType, RequireFields<QueryDistanceMatrixArgs, 'destinations' | 'method' | 'originCountry' | 'origins'>>;
   distances?: Resolver<Array<Maybe<ResolversTypes['Distance']>>, ParentType, ContextType, RequireFields<QueryDistancesArgs, 'method' | 'pairs'>>;
   location?: Resolver<Maybe<ResolversTypes['Location']>, ParentType, ContextType, RequireFields<QueryLocationArgs, 'countryCode' | 'postalCode'>>;
+  locationsByPlace?: Resolver<ResolversTypes['LocationMatchConnection'], ParentType, ContextType, RequireFields<QueryLocationsByPlaceArgs, 'first' | 'match' | 'name'>>;
+  locationsInArea?: Resolver<ResolversTypes['LocationMatchConnection'], ParentType, ContextType, RequireFields<QueryLocationsInAreaArgs, 'first'>>;
   nearestLocations?: Resolver<ResolversTypes['LocationConnection'], ParentType, ContextType, RequireFields<QueryNearestLocationsArgs, 'first' | 'latitude' | 'longitude' | 'unit'>>;
 };
 
@@ -531,6 +635,8 @@ export type Resolvers<ContextType = Context> = {
   Location?: LocationResolvers<ContextType>;
   LocationConnection?: LocationConnectionResolvers<ContextType>;
   LocationEdge?: LocationEdgeResolvers<ContextType>;
+  LocationMatchConnection?: LocationMatchConnectionResolvers<ContextType>;
+  LocationMatchEdge?: LocationMatchEdgeResolvers<ContextType>;
   LocationPageInfo?: LocationPageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
 };

@@ -6,6 +6,7 @@ import type { Lookups } from '../geocoding/locator.js';
 import type { TimeZones } from '../geocoding/time-zones.js';
 import type { Logger } from '../logger.js';
 import type { RequestTrace } from '../observability/tracing.js';
+import type { PlaceNameSearch } from '../place-names/place-name-search.js';
 import type { SpatialSearch } from '../spatial/spatial-search.js';
 import type { WorkBudget } from '../work-budget.js';
 import type { ResponsePolicy } from './operation/cache-policy.js';
@@ -31,6 +32,8 @@ export interface Context {
   readonly timeZones: TimeZones;
   /** The spatial searches over the data loaded in memory. */
   readonly spatial: SpatialSearch;
+  /** The place-name search over the data loaded in memory. */
+  readonly names: PlaceNameSearch;
   /** The router's `x-request-id` when it sent one, otherwise a fresh UUID. */
   readonly requestId: string;
   /** Child logger bound to `requestId` (and, when tracing, to the trace). */
@@ -62,6 +65,7 @@ export class RequestContext implements Context {
     readonly lookups: Lookups,
     readonly timeZones: TimeZones,
     readonly spatial: SpatialSearch,
+    readonly names: PlaceNameSearch,
     readonly requestId: string,
     readonly warnings: ResponseWarnings,
     readonly trace: RequestTrace | undefined,

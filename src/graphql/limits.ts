@@ -12,9 +12,18 @@ export const limitSettings = defineSettings({
     MAX_ENTITIES: int(1, 100_000, 5_000).describe(
       'Most representations one `_entities` call resolves; those past it are each answered null with an error. A router sends every `Location` of one list in one call, never split: this is the longest list a client may resolve through it (docs/federation.md).',
     ),
-    MAX_NEARBY_RESULTS: int(1, 100_000, 1_000).describe('Largest page (`first`) of a spatial search (`Location.nearby`, `Query.nearestLocations`).'),
+    MAX_NEARBY_RESULTS: int(1, 100_000, 1_000).describe(
+      'Largest page (`first`) of a search (`Location.nearby`, `Query.nearestLocations`, `Query.locationsInArea`, `Query.locationsByPlace`).',
+    ),
     MAX_NEARBY_SEARCHES: int(1, 100_000, 100).describe(
-      'Most spatial searches one operation may run, counting a `nearby` once per list item it appears in (under `_entities` or another search\'s edges).',
+      'Most searches one operation may run (`nearby`, `nearestLocations`, `locationsInArea`, `locationsByPlace`), counting a `nearby` once per list item it appears in (under `_entities` or another search\'s edges).',
+    ),
+    MAX_AREA_VERTICES: int(4, 1_000_000, 10_000).describe(
+      'Most positions of a `locationsInArea` polygon, every ring together; each code in the box around the polygon is tested against every edge (WORK_BUDGET charges a unit per 400 edges).',
+    ),
+    MAX_AREA_RINGS: int(1, 100_000, 100).describe('Most rings of a `locationsInArea` polygon: its outer boundary and its holes.'),
+    MIN_PLACE_PREFIX: int(1, 100, 2).describe(
+      'Fewest characters of a `locationsByPlace` name with `match: PREFIX`, counted once case, accents and punctuation are set aside.',
     ),
     MAX_POSTAL_CODES: int(1, 1_000_000, 6_000).describe(
       'Most distinct postal codes one operation may look up (protects a paid geocoder from alias and list floods); keep it above MAX_ENTITIES, or a long list of distinct codes fails past it.',
@@ -42,6 +51,9 @@ export const limitSettings = defineSettings({
     maxEntities: env.MAX_ENTITIES,
     maxNearbyResults: env.MAX_NEARBY_RESULTS,
     maxNearbySearches: env.MAX_NEARBY_SEARCHES,
+    maxAreaVertices: env.MAX_AREA_VERTICES,
+    maxAreaRings: env.MAX_AREA_RINGS,
+    minPlacePrefix: env.MIN_PLACE_PREFIX,
     maxPostalCodes: env.MAX_POSTAL_CODES,
     maxDepth: env.MAX_DEPTH,
     maxAliases: env.MAX_ALIASES,

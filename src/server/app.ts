@@ -22,6 +22,7 @@ import type { Logger } from '../logger.js';
 import { Metrics } from '../observability/metrics.js';
 import { startTracing } from '../observability/start-tracing.js';
 import { logFields, type RequestTrace, type Tracing } from '../observability/tracing.js';
+import { PlaceNameSearch } from '../place-names/place-name-search.js';
 import { SpatialSearch } from '../spatial/spatial-search.js';
 import { WorkBudget } from '../work-budget.js';
 import type { Readiness } from './http/ops-routes.js';
@@ -94,7 +95,8 @@ export function createService({ config, logger, geocoder: injected }: AppOptions
   const memory = data && !injected && config.geocoders[0] === 'embedded' ? { locate: data.locate.bind(data), missingReason: data.missingReason.bind(data), final: config.geocoders.length === 1 } : undefined;
   const locator = new Locator(geocoder, { ...config.locator, metrics, memory }, logger.child({ component: 'locator' }));
   const timeZones = new TimeZones({ metrics, logger: logger.child({ component: 'time-zones' }) });
-  const spatial = new SpatialSearch(() => data?.current, data?.answering, config.limits.maxNearbyResults);
+  const spatial = new SpatialSearch(() => data?.current, data?.answering, config.limits);
+  const names = new PlaceNameSearch(() => data?.current, data?.answering, config.limits);
 
   let readyAt: number | null = null;
   let stopping = false;
@@ -116,7 +118,7 @@ export function createService({ config, logger, geocoder: injected }: AppOptions
       const budget = new WorkBudget(config.limits.workBudget);
       const lookups = locator.forOperation({ listener: warnings, maxCodes: config.limits.maxPostalCodes, trace, budget });
       // With tracing, every line of the request carries its trace id, so logs and traces join.
-      return new RequestContext(lookups, timeZones, spatial, requestId, warnings, trace, budget, () => logger.child(logFields(requestId, trace)));
+      return new RequestContext(lookups, timeZones, spatial, names, requestId, warnings, trace, budget, () => logger.child(logFields(requestId, trace)));
     },
     ready,
     readiness: () => {

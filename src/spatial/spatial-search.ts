@@ -1,9 +1,10 @@
 /**
- * The spatial searches of the service (`Location.nearby`, `Query.nearestLocations`) over the places
- * held in memory (a `PlaceSource`: the gazetteer of the loaded data), as pages of places: the model behind the
- * GraphQL `LocationConnection`. search.ts does the search; this module checks the arguments and
- * that the countries asked for are loaded, decides where a search starts, charges the work to the
- * operation's budget, and turns a page of keys and distances into places.
+ * The spatial searches of the service (`Location.nearby`, `Query.nearestLocations`,
+ * `Query.locationsInArea`) over the places held in memory (a `PlaceSource`: the gazetteer of the
+ * loaded data), as pages of places: the models behind the GraphQL `LocationConnection` and
+ * `LocationMatchConnection`. search.ts and area-search.ts do the searches; this module checks the
+ * arguments and that the countries asked for are loaded, decides where a search starts, charges
+ * the work to the operation's budget, and turns a page of keys (and distances) into places.
  *
  * Where `nearby` starts. The data's own row of the origin's code (`matchedPostalCode`: a PREFIX
  * location's first part) when the data holds it: the point `location` answers with when the
@@ -11,12 +12,16 @@
  * remote geocoder knows (a code the loaded data lacks) searches the loaded data around its own
  * coordinates, and is the first edge itself: the contract puts the origin first whoever resolved it.
  */
+import { at } from '../arrays.js';
 import { AppError } from '../errors.js';
 import { andThen, type MaybePromise } from '../maybe-promise.js';
 import type { Place } from '../postal/place.js';
 import type { PostalKey } from '../postal/postal-code.js';
 import type { WorkBudget } from '../work-budget.js';
+import { parseArea, type AreaArgs, type AreaLimits } from './area.js';
+import { searchArea } from './area-search.js';
 import { fromMeters, pageSize, searchCountries, searchPoint, searchRadiusMeters, type DistanceUnit } from './arguments.js';
+import type { KeyPage, KeyPageRequest } from './key-page.js';
 import { edgeCursor, searchNearby, type PageRequest, type SpatialEdge, type SpatialPage, type SpatialQuery } from './search.js';
 import type { SpatialIndex } from './spatial-index.js';
 
@@ -51,6 +56,33 @@ export interface PlacePage {
   readonly totalCount: number;
 }
 
+/** A code found by a search ordered by key alone (`locationsInArea`, `locationsByPlace`): no distance. */
+export interface MatchEdge {
+  readonly node: Place;
+  /** Its id in the spatial index, and the page it is on: its cursor is computed only when asked for. */
+  readonly id: number;
+  readonly page: KeyPage;
+}
+
+export interface MatchPage {
+  readonly edges: readonly MatchEdge[];
+  readonly pageInfo: PageInfo;
+  readonly totalCount: number;
+}
+
+/** The arguments of `Query.locationsInArea`, as GraphQL coerced them (defaults applied). */
+export interface InAreaArgs extends AreaArgs {
+  readonly first: number;
+  readonly after?: string | null | undefined;
+  readonly countryCodes?: readonly string[] | null | undefined;
+}
+
+/** The limits the searches check their arguments against (a subset of `Limits`). */
+export interface SearchLimits extends AreaLimits {
+  /** The largest page (`MAX_NEARBY_RESULTS`). */
+  readonly maxNearbyResults: number;
+}
+
 /** The arguments of `Location.nearby`, as GraphQL coerced them (defaults applied). */
 export interface NearbyArgs {
   readonly radius: number;
@@ -78,16 +110,19 @@ export interface NearestArgs {
  * `BAD_USER_INPUT`, `SPATIAL_DATA_UNAVAILABLE`.
  */
 export class SpatialSearch {
+  private readonly maxResults: number;
+
   /**
    * @param source the places in memory now; undefined before any are loaded, or when nothing is (no `embedded` geocoder).
    * @param loaded resolves once the first places are loaded; never, when nothing will be.
-   * @param maxResults the largest page (`MAX_NEARBY_RESULTS`).
    */
   constructor(
     private readonly source: () => PlaceSource | undefined,
     private readonly loaded: Promise<unknown> | undefined,
-    private readonly maxResults: number,
-  ) {}
+    private readonly limits: SearchLimits,
+  ) {
+    this.maxResults = limits.maxNearbyResults;
+  }
 
   /** `Location.nearby`: the loaded codes within `radius` of `origin`, the origin first. */
   around(origin: Place, args: NearbyArgs, budget?: WorkBudget): MaybePromise<PlacePage> {
@@ -127,22 +162,63 @@ export class SpatialSearch {
     });
   }
 
+  /** `Query.locationsInArea`: the loaded codes inside a bounding box or a polygon, by country and postal code. */
+  inArea(args: InAreaArgs, budget?: WorkBudget): MaybePromise<MatchPage> {
+    const area = parseArea(args, this.limits);
+    const first = pageSize(args.first, this.maxResults);
+    const countryCodes = searchCountries(args.countryCodes);
+    return andThen(this.places(countryCodes), (places) => {
+      const request: KeyPageRequest = { first, after: args.after, budget };
+      return matchConnection(places, searchArea(places.index, { area, countryCodes }, request), request);
+    });
+  }
+
   /** The places to search, once loaded; SPATIAL_DATA_UNAVAILABLE when none are, or a country asked for is not. */
   private places(countryCodes: readonly string[] | undefined): MaybePromise<PlaceSource> {
-    const check = (): PlaceSource => {
-      const places = this.source();
-      if (!places) {
-        throw new AppError(
-          'SPATIAL_DATA_UNAVAILABLE',
-          'No postal codes are loaded in memory to search: spatial search covers the embedded datasets, and the geocoder chain (GEOCODER) does not include `embedded`. Add it, e.g. GEOCODER=embedded,zippopotam.',
-        );
-      }
-      const missing = (countryCodes ?? []).filter((code) => places.index.countryIndex(code) === undefined);
-      if (missing.length > 0) throw notLoaded(missing, places);
-      return places;
-    };
-    return this.source() !== undefined || this.loaded === undefined ? check() : this.loaded.then(check);
+    return loadedPlaces(this.source, this.loaded, countryCodes);
   }
+}
+
+/**
+ * The places a search runs over, once loaded (`source()` as soon as it answers, else when `loaded`
+ * resolves); SPATIAL_DATA_UNAVAILABLE when none are, or a country of `countryCodes` is not.
+ */
+export function loadedPlaces<Source extends PlaceSource>(
+  source: () => Source | undefined,
+  loaded: Promise<unknown> | undefined,
+  countryCodes: readonly string[] | undefined,
+): MaybePromise<Source> {
+  const check = (): Source => {
+    const places = source();
+    if (!places) {
+      throw new AppError(
+        'SPATIAL_DATA_UNAVAILABLE',
+        'No postal codes are loaded in memory to search: the searches cover the embedded datasets, and the geocoder chain (GEOCODER) does not include `embedded`. Add it, e.g. GEOCODER=embedded,zippopotam.',
+      );
+    }
+    const missing = (countryCodes ?? []).filter((code) => places.index.countryIndex(code) === undefined);
+    if (missing.length > 0) throw notLoaded(missing, places);
+    return places;
+  };
+  return source() !== undefined || loaded === undefined ? check() : loaded.then(check);
+}
+
+/** The connection of a page of a search ordered by key: each edge's place built as `location` builds it. */
+export function matchConnection(places: PlaceSource, page: KeyPage, request: KeyPageRequest): MatchPage {
+  const { countries, countryOf, postalCodes } = places.index;
+  const edges = page.ids.map((id): MatchEdge => ({ node: placeOf(places, { countryCode: at(countries, at(countryOf, id)), postalCode: at(postalCodes, id) }), id, page }));
+  const first = page.ids[0];
+  const last = page.ids.at(-1);
+  return {
+    edges,
+    totalCount: page.totalCount,
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: request.after !== null && request.after !== undefined,
+      startCursor: first === undefined ? null : page.cursor(first),
+      endCursor: last === undefined ? null : page.cursor(last),
+    },
+  };
 }
 
 /** The error for countries asked for that have no loaded data, saying how to load them. */

@@ -17,6 +17,7 @@ import { OperationAnalyzer } from '../../src/graphql/operation/analysis.js';
 import { cacheControlPlugin } from '../../src/graphql/plugins/cache-control.js';
 import { createSchema } from '../../src/graphql/schema.js';
 import { ResponseWarnings } from '../../src/graphql/warnings.js';
+import { PlaceNameSearch } from '../../src/place-names/place-name-search.js';
 import { SpatialSearch } from '../../src/spatial/spatial-search.js';
 import { WorkBudget } from '../../src/work-budget.js';
 
@@ -26,10 +27,11 @@ const data = usData();
 const geocoder = usEmbedded(data);
 const locator = new Locator(geocoder, { maxEntries: 1_000, ttlMs: 60_000, notFoundTtlMs: 60_000, batchWindowMs: 0 }, logger);
 const timeZones = new TimeZones({ logger });
-const spatial = new SpatialSearch(() => data.current, data.answering, 1_000);
+const spatial = new SpatialSearch(() => data.current, data.answering, config.limits);
+const names = new PlaceNameSearch(() => data.current, data.answering, config.limits);
 const context = (): Context => {
   const warnings = new ResponseWarnings();
-  return new RequestContext(locator.forOperation({ listener: warnings }), timeZones, spatial, 'test', warnings, undefined, new WorkBudget(1e6), () => logger);
+  return new RequestContext(locator.forOperation({ listener: warnings }), timeZones, spatial, names, 'test', warnings, undefined, new WorkBudget(1e6), () => logger);
 };
 const analyzer = (limits = config.limits) => new OperationAnalyzer({ toCanonical: (c) => c, limits, maxPlanFields: 10_000, maxHeldFields: 100_000 });
 

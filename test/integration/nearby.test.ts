@@ -516,7 +516,7 @@ describe('an origin that a remote geocoder resolved', () => {
         [
           ['location', 'nearby'],
           'SPATIAL_DATA_UNAVAILABLE',
-          'No postal codes are loaded in memory to search: spatial search covers the embedded datasets, and the geocoder chain (GEOCODER) does not include `embedded`. Add it, e.g. GEOCODER=embedded,zippopotam.',
+          'No postal codes are loaded in memory to search: the searches cover the embedded datasets, and the geocoder chain (GEOCODER) does not include `embedded`. Add it, e.g. GEOCODER=embedded,zippopotam.',
         ],
       ]);
     } finally {

@@ -39,6 +39,8 @@ describe('cost hints from the configured limits', () => {
       'DistanceMatrixRow.distances: @listSize(assumedSize: 7)',
       'Query.distances: @listSize(assumedSize: 32)',
       'Query.nearestLocations: @listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
+      'Query.locationsInArea: @listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
+      'Query.locationsByPlace: @listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
     ]);
   });
 
@@ -57,6 +59,8 @@ describe('cost hints from the configured limits', () => {
       'DistanceMatrixRow.distances: @listSize(assumedSize: 10)',
       'Query.distances: @listSize(assumedSize: 14)',
       'Query.nearestLocations: @listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
+      'Query.locationsInArea: @listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
+      'Query.locationsByPlace: @listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
     ]);
   });
 
@@ -89,6 +93,7 @@ describe('cost hints from the configured limits', () => {
       'DistanceMatrix.rows',
       'DistanceMatrixRow.distances',
       'LocationConnection.edges',
+      'LocationMatchConnection.edges',
       'Query.distances',
     ]);
   });

@@ -10,6 +10,9 @@
  */
 import { getArgumentValues, GraphQLBoolean, GraphQLNonNull, valueFromAST, type DirectiveNode, type GraphQLSchema } from 'graphql';
 import { AppError, isAppError } from '../../errors.js';
+import { checkPlaceName, searchAdminCode } from '../../place-names/arguments.js';
+import type { PlaceMatch } from '../../place-names/name-search.js';
+import { parseArea, type AreaArgs } from '../../spatial/area.js';
 import { pageSize, searchCountries, searchPoint, searchRadiusMeters, type DistanceUnit } from '../../spatial/arguments.js';
 import type { PlannedField } from './plan.js';
 
@@ -19,8 +22,14 @@ export interface SizeLimits {
   readonly maxEntities: number;
   /** Largest page of a spatial search (`first`). */
   readonly maxNearbyResults: number;
-  /** Most spatial searches one operation may run (each counted once per list item it appears in). */
+  /** Most searches one operation may run (each counted once per list item it appears in). */
   readonly maxNearbySearches: number;
+  /** Most positions of a `locationsInArea` polygon, every ring together. */
+  readonly maxAreaVertices: number;
+  /** Most rings of a `locationsInArea` polygon. */
+  readonly maxAreaRings: number;
+  /** Fewest characters of a PREFIX `locationsByPlace` name, once normalized. */
+  readonly minPlacePrefix: number;
   /** Most fields one response may hold (every field counted once per list item it appears in). */
   readonly maxResponseFields: number;
 }
@@ -133,6 +142,27 @@ const RULES: Readonly<Record<string, Rule>> = {
     search: true,
   },
   'LocationConnection.edges': { size: (_, scope) => scope.first ?? 0 },
+  // The polygon is checked whole here, its positions counted against MAX_AREA_VERTICES, before any code is tested.
+  'Query.locationsInArea': {
+    check: (args, limits) => {
+      parseArea(args as AreaArgs, limits);
+      pageSize(args.first as number, limits.maxNearbyResults);
+      searchCountries(args.countryCodes as readonly string[] | null | undefined);
+    },
+    scope: (args) => ({ first: args.first as number }),
+    search: true,
+  },
+  'Query.locationsByPlace': {
+    check: (args, limits) => {
+      checkPlaceName(args.name as string, args.match as PlaceMatch, limits.minPlacePrefix);
+      pageSize(args.first as number, limits.maxNearbyResults);
+      searchCountries(args.countryCodes as readonly string[] | null | undefined);
+      searchAdminCode(args.adminCode as string | null | undefined);
+    },
+    scope: (args) => ({ first: args.first as number }),
+    search: true,
+  },
+  'LocationMatchConnection.edges': { size: (_, scope) => scope.first ?? 0 },
   'Query._entities': { size: (args) => itemsIn(args.representations) },
 };
 

@@ -44,4 +44,9 @@ export const Query: QueryResolvers = {
 
   // No lookup: the point is given, and the codes found are built from the loaded data.
   nearestLocations: (_, args, { spatial, budget }) => spatial.nearest(args, budget),
+
+  // No lookup either: the area or the name is given, and the codes found are built from the loaded data.
+  locationsInArea: (_, args, { spatial, budget }) => spatial.inArea(args, budget),
+
+  locationsByPlace: (_, args, { names, budget }) => names.byName(args, budget),
 };

@@ -1,0 +1,184 @@
+/**
+ * The loaded postal codes by their normalized place name (normalize.ts), for `locationsByPlace`:
+ * built once per gazetteer, beside its spatial index, and never changed.
+ *
+ * The distinct normalized names are held sorted, so the names equal to a query, or beginning with
+ * it, are one run found by binary search; each name's codes are a run of one array, by id in the
+ * spatial index (so in country, then postal-code order). A code with no place name is not held. The
+ * first-level admin code of every code is held too (interned, upper case), for `adminCode`.
+ * About 6 bytes a code and one string per distinct name.
+ */
+import { at } from '../arrays.js';
+import type { SpatialIndex } from '../spatial/spatial-index.js';
+import { normalizePlaceName, type PrefixForm } from './normalize.js';
+
+/** Where the names come from: `GeoNamesIndex` implements it. */
+export interface NamedCodeSource {
+  /** Calls `visit` once per code, in the order the spatial index's source visited them. */
+  forEachCodeName(visit: (countryCode: string, postalCode: string, placeName: string | null, adminCode: string | null) => void): void;
+}
+
+/** A run of names, by index in {@link PlaceNameIndex.names}: `start` included, `end` not. */
+export interface NameRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+export class PlaceNameIndex {
+  /** The distinct normalized names, in string order. */
+  readonly names: readonly string[];
+  /** The codes named `names[i]` are `ids[starts[i]]` up to (not including) `ids[starts[i + 1]]`, ascending. */
+  private readonly starts: Uint32Array;
+  private readonly ids: Uint32Array;
+  /** The admin code of each code, by id, as an index into {@link admins} (0: none). */
+  private readonly adminOf: Uint16Array;
+  private readonly admins: readonly string[];
+
+  private constructor(names: readonly string[], starts: Uint32Array, ids: Uint32Array, adminOf: Uint16Array, admins: readonly string[]) {
+    this.names = names;
+    this.starts = starts;
+    this.ids = ids;
+    this.adminOf = adminOf;
+    this.admins = admins;
+  }
+
+  /**
+   * Indexes the names of `source`'s codes. `idsByVisit` is the id each code got in `index`, in the
+   * order `source` visits them (`SpatialIndex.build`); throws if the two disagree on a code.
+   */
+  static from(source: NamedCodeSource, index: SpatialIndex, idsByVisit: Uint32Array): PlaceNameIndex {
+    const nameOf = new Int32Array(index.size).fill(-1);
+    const adminOf = new Uint16Array(index.size);
+    const admins = [''];
+    const adminIds = new Map<string, number>([['', 0]]);
+    /** Normalized names in order of first sight, and the number of each one's codes. */
+    const found: string[] = [];
+    const counts: number[] = [];
+    const foundIds = new Map<string, number>();
+    // GeoNames files list a place's codes together: the last raw name spares most normalizations.
+    let lastRaw: string | null = null;
+    let lastName = -1;
+    let lastAdmin: string | null = null;
+    let lastAdminId = 0;
+    let visit = 0;
+    source.forEachCodeName((_countryCode, postalCode, placeName, adminCode) => {
+      const id = at(idsByVisit, visit++);
+      if (at(index.postalCodes, id) !== postalCode) throw new Error(`the name source visits ${postalCode} where the spatial index has ${at(index.postalCodes, id)}`);
+      if (adminCode !== lastAdmin) {
+        lastAdmin = adminCode;
+        const admin = (adminCode ?? '').toUpperCase();
+        let adminId = adminIds.get(admin);
+        if (adminId === undefined) {
+          adminId = admins.push(admin) - 1;
+          if (adminId > 0xffff) throw new RangeError('more than 65,535 distinct admin codes');
+          adminIds.set(admin, adminId);
+        }
+        lastAdminId = adminId;
+      }
+      adminOf[id] = lastAdminId;
+      if (placeName !== lastRaw) {
+        lastRaw = placeName;
+        const normalized = placeName === null ? '' : normalizePlaceName(placeName);
+        let name = normalized === '' ? -1 : foundIds.get(normalized);
+        if (name === undefined) {
+          name = found.push(normalized) - 1;
+          foundIds.set(normalized, name);
+        }
+        lastName = name;
+      }
+      if (lastName < 0) return;
+      nameOf[id] = lastName;
+      counts[lastName] = (counts[lastName] ?? 0) + 1;
+    });
+    if (visit !== index.size) throw new Error(`the name source visited ${visit} codes, the spatial index holds ${index.size}`);
+
+    // The names sorted, and each one's run of codes; filling by ascending id keeps every run in id order.
+    const order = found.map((_, i) => i).sort((a, b) => (at(found, a) < at(found, b) ? -1 : 1));
+    const rankOf = new Uint32Array(found.length);
+    for (const [rank, name] of order.entries()) rankOf[name] = rank;
+    const starts = new Uint32Array(found.length + 1);
+    for (const [rank, name] of order.entries()) starts[rank + 1] = at(starts, rank) + at(counts, name);
+    const filled = starts.slice(0, found.length);
+    const ids = new Uint32Array(at(starts, found.length));
+    for (let id = 0; id < index.size; id++) {
+      const name = at(nameOf, id);
+      if (name < 0) continue;
+      const rank = at(rankOf, name);
+      ids[at(filled, rank)] = id;
+      filled[rank] = at(filled, rank) + 1;
+    }
+    return new PlaceNameIndex(
+      order.map((name) => at(found, name)),
+      starts,
+      ids,
+      adminOf,
+      admins,
+    );
+  }
+
+  /** Codes held (those with a place name). */
+  get size(): number {
+    return this.ids.length;
+  }
+
+  /** The names equal to `normalized`: one, or none. */
+  exact(normalized: string): NameRange {
+    const start = this.lowerBound(normalized, 0);
+    return { start, end: this.names[start] === normalized ? start + 1 : start };
+  }
+
+  /** The names a PREFIX form matches: those beginning with its text (as whole words when it says so). */
+  beginningWith(form: PrefixForm): NameRange {
+    const { text, wholeWord } = form;
+    const start = this.lowerBound(text, 0);
+    if (!wholeWord) return { start, end: this.endOfPrefix(text, start) };
+    // The name itself, then those continuing it with a space: no character of a normalized name sorts below a space.
+    const afterItself = this.names[start] === text ? start + 1 : start;
+    return { start, end: this.endOfPrefix(`${text} `, afterItself) };
+  }
+
+  /** The codes named by name `name` (an index into {@link names}), ascending ids, as a range of {@link idAt}. */
+  codeRange(name: number): NameRange {
+    return { start: at(this.starts, name), end: at(this.starts, name + 1) };
+  }
+
+  /** The id at a position of a name's code range. */
+  idAt(position: number): number {
+    return at(this.ids, position);
+  }
+
+  /** The admin code of code `id` as a number to compare with {@link adminId}'s; 0 when it has none. */
+  adminOfId(id: number): number {
+    return at(this.adminOf, id);
+  }
+
+  /** The number of an admin code (any case); undefined when no loaded code has it. */
+  adminId(adminCode: string): number | undefined {
+    const index = this.admins.indexOf(adminCode.toUpperCase());
+    return index <= 0 ? undefined : index;
+  }
+
+  /** The first name at or after `from` that is not less than `text`. */
+  lowerBound(text: string, from: number): number {
+    let low = from;
+    let high = this.names.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (at(this.names, middle) < text) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  // Private: the end of the run of names beginning with `text` that starts at `from` (sorted names beginning alike are one run).
+  private endOfPrefix(text: string, from: number): number {
+    let low = from;
+    let high = this.names.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (at(this.names, middle).startsWith(text)) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+}
