@@ -1,7 +1,8 @@
 /**
  * The work one operation may do while it runs: the second line behind the limits checked before it
- * runs. Each postal code looked up, geodesic solved and search edge built costs one unit, charged
- * where the work happens. Once the budget is spent every charge fails, so the operation stops
+ * runs. Each postal code looked up, geodesic solved, code a search tests and search edge built costs
+ * one unit (a code tested against a polygon, one per 400 of its edges: area-search.ts), charged where
+ * the work happens. Once the budget is spent every charge fails, so the operation stops
  * working; its response is then replaced by one client error (graphql/plugins/budget.ts).
  */
 import { AppError } from './errors.js';
@@ -37,7 +38,7 @@ export class WorkBudget {
   error(): AppError {
     return new AppError(
       'WORK_BUDGET_EXCEEDED',
-      `This operation did more than ${this.limit} units of work (WORK_BUDGET: postal codes looked up, geodesics solved, search edges built) and was stopped; ask for fewer items per operation.`,
+      `This operation did more than ${this.limit} units of work (WORK_BUDGET: postal codes looked up, geodesics solved, codes tested by searches, search edges built) and was stopped; ask for fewer items per operation.`,
     );
   }
 }

@@ -42,7 +42,7 @@ export const limitSettings = defineSettings({
       'Most fields an operation may select once its fragments are expanded, whatever its lists hold (a few hundred bytes of fragments spread in fragments can select millions).',
     ),
     WORK_BUDGET: int(1, 1_000_000_000, 2_000_000).describe(
-      'Most units of work one operation may do while it runs (a postal code looked up, a geodesic solved, a search edge built: one unit each); past it the operation is stopped with WORK_BUDGET_EXCEEDED. A second line behind the limits checked before execution.',
+      'Most units of work one operation may do while it runs (a postal code looked up, a geodesic solved, a code tested by a search (against a polygon: per 400 edges), a search edge built: one unit each); past it the operation is stopped with WORK_BUDGET_EXCEEDED. A second line behind the limits checked before execution.',
     ),
   },
   read: (env) => ({

@@ -65,7 +65,7 @@ export class Metrics {
 
   readonly graphqlWorkUnits = new Counter({
     name: 'graphql_work_units_total',
-    help: 'Units of work operations did while they ran (postal codes looked up, geodesics solved, search edges built), the currency of WORK_BUDGET.',
+    help: 'Units of work operations did while they ran (postal codes looked up, geodesics solved, codes tested by searches, search edges built), the currency of WORK_BUDGET.',
     registers: [this.registry],
     collect: () => {
       if (this.workUnits > 0) this.graphqlWorkUnits.inc(this.workUnits);

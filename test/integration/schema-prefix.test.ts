@@ -64,6 +64,8 @@ describe('with SCHEMA_PREFIX=Postal', () => {
       'postalDistances',
       'postalDistanceMatrix',
       'postalNearestLocations',
+      'postalLocationsInArea',
+      'postalLocationsByPlace',
       '_entities',
       '_service',
     ]);
@@ -130,7 +132,30 @@ describe('with SCHEMA_PREFIX=Postal', () => {
       '{ r: nearestLocations(latitude: 45.42, longitude: -75.69, countryCodes: ["CA"]) { totalCount } }',
       '{ r: postalNearestLocations(latitude: 45.42, longitude: -75.69, countryCodes: ["CA"]) { totalCount } }',
     ],
+    [
+      'the codes of a place name',
+      '{ r: locationsByPlace(name: "bever", match: PREFIX, first: 2) { __typename totalCount edges { __typename cursor node { __typename postalCode } } } }',
+      '{ r: postalLocationsByPlace(name: "bever", match: PREFIX, first: 2) { __typename totalCount edges { __typename cursor node { __typename postalCode } } } }',
+    ],
+    [
+      'the codes in an area',
+      '{ r: locationsInArea(boundingBox: { west: -88, south: 41.8, east: -87.6, north: 41.9 }, first: 2) { totalCount pageInfo { __typename endCursor } edges { node { postalCode } } } }',
+      '{ r: postalLocationsInArea(boundingBox: { west: -88, south: 41.8, east: -87.6, north: 41.9 }, first: 2) { totalCount pageInfo { __typename endCursor } edges { node { postalCode } } } }',
+    ],
+    ['a malformed polygon', '{ r: locationsInArea(polygon: [[[0, 0], [1, 0], [0, 0]]]) { totalCount } }', '{ r: postalLocationsInArea(polygon: [[[0, 0], [1, 0], [0, 0]]]) { totalCount } }'],
   ] as const;
+
+  it('serves the inputs and enums of the searches under the prefix, as variables name them', async () => {
+    const query = `query($box: PostalBoundingBoxInput, $match: PostalPlaceMatch!) {
+      a: postalLocationsInArea(boundingBox: $box, first: 1) { totalCount }
+      p: postalLocationsByPlace(name: "bever", match: $match, first: 1) { totalCount }
+    }`;
+    const { body } = await prefixed.graphql(query, { box: { west: -88, south: 41.8, east: -87.6, north: 41.9 }, match: 'PREFIX' });
+    expect(body.errors).toBeUndefined();
+    const expected = await canonical.graphql(query.replaceAll('Postal', '').replace(/postalL/g, 'l'), { box: { west: -88, south: 41.8, east: -87.6, north: 41.9 }, match: 'PREFIX' });
+    expect(expected.body.errors).toBeUndefined();
+    expect(body.data).toEqual(expected.body.data);
+  });
 
   it.each(CASES)('answers %s exactly as the canonical service does, with the same Cache-Control', async (_, canonicalQuery, prefixedQuery) => {
     const [expected, got] = await Promise.all([canonical.graphql(canonicalQuery), prefixed.graphql(prefixedQuery)]);

@@ -23,7 +23,7 @@ const workUnits = async (target: TestServer): Promise<number> => {
 
 const nearby = '{ location(postalCode: "10001") { nearby(radius: 200, first: 1000) { edges { node { postalCode } } } } }';
 const BUDGET_ERROR = {
-  message: 'This operation did more than 500 units of work (WORK_BUDGET: postal codes looked up, geodesics solved, search edges built) and was stopped; ask for fewer items per operation.',
+  message: 'This operation did more than 500 units of work (WORK_BUDGET: postal codes looked up, geodesics solved, codes tested by searches, search edges built) and was stopped; ask for fewer items per operation.',
   extensions: { code: 'WORK_BUDGET_EXCEEDED' },
 };
 
@@ -45,6 +45,33 @@ describe('the work budget', () => {
     const res = await tight.graphql(nearby);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ errors: [BUDGET_ERROR], data: { location: null } });
+  });
+
+  it('charges an area search a unit per code it tests, and stops one that tests more than the budget', async () => {
+    const before = await workUnits(server);
+    const box = '{ locationsInArea(boundingBox: { west: -74.02, south: 40.70, east: -73.93, north: 40.80 }, first: 5) { totalCount edges { node { postalCode } } } }';
+    const res = await server.graphql(box);
+    expect(res.body.errors).toBeUndefined();
+    // Every code in the box is a candidate and a member: totalCount units, and 5 for the edges.
+    expect((await workUnits(server)) - before).toBe(res.body.data!.locationsInArea.totalCount + 5);
+    expect(await tight.graphql('{ locationsInArea(boundingBox: { west: -125, south: 25, east: -66, north: 50 }, first: 1) { totalCount } }')).toMatchObject({
+      status: 200,
+      body: { errors: [BUDGET_ERROR], data: null },
+    });
+  });
+
+  it('charges a polygon a unit per code for every 400 of its edges, so a detailed polygon spends the budget sooner', async () => {
+    const circle = Array.from({ length: 2_000 }, (_, i) => [-87.75 + 0.25 * Math.cos((2 * Math.PI * i) / 2_000), 41.85 + 0.25 * Math.sin((2 * Math.PI * i) / 2_000)]);
+    const polygon = [[...circle, circle[0]]];
+    const query = 'query($p: [[[Float!]!]!]) { locationsInArea(polygon: $p, first: 1) { totalCount } }';
+    const before = await workUnits(server);
+    const res = await server.graphql(query, { p: polygon });
+    expect(res.body.errors).toBeUndefined();
+    const spent = (await workUnits(server)) - before;
+    // 2,000 edges: 5 units for each code in the box around the circle, and one edge.
+    expect((spent - 1) % 5).toBe(0);
+    expect(spent).toBeGreaterThan(500);
+    expect((await tight.graphql(query, { p: polygon })).body).toEqual({ errors: [BUDGET_ERROR], data: null });
   });
 
   it('answers an _entities call that spends its budget with as many nulls as representations', async () => {

@@ -78,6 +78,14 @@ describe('the size of an operation, before it runs', () => {
     expect(measure(`query($n: Int) { location(postalCode: "1") { nearby(radius: 1, first: $n) { ${page} } } }`)).toBe(2 + 4 * 20);
   });
 
+  it('sizes the edges of an area or place-name search by its `first`, and counts each as a search', () => {
+    const page = 'edges { cursor node { postalCode } }';
+    expect(measure(`{ locationsByPlace(name: "Springfield", first: 7) { totalCount ${page} } }`)).toBe(1 + 1 + 4 * 7);
+    expect(measure(`{ locationsInArea(boundingBox: { west: 0, south: 0, east: 1, north: 1 }) { ${page} } }`)).toBe(1 + 4 * 20);
+    const size = analyse('query($p: [[[Float!]!]!]) { a: locationsInArea(polygon: $p, first: 3) { totalCount } b: locationsByPlace(name: "x1") { totalCount } }').size({ p: [[[0, 0], [1, 0], [1, 1], [0, 0]]] });
+    expect([size.searches, size.verdicts]).toEqual([2, undefined]);
+  });
+
   it("multiplies a nearby under another search's edges", () => {
     const nested = (a: number, b: number) => `{ nearestLocations(latitude: 0, longitude: 0, first: ${a}) { edges { node { nearby(radius: 5, first: ${b}) { edges { node { postalCode } } } } } } }`;
     expect(measure(nested(10, 20))).toBe(1 + 10 + 10 + 10 + 10 * 20 * 3);
@@ -149,6 +157,27 @@ describe('refusals, as verdicts on the root field that breaks a bound', () => {
     expect(refusal('{ nearestLocations(latitude: 0, longitude: 0, countryCodes: ["US", "XYZ"]) { totalCount } }').message).toMatch(/^`countryCodes`: /);
     // One value where a list is expected is coerced to a list of one, as execution coerces it.
     expect(refusal('query($c: [String!]) { nearestLocations(latitude: 0, longitude: 0, countryCodes: $c) { totalCount } }', { c: 'XYZ' }).message).toMatch(/^`countryCodes`: /);
+  });
+
+  it("counts a polygon's positions against MAX_AREA_VERTICES and its rings against MAX_AREA_RINGS before any code is tested", () => {
+    const square = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]];
+    const query = 'query($p: [[[Float!]!]!]) { locationsInArea(polygon: $p) { totalCount } }';
+    expect(refusal(query, { p: [square, square] }, { ...LIMITS, maxAreaVertices: 9 }).message).toBe('`polygon` has 10 positions, at most 9 (MAX_AREA_VERTICES), every ring together; simplify it.');
+    expect(refusal(query, { p: [square, square] }, { ...LIMITS, maxAreaRings: 1 }).message).toBe('`polygon` has 2 rings, at most 1 (MAX_AREA_RINGS): the outer boundary and 0 holes.');
+    expect(measure(query, { p: [square, square] }, { ...LIMITS, maxAreaVertices: 10 })).toBe(2);
+  });
+
+  it('checks an area ring by ring, and position by position, as execution will see it', () => {
+    expect(refusal('{ locationsInArea(polygon: [[[0, 0], [1, 0], [1, 1], [0, 2]]]) { totalCount } }').message).toMatch(/^`polygon` ring 0 \(the outer boundary\) is not closed: its last position \(3\)/);
+    expect(refusal('query($p: [[[Float!]!]!]) { locationsInArea(polygon: $p) { totalCount } }', { p: [[[0, 0], [1, 0], [1, 100], [0, 0]]] }).message).toMatch(/^`polygon` ring 0 \(the outer boundary\), position 2: the latitude/);
+    expect(refusal('{ locationsInArea(boundingBox: { west: 0, south: 0, east: 1, north: 1 }, polygon: [[[0, 0], [1, 0], [1, 1], [0, 0]]]) { totalCount } }').message).toBe('Give exactly one area, `boundingBox` or `polygon`; got both.');
+  });
+
+  it('checks the arguments of a place-name search as execution will see them', () => {
+    expect(refusal('{ locationsByPlace(name: "s", match: PREFIX) { totalCount } }').message).toMatch(/^`name` must have at least 2 characters for PREFIX/);
+    expect(refusal('{ locationsByPlace(name: "sp", match: PREFIX) { totalCount } }', {}, { ...LIMITS, minPlacePrefix: 3 }).message).toMatch(/^`name` must have at least 3 characters for PREFIX/);
+    expect(refusal('{ locationsByPlace(name: "Springfield", adminCode: "I.L") { totalCount } }').message).toMatch(/^`adminCode` must be the code/);
+    expect(refusal('query($n: String!) { locationsByPlace(name: $n) { totalCount } }', { n: 'y'.repeat(201) }).message).toBe('`name` must be at most 200 characters, got 201.');
   });
 
   it('refuses every root field when the variables fail coercion, with graphql-js\'s message', () => {
