@@ -42,6 +42,28 @@ export const RECIPES = {
   }
 }`,
   },
+  byPlace: {
+    title: 'Stores in the codes of a place, by its name (Query.locationsByPlace here, Location.stores in the stores subgraph)',
+    env: {},
+    subgraphs: [storesSubgraph],
+    query: `{
+  locationsByPlace(name: "Beverly Hills", adminCode: "CA") {
+    totalCount
+    edges { node { postalCode stores { name } } }
+  }
+}`,
+  },
+  inArea: {
+    title: 'Stores inside a polygon: Manhattan below Central Park (Query.locationsInArea here, Location.stores in the stores subgraph)',
+    env: {},
+    subgraphs: [storesSubgraph],
+    query: `{
+  locationsInArea(polygon: [[[-74.019, 40.700], [-73.971, 40.709], [-73.958, 40.762], [-74.010, 40.762], [-74.019, 40.700]]], first: 200) {
+    totalCount
+    edges { node { postalCode stores { name } } }
+  }
+}`,
+  },
   contribute: {
     title: 'Contribute a field to Location computed from its coordinates (Location.shippingZone, @requires)',
     env: {},

@@ -7,6 +7,8 @@
  * real chains do), and one store whose code no dataset knows, to show how a router reports it.
  * Then seven stores in and around Manhattan, among the 100 codes nearest 10001, for the recipe
  * "stores within 25 miles of 10001" (docs/federation.md); one of them across the river in Hoboken.
+ * Then two stores in Beverly Hills, on two of its codes, for the recipe "stores in the codes of a
+ * place" (`locationsByPlace`).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { defaultUsDataFile } from '../../src/gazetteer/loaded-data.js';
@@ -32,6 +34,12 @@ const MANHATTAN: readonly (readonly [postalCode: string, neighbourhood?: string]
   ['07030'],
 ];
 
+/** The Beverly Hills stores: a code and the street the store is named after. */
+const BEVERLY_HILLS: readonly (readonly [postalCode: string, street: string])[] = [
+  ['90210', 'Rodeo Drive'],
+  ['90212', 'Wilshire Boulevard'],
+];
+
 const step = Math.floor(rows.length / UNIQUE_CODES);
 const picked = Array.from({ length: UNIQUE_CODES }, (_, i) => rows[i * step]!);
 const places = [
@@ -42,6 +50,10 @@ const places = [
   ...MANHATTAN.map(([postalCode, neighbourhood]) => {
     const row = rows.find((r) => r.postalCode === postalCode)!;
     return { ...row, name: `${row.placeName}, ${row.adminCode}${neighbourhood ? ` (${neighbourhood})` : ''}` };
+  }),
+  ...BEVERLY_HILLS.map(([postalCode, street]) => {
+    const row = rows.find((r) => r.postalCode === postalCode)!;
+    return { ...row, name: `${row.placeName}, ${row.adminCode} (${street})` };
   }),
 ];
 

@@ -93,6 +93,10 @@ describe('as a federation subgraph', () => {
       'Query.distances @listSize(assumedSize: 32)',
       'Query.nearestLocations @listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
       'Query.nearestLocations @cost(weight: 10)',
+      'Query.locationsInArea @listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
+      'Query.locationsInArea @cost(weight: 10)',
+      'Query.locationsByPlace @listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
+      'Query.locationsByPlace @cost(weight: 5)',
     ]);
   });
 

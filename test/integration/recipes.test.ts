@@ -27,6 +27,7 @@ import { usEmbedded } from '../support/embedded.js';
 import { namingFor, servedTypeDefs } from '../../src/graphql/schema.js';
 import { CountingGeocoder } from '../support/counting-geocoder.js';
 import { usRow } from '../support/geonames.js';
+import { areaOracle, codesOf, inPolygon, nameOracle, type Position } from '../support/place-search.js';
 import { geodesicScan, usCodes, within } from '../support/spatial.js';
 import { startRecordingProxy, type Exchange, type RecordingProxy } from '../support/recording-proxy.js';
 import { startTestServer, type GraphQLResponse, type TestServer } from '../support/server.js';
@@ -214,6 +215,50 @@ describe.each(ROUTERS)('the recipes through $name', ({ start, mergesFetches }) =
     expect(storesProxy!.entityRequests().map(representationsOf)).toEqual([expected.map(({ postalCode }) => ({ __typename: 'Location', postalCode, countryCode: 'US' }))]);
     // Only the origin was looked up: every edge came from the loaded data.
     expect(recipe.geocoder.batches).toEqual([[keyId({ postalCode: '10001', countryCode: 'US' })]]);
+  });
+
+  it('byPlace: the stores in the codes of Beverly Hills, with one request here and one _entities call to the stores subgraph', async () => {
+    const recipe = await startRecipe(RECIPES.byPlace, start);
+    const body = await recipe.query(RECIPES.byPlace.query);
+    expect(body.errors).toBeUndefined();
+    const codes = nameOracle(codesOf('US'), { name: 'Beverly Hills', match: 'EXACT', adminCode: 'CA' }).map((c) => c.postalCode);
+    const storesAt = (postalCode: string) => stores.filter((s) => s.postalCode === postalCode).map(({ name }) => ({ name }));
+    expect(body.data).toEqual({ locationsByPlace: { totalCount: codes.length, edges: codes.map((postalCode) => ({ node: { postalCode, stores: storesAt(postalCode) } })) } });
+    const found = (body.data!.locationsByPlace.edges as { node: { stores: { name: string }[] } }[]).flatMap((e) => e.node.stores.map((s) => s.name));
+    expect(found).toEqual(['Beverly Hills, CA (Rodeo Drive)', 'Beverly Hills, CA (Wilshire Boulevard)']);
+    // On the wire: one request here (the search), one _entities call there with every edge's Location; no lookup.
+    const { locations, stores: storesProxy } = recipe.proxies;
+    expect(locations!.exchanges).toHaveLength(1);
+    expect(locations!.entityRequests()).toEqual([]);
+    expect(storesProxy!.exchanges).toHaveLength(1);
+    expect(storesProxy!.entityRequests().map(representationsOf)).toEqual([codes.map((postalCode) => ({ __typename: 'Location', postalCode, countryCode: 'US' }))]);
+    expect(recipe.geocoder.batches).toEqual([]);
+  });
+
+  it('inArea: the stores inside a polygon over Manhattan, with one request here and one _entities call to the stores subgraph', async () => {
+    const recipe = await startRecipe(RECIPES.inArea, start);
+    const body = await recipe.query(RECIPES.inArea.query);
+    expect(body.errors).toBeUndefined();
+    const polygon: Position[] = [[-74.019, 40.7], [-73.971, 40.709], [-73.958, 40.762], [-74.01, 40.762], [-74.019, 40.7]];
+    const codes = areaOracle(codesOf('US'), (p) => inPolygon([polygon], p)).map((c) => c.postalCode);
+    expect(codes.length).toBeLessThanOrEqual(200);
+    const storesAt = (postalCode: string) => stores.filter((s) => s.postalCode === postalCode).map(({ name }) => ({ name }));
+    expect(body.data).toEqual({ locationsInArea: { totalCount: codes.length, edges: codes.map((postalCode) => ({ node: { postalCode, stores: storesAt(postalCode) } })) } });
+    // The Manhattan stores, by postal code; Hoboken, across the river, is outside.
+    const found = (body.data!.locationsInArea.edges as { node: { stores: { name: string }[] } }[]).flatMap((e) => e.node.stores.map((s) => s.name));
+    expect(found).toEqual([
+      'New York, NY (Chelsea)',
+      'New York, NY (Penn Station)',
+      'New York, NY (Lower East Side)',
+      'New York, NY (Union Square)',
+      'New York, NY (Garment District)',
+      'New York, NY (Times Square)',
+    ]);
+    const { locations, stores: storesProxy } = recipe.proxies;
+    expect(locations!.exchanges).toHaveLength(1);
+    expect(storesProxy!.exchanges).toHaveLength(1);
+    expect(storesProxy!.entityRequests().map((e) => representationsOf(e).length)).toEqual([codes.length]);
+    expect(recipe.geocoder.batches).toEqual([]);
   });
 
   it('contribute: shipping adds Location.shippingZone from the coordinates the router fetches from us first', async () => {

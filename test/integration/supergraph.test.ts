@@ -73,11 +73,11 @@ const FIRST_200 = stores.slice(0, 200);
 const UNIQUE_200 = [...new Set(FIRST_200.map((s) => key(s.postalCode)))];
 
 describe('the example dataset', () => {
-  it('has 200 known stores on 180 distinct US codes, then one store on an unknown code, then 7 stores around Manhattan', () => {
-    expect(stores).toHaveLength(208);
+  it('has 200 known stores on 180 distinct US codes, then one store on an unknown code, then 7 stores around Manhattan and 2 in Beverly Hills', () => {
+    expect(stores).toHaveLength(210);
     expect(UNIQUE_200).toHaveLength(180);
     expect(stores[200]).toMatchObject({ id: 'store-201', postalCode: '00000' });
-    expect(stores.slice(201).map((s) => s.postalCode)).toEqual(['10001', '10001', '10018', '10036', '10003', '10002', '07030']);
+    expect(stores.slice(201).map((s) => s.postalCode)).toEqual(['10001', '10001', '10018', '10036', '10003', '10002', '07030', '90210', '90212']);
     // The distance targets below are none of the stores' codes, so each is a lookup of its own.
     expect(UNIQUE_200).not.toContain(key('10001'));
     expect(UNIQUE_200).not.toContain(key('90210'));
@@ -188,10 +188,10 @@ describe.each(ROUTERS)('through $name', ({ start, representationsFor200, nestedR
     expect(new Set(asked)).toEqual(new Set([...UNIQUE_200, key('10001'), key('90210')]));
   });
 
-  it('answers a store whose postal code is unknown with a null location and an error, and resolves the other 207', async () => {
+  it('answers a store whose postal code is unknown with a null location and an error, and resolves the other 209', async () => {
     const { body } = await query(router, '{ stores { id name location { postalCode placeName latitude } } }');
     const got = body.data!.stores as { id: string; name: string; location: { postalCode: string } | null }[];
-    expect(got).toHaveLength(208);
+    expect(got).toHaveLength(210);
     expect(got[200]).toEqual({ id: 'store-201', name: stores[200]!.name, location: null });
     expect(got.map((s) => s.location?.postalCode)).toEqual(stores.map((s) => (s.postalCode === '00000' ? undefined : s.postalCode)));
     expect(body.errors!.map((e) => [e.path, e.extensions!.code, e.extensions!.serviceName])).toEqual(
@@ -200,8 +200,8 @@ describe.each(ROUTERS)('through $name', ({ start, representationsFor200, nestedR
     expect(body.errors![0]!.message).toBe('Postal code "00000" was not found in US.');
     expect(locationsProxy.entityRequests()).toHaveLength(1);
     expect(locationsProxy.entityRequests()[0]!.response.headers.get('cache-control')).toBe('no-store');
-    // The 180 codes, the unknown one, and the 6 Manhattan codes.
-    expect(geocoder.batches.map((b) => b.length)).toEqual([187]);
+    // The 180 codes, the unknown one, the 6 Manhattan codes and the 2 of Beverly Hills.
+    expect(geocoder.batches.map((b) => b.length)).toEqual([189]);
   });
 });
 
