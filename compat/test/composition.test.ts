@@ -61,9 +61,10 @@ describe('what the recipes fix, as Apollo composition says it', () => {
 
   it('composes our cost hints into the supergraph', async () => {
     const { output } = await apollo.compose([locations(() => plainSdl)]);
-    // Both searches, sized by `first`, weighing 10; the matrix's lists at 7; `distances` at 32.
-    expect(output?.match(/@listSize\(slicingArguments: \["first"\], sizedFields: \["edges"\], requireOneSlicingArgument: false\)/g)).toHaveLength(2);
-    expect(output?.match(/@cost\(weight: 10\)/g)).toHaveLength(2);
+    // The four searches, sized by `first`: the radius and area searches weighing 10, the name search 5; the matrix's lists at 7; `distances` at 32.
+    expect(output?.match(/@listSize\(slicingArguments: \["first"\], sizedFields: \["edges"\], requireOneSlicingArgument: false\)/g)).toHaveLength(4);
+    expect(output?.match(/@cost\(weight: 10\)/g)).toHaveLength(3);
+    expect(output?.match(/@cost\(weight: 5\)/g)).toHaveLength(1);
     expect(output?.match(/@listSize\(assumedSize: 7\)/g)).toHaveLength(4);
     expect(output?.match(/@listSize\(assumedSize: 32\)/g)).toHaveLength(1);
   });

@@ -89,6 +89,33 @@ describe.each(ROUTERS)('through $name', ({ start }) => {
     expect(entityFields(storesProxy.exchanges)).toBe(1);
   });
 
+  it('finds the stores in the codes of Beverly Hills (locationsByPlace, then their stores) with one request to us and one _entities call to the stores', async () => {
+    const query = (stores: boolean) => `{ locationsByPlace(name: "Beverly Hills", adminCode: "CA") { totalCount edges { node { postalCode${stores ? ' stores { name }' : ''} } } } }`;
+    const body = await graphql(router.url, query(true));
+    expect(body.errors).toBeUndefined();
+    const edges = body.data?.locationsByPlace.edges as { node: { postalCode: string; stores: { name: string }[] } }[];
+    const expected = await direct(query(false));
+    expect(edges.map(({ node }) => ({ node: { postalCode: node.postalCode } }))).toEqual(expected?.locationsByPlace.edges);
+    expect(edges.flatMap(({ node }) => node.stores.map((s) => s.name))).toEqual(stores.filter((s) => s.name.startsWith('Beverly Hills, CA')).map((s) => s.name));
+    expect(ours.exchanges).toHaveLength(1);
+    expect(entityFields(ours.exchanges)).toBe(0);
+    expect(entityFields(storesProxy.exchanges)).toBe(1);
+  });
+
+  it('finds the stores inside a polygon (locationsInArea, then their stores) with one request to us and one _entities call to the stores', async () => {
+    const polygon = '[[[-74.019, 40.700], [-73.971, 40.709], [-73.958, 40.762], [-74.010, 40.762], [-74.019, 40.700]]]';
+    const query = (stores: boolean) => `{ locationsInArea(polygon: ${polygon}, first: 200) { totalCount edges { node { postalCode${stores ? ' stores { name }' : ''} } } } }`;
+    const body = await graphql(router.url, query(true));
+    expect(body.errors).toBeUndefined();
+    const edges = body.data?.locationsInArea.edges as { node: { postalCode: string; stores: { name: string }[] } }[];
+    const expected = await direct(query(false));
+    expect(edges.map(({ node }) => ({ node: { postalCode: node.postalCode } }))).toEqual(expected?.locationsInArea.edges);
+    expect(edges.flatMap(({ node }) => node.stores.map((s) => s.name)).sort()).toEqual(stores.filter((s) => s.name.startsWith('New York, NY')).map((s) => s.name).sort());
+    expect(ours.exchanges).toHaveLength(1);
+    expect(entityFields(ours.exchanges)).toBe(0);
+    expect(entityFields(storesProxy.exchanges)).toBe(1);
+  });
+
   it("pages a Relay client's connection query (edges { cursor node } pageInfo { hasNextPage endCursor }) as the service does", async () => {
     const page = (after: string | null) =>
       `{ location(postalCode: "10001") { nearby(radius: 2, unit: MILES, first: 3${after ? `, after: ${JSON.stringify(after)}` : ''}) { edges { cursor node { postalCode } } pageInfo { hasNextPage endCursor } } } }`;
