@@ -51,49 +51,66 @@ export class PlaceNameIndex {
     const adminOf = new Uint16Array(index.size);
     const admins = [''];
     const adminIds = new Map<string, number>([['', 0]]);
+    /** The number of each admin code as the data writes it (GeoNamesIndex shares one string per code: hashed once). */
+    const rawAdminIds = new Map<string, number>();
     /** Normalized names in order of first sight, and the number of each one's codes. */
     const found: string[] = [];
     const counts: number[] = [];
     const foundIds = new Map<string, number>();
-    // GeoNames files list a place's codes together: the last raw name spares most normalizations.
+    /**
+     * The name of each place name as the data writes it, in the country being visited: a name is
+     * normalized once per country, however many codes it has (one map per country stays small).
+     */
+    let rawIds = new Map<string, number>();
+    let country = '';
+    // GeoNames files list a place's codes together: the previous row's name spares most lookups.
     let lastRaw: string | null = null;
     let lastName = -1;
-    let lastAdmin: string | null = null;
-    let lastAdminId = 0;
     let visit = 0;
-    source.forEachCodeName((_countryCode, postalCode, placeName, adminCode) => {
+    source.forEachCodeName((countryCode, postalCode, placeName, adminCode) => {
       const id = at(idsByVisit, visit++);
-      if (at(index.postalCodes, id) !== postalCode) throw new Error(`the name source visits ${postalCode} where the spatial index has ${at(index.postalCodes, id)}`);
-      if (adminCode !== lastAdmin) {
-        lastAdmin = adminCode;
-        const admin = (adminCode ?? '').toUpperCase();
-        let adminId = adminIds.get(admin);
-        if (adminId === undefined) {
-          adminId = admins.push(admin) - 1;
-          if (adminId > 0xffff) throw new RangeError('more than 65,535 distinct admin codes');
-          adminIds.set(admin, adminId);
-        }
-        lastAdminId = adminId;
+      if (countryCode !== country) {
+        country = countryCode;
+        rawIds = new Map();
       }
-      adminOf[id] = lastAdminId;
-      if (placeName !== lastRaw) {
-        lastRaw = placeName;
-        const normalized = placeName === null ? '' : normalizePlaceName(placeName);
-        let name = normalized === '' ? -1 : foundIds.get(normalized);
+      if (at(index.postalCodes, id) !== postalCode) throw new Error(`the name source visits ${postalCode} where the spatial index has ${at(index.postalCodes, id)}`);
+      if (adminCode !== null) {
+        let adminId = rawAdminIds.get(adminCode);
+        if (adminId === undefined) {
+          const admin = adminCode.toUpperCase();
+          adminId = adminIds.get(admin);
+          if (adminId === undefined) {
+            adminId = admins.push(admin) - 1;
+            if (adminId > 0xffff) throw new RangeError('more than 65,535 distinct admin codes');
+            adminIds.set(admin, adminId);
+          }
+          rawAdminIds.set(adminCode, adminId);
+        }
+        adminOf[id] = adminId;
+      }
+      if (placeName === null) return;
+      let name = placeName === lastRaw ? lastName : rawIds.get(placeName);
+      if (name === undefined) {
+        const normalized = normalizePlaceName(placeName);
+        name = normalized === '' ? -1 : foundIds.get(normalized);
         if (name === undefined) {
           name = found.push(normalized) - 1;
           foundIds.set(normalized, name);
         }
-        lastName = name;
+        rawIds.set(placeName, name);
       }
-      if (lastName < 0) return;
-      nameOf[id] = lastName;
-      counts[lastName] = (counts[lastName] ?? 0) + 1;
+      lastRaw = placeName;
+      lastName = name;
+      if (name < 0) return;
+      nameOf[id] = name;
+      counts[name] = (counts[name] ?? 0) + 1;
     });
     if (visit !== index.size) throw new Error(`the name source visited ${visit} codes, the spatial index holds ${index.size}`);
 
     // The names sorted, and each one's run of codes; filling by ascending id keeps every run in id order.
-    const order = found.map((_, i) => i).sort((a, b) => (at(found, a) < at(found, b) ? -1 : 1));
+    // (The strings are sorted themselves, without a comparator: the engine's own string order is the fastest.)
+    const sorted = [...found].sort();
+    const order = sorted.map((name) => foundIds.get(name) ?? -1);
     const rankOf = new Uint32Array(found.length);
     for (const [rank, name] of order.entries()) rankOf[name] = rank;
     const starts = new Uint32Array(found.length + 1);
@@ -108,7 +125,7 @@ export class PlaceNameIndex {
       filled[rank] = at(filled, rank) + 1;
     }
     return new PlaceNameIndex(
-      order.map((name) => at(found, name)),
+      sorted,
       starts,
       ids,
       adminOf,

@@ -27,6 +27,8 @@ const SEPARATORS = /[^\p{L}\p{M}\p{N}]+/gu;
 /** Marks left with no letter to sit on (at the start of a word), dropped. */
 const STRAY_MARKS = /(^|\s)\p{M}+/gu;
 const ASCII = /^[\x20-\x7e]*$/;
+const ASCII_APOSTROPHES = /['`]/g;
+const ASCII_SEPARATORS = /[^a-z0-9]+/g;
 
 /** Lower-case letters NFKD leaves whole, and what they fold to. */
 const LETTERS: Readonly<Record<string, string>> = {
@@ -61,18 +63,19 @@ const spelled = (word: string): string => WORDS.get(word) ?? word;
  * An empty list when the name has no letter or digit.
  */
 export function foldedWords(name: string): string[] {
-  let text = name.replace(APOSTROPHES, '');
-  // Most names are plain ASCII: they need no Unicode normalization, nor the regular expressions over scripts.
-  if (ASCII.test(text)) text = text.toLowerCase();
-  else {
-    text = text
-      .normalize('NFKD')
-      .toLowerCase()
-      .replace(FOLDED_LETTERS, (letter) => LETTERS[letter] ?? letter)
-      .replace(ACCENTS, '$1')
-      .normalize('NFC');
-  }
-  const words = text.replace(SEPARATORS, ' ').replace(STRAY_MARKS, '$1').trim();
+  // Most names are plain ASCII: the same steps, with no Unicode normalization nor classes of characters by script.
+  const words = ASCII.test(name)
+    ? name.toLowerCase().replace(ASCII_APOSTROPHES, '').replace(ASCII_SEPARATORS, ' ').trim()
+    : name
+        .replace(APOSTROPHES, '')
+        .normalize('NFKD')
+        .toLowerCase()
+        .replace(FOLDED_LETTERS, (letter) => LETTERS[letter] ?? letter)
+        .replace(ACCENTS, '$1')
+        .normalize('NFC')
+        .replace(SEPARATORS, ' ')
+        .replace(STRAY_MARKS, '$1')
+        .trim();
   return words === '' ? [] : words.split(' ');
 }
 
