@@ -154,9 +154,14 @@ export class PlaceNameIndex {
     return { start, end: this.endOfPrefix(`${text} `, afterItself) };
   }
 
-  /** The codes named by name `name` (an index into {@link names}), ascending ids, as a range of {@link idAt}. */
-  codeRange(name: number): NameRange {
-    return { start: at(this.starts, name), end: at(this.starts, name + 1) };
+  /** Where the codes of name `name` (an index into {@link names}) start, as a position for {@link idAt}; they end where the next name's start. */
+  codesStart(name: number): number {
+    return at(this.starts, name);
+  }
+
+  /** The codes of the names of a range, every one counted. */
+  codesIn(range: NameRange): number {
+    return at(this.starts, range.end) - at(this.starts, range.start);
   }
 
   /** The id at a position of a name's code range. */

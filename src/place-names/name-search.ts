@@ -51,11 +51,10 @@ const EXTRA = 2 ** 24;
 const MAX_NAMES = EXTRA;
 const MAX_EXTRA = TIER / EXTRA - 1;
 
-/** The tier (0, 1, 2 above) of a name matching a form, and its characters beyond the form's text. */
-function tierOf(name: string, form: PrefixForm): { tier: number; extra: number } {
-  const { text } = form;
+/** The rank of a name matching a form, but for its index among the names: its tier (1 to 3 above) and characters beyond the form's text. */
+function rankOf(name: string, { text }: PrefixForm): number {
   const tier = name.length === text.length ? 0 : name.charCodeAt(text.length) === 0x20 ? 1 : 2;
-  return { tier, extra: Math.min(name.length - text.length, MAX_EXTRA) };
+  return tier * TIER + Math.min(name.length - text.length, MAX_EXTRA) * EXTRA;
 }
 
 /** Whether a normalized name matches a form. */
@@ -76,23 +75,25 @@ export function searchByName(names: PlaceNameIndex, index: SpatialIndex, query: 
   const budget = request.budget;
 
   // Every matching name, ranked (the forms' runs are disjoint: their texts differ before either ends).
-  const ranked: number[] = [];
+  const ranges = forms.map((form): NameRange => (query.match === 'EXACT' ? names.exact(form.text) : names.beginningWith(form)));
+  const ranked = new Float64Array(ranges.reduce((sum, { start, end }) => sum + end - start, 0));
+  let matched = 0;
   let totalCount = 0;
-  for (const form of forms) {
-    const range: NameRange = query.match === 'EXACT' ? names.exact(form.text) : names.beginningWith(form);
+  for (const [i, range] of ranges.entries()) {
+    const form = at(forms, i);
     budget?.charge(range.end - range.start);
+    if (!filter) totalCount += names.codesIn(range);
     for (let name = range.start; name < range.end; name++) {
-      const codes = names.codeRange(name);
-      let count = codes.end - codes.start;
       if (filter) {
-        budget?.charge(count);
-        count = 0;
-        for (let i = codes.start; i < codes.end; i++) if (filter(names.idAt(i))) count++;
+        const start = names.codesStart(name);
+        const end = names.codesStart(name + 1);
+        budget?.charge(end - start);
+        let count = 0;
+        for (let position = start; position < end; position++) if (filter(names.idAt(position))) count++;
+        if (count === 0) continue;
+        totalCount += count;
       }
-      if (count === 0) continue;
-      totalCount += count;
-      const { tier, extra } = tierOf(at(names.names, name), form);
-      ranked.push(tier * TIER + extra * EXTRA + name);
+      ranked[matched++] = rankOf(at(names.names, name), form) + name;
     }
   }
 
@@ -103,20 +104,20 @@ export function searchByName(names: PlaceNameIndex, index: SpatialIndex, query: 
     const form = forms.find((f) => matches(name, f));
     if (form === undefined) throw new Error(`a cursor of this search holds ${JSON.stringify(name)}, which it does not match`);
     const position = names.lowerBound(name, 0);
-    const { tier, extra } = tierOf(name, form);
+    const rank = rankOf(name, form) + position;
     // A name no longer held sorts just before the name that took its place.
-    from = names.names[position] === name ? { rank: tier * TIER + extra * EXTRA + position, id: index.idAfter(countryCode, postalCode) } : { rank: tier * TIER + extra * EXTRA + position - 0.5, id: 0 };
+    from = names.names[position] === name ? { rank, id: index.idAfter(countryCode, postalCode) } : { rank: rank - 0.5, id: 0 };
   }
 
-  const following = Float64Array.from(ranked.filter((rank) => rank >= from.rank)).sort();
+  const following = ranked.subarray(0, matched).filter((rank) => rank >= from.rank).sort();
   const ids: number[] = [];
   const idName: number[] = [];
   const limit = request.first + 1;
   for (const rank of following) {
     const name = rank % EXTRA;
-    const codes = names.codeRange(name);
-    for (let i = codes.start; i < codes.end && ids.length < limit; i++) {
-      const id = names.idAt(i);
+    const end = names.codesStart(name + 1);
+    for (let position = names.codesStart(name); position < end && ids.length < limit; position++) {
+      const id = names.idAt(position);
       if (rank === from.rank && id < from.id) continue;
       if (filter && !filter(id)) continue;
       ids.push(id);

@@ -24,9 +24,6 @@ export interface KeyPage {
   cursor(id: number): string;
 }
 
-/** An empty page: no code matches. */
-export const EMPTY_PAGE: KeyPage = Object.freeze({ ids: [], totalCount: 0, hasNextPage: false, cursor: () => '' });
-
 /** Checks a page size, as searches take it (the service's maximum is checked before: arguments.ts). */
 export function checkFirst(first: number): void {
   if (!Number.isInteger(first) || first < 1) throw new RangeError(`first must be an integer ≥ 1, got ${first}`);
