@@ -437,7 +437,7 @@ describe('other countries, loaded with GEONAMES_FILES', () => {
     expect(body.errors).toEqual([
       {
         message:
-          'No postal codes of DE, MX are loaded, so they cannot be searched (loaded: US, CA, FJ, TO). Load them with the data command (`data add DE MX`), GEONAMES_COUNTRIES or GEONAMES_FILES, or leave them out of `countryCodes`.',
+          'No postal codes of DE, MX are loaded, so they cannot be searched (loaded: CA, FJ, TO, US). Load them with the data command (`data add DE MX`), GEONAMES_COUNTRIES or GEONAMES_FILES, or leave them out of `countryCodes`.',
         locations: [{ line: 1, column: 35 }],
         path: ['location', 'nearby'],
         extensions: { code: 'SPATIAL_DATA_UNAVAILABLE' },
