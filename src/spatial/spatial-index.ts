@@ -92,63 +92,78 @@ export class SpatialIndex {
     });
     const size = counts.reduce((sum, n) => sum + n, 0);
 
-    // Second pass: every code in the order visited.
-    const visitLatitudes = new Float64Array(size);
-    const visitLongitudes = new Float64Array(size);
+    // Second pass: each code's country and postal code, in the order visited.
     const visitCountries = new Uint16Array(size);
     const visitCodes = new Array<string>(size).fill('');
     let visited = 0;
-    source.forEachCode((countryCode, postalCode, latitude, longitude) => {
-      if (visited === size) return void visited++;
-      visitLatitudes[visited] = latitude;
-      visitLongitudes[visited] = longitude;
-      visitCountries[visited] = seenIndex(countryCode);
-      visitCodes[visited] = postalCode;
+    source.forEachCode((countryCode, postalCode) => {
+      if (visited < size) {
+        visitCountries[visited] = seenIndex(countryCode);
+        visitCodes[visited] = postalCode;
+      }
       visited++;
     });
     if (visited !== size || seen.length !== counts.length) throw new Error('the code source listed other codes on its second pass than on its first');
 
-    // Ids in key order: countries by code, then each country's codes by postal code.
+    // Ids in key order: countries by code (a counting sort of the visits), then each country's codes by postal code.
     const countries = [...seen].sort();
     const countryOfSeen = seen.map((code) => countries.indexOf(code));
-    const visitsByCountry = countries.map((): number[] => []);
-    for (let visit = 0; visit < size; visit++) at(visitsByCountry, at(countryOfSeen, at(visitCountries, visit))).push(visit);
+    const firstIds: number[] = [];
+    let next = 0;
+    for (const code of countries) {
+      firstIds.push(next);
+      next += at(counts, seen.indexOf(code));
+    }
+    const filled = [...firstIds];
+    const byKey = new Uint32Array(size);
+    for (let visit = 0; visit < size; visit++) {
+      const country = at(countryOfSeen, at(visitCountries, visit));
+      byKey[at(filled, country)] = visit;
+      filled[country] = at(filled, country) + 1;
+    }
     const byCode = (a: number, b: number): number => {
       const codeA = at(visitCodes, a);
       const codeB = at(visitCodes, b);
       return codeA < codeB ? -1 : codeA > codeB ? 1 : 0;
     };
-
-    const latitudes = new Float64Array(size);
-    const longitudes = new Float64Array(size);
+    const idsByVisit = new Uint32Array(size);
     const countryOf = new Uint16Array(size);
     const postalCodes = new Array<string>(size).fill('');
-    const idsByVisit = new Uint32Array(size);
-    const trees: CountryTree[] = [];
-    let id = 0;
-    for (const [country, visits] of visitsByCountry.entries()) {
-      // GeoNames files are mostly sorted already, which the sort (a merge sort) finds in linear time.
-      visits.sort(byCode);
-      const firstId = id;
-      const tree = new KDBush(visits.length, NODE_SIZE);
-      const box = [180, 90, -180, -90] as [number, number, number, number];
-      for (const visit of visits) {
-        const latitude = at(visitLatitudes, visit);
-        const longitude = at(visitLongitudes, visit);
-        latitudes[id] = latitude;
-        longitudes[id] = longitude;
-        countryOf[id] = country;
-        postalCodes[id] = at(visitCodes, visit);
-        idsByVisit[visit] = id;
+    for (const [country, firstId] of firstIds.entries()) {
+      // GeoNames files are mostly sorted already, which the engine's sort of arrays (not of typed arrays) finds in about linear time.
+      const visits = Array.from(byKey.subarray(firstId, at(filled, country))).sort(byCode);
+      for (let offset = 0; offset < visits.length; offset++) {
+        const visit = at(visits, offset);
+        idsByVisit[visit] = firstId + offset;
+        countryOf[firstId + offset] = country;
+        postalCodes[firstId + offset] = at(visitCodes, visit);
+      }
+    }
+
+    // Third pass: each code's coordinates, at its id; then each country's tree, adding its codes in id order.
+    const latitudes = new Float64Array(size);
+    const longitudes = new Float64Array(size);
+    visited = 0;
+    source.forEachCode((_countryCode, _postalCode, latitude, longitude) => {
+      const id = at(idsByVisit, visited++);
+      latitudes[id] = latitude;
+      longitudes[id] = longitude;
+    });
+    const trees = firstIds.map((firstId, country): CountryTree => {
+      const end = at(filled, country);
+      const tree = new KDBush(end - firstId, NODE_SIZE);
+      const box: [number, number, number, number] = [180, 90, -180, -90];
+      for (let id = firstId; id < end; id++) {
+        const latitude = at(latitudes, id);
+        const longitude = at(longitudes, id);
         tree.add(longitude, latitude);
         box[0] = Math.min(box[0], longitude);
         box[1] = Math.min(box[1], latitude);
         box[2] = Math.max(box[2], longitude);
         box[3] = Math.max(box[3], latitude);
-        id++;
       }
-      trees.push({ tree: tree.finish(), firstId, box });
-    }
+      return { tree: tree.finish(), firstId, box };
+    });
     return { index: new SpatialIndex({ size, countries, trees, latitudes, longitudes, countryOf, postalCodes }), idsByVisit };
   }
 
