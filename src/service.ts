@@ -1,7 +1,7 @@
 /** The service process (loaded by main.ts): configuration, logging, start-up phases and graceful shutdown. */
 import { loadConfigOrExit } from './config.js';
 import { createLogger } from './logger.js';
-import { startApp } from './server/app.js';
+import { startApp } from './app.js';
 
 const config = loadConfigOrExit();
 

@@ -9,7 +9,7 @@
  */
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { startApp } from '../../src/server/app.js';
+import { startApp } from '../../src/app.js';
 import { composeSupergraph, fetchSubgraphSdl, startApolloGateway, startHiveGateway, startSubgraph } from '../supergraph.js';
 import { RECIPES, type RecipeName } from './index.js';
 

@@ -20,7 +20,7 @@ describe('operational routes', () => {
     // startTestServer awaits readiness, so start this one by hand.
     const { loadConfig } = await import('../../src/config.js');
     const { createLogger } = await import('../../src/logger.js');
-    const { startApp } = await import('../../src/server/app.js');
+    const { startApp } = await import('../../src/app.js');
     const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
     const app = await startApp({ config, logger: createLogger(config), geocoder: slow });
     try {
