@@ -24,6 +24,7 @@ import { startTracing } from './observability/start-tracing.js';
 import { logFields, type RequestTrace, type Tracing } from './observability/tracing.js';
 import { SpatialSearch } from './spatial/spatial-search.js';
 import { WorkBudget } from './work-budget.js';
+import { listen } from './server/http/listen.js';
 import type { Readiness } from './server/http/ops-routes.js';
 import { ResponseCache } from './server/http/response-cache.js';
 import { routerGuard } from './server/http/router-guard.js';
@@ -164,13 +165,8 @@ export async function startApp(options: AppOptions): Promise<App> {
   await apollo.start();
 
   const { server } = http;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.http.port, config.http.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  // A port in use (or a host that is not ours) rejects with a ListenError: service.ts says it in one line.
+  await listen(server, { port: config.http.port, host: config.http.host, portVariable: 'PORT', hostVariable: 'HOST' });
   const { port } = server.address() as AddressInfo;
   const host = config.http.host && config.http.host !== '0.0.0.0' && config.http.host !== '::' ? config.http.host : '127.0.0.1';
 

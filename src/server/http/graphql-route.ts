@@ -14,11 +14,9 @@ import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { logFields, type RequestTrace, type Tracing } from '../../observability/tracing.js';
 import { batchProblem, strictestCacheControl } from './batch.js';
-import type { BodyReader, ReadRequest } from './body.js';
 import { compress, encodingFor } from './compression.js';
-import type { Middleware } from './cors.js';
 import { graphqlError, sendJson } from './replies.js';
-import { requestIdOf } from './request-id.js';
+import { requestIdOf, type BodyReader, type Middleware, type ReadRequest } from './request.js';
 import type { CachedResponse, ResponseCache } from './response-cache.js';
 import { UNAUTHENTICATED } from './router-guard.js';
 
