@@ -173,6 +173,16 @@ describe('the router-only guard (ROUTER_SECRET)', () => {
     expect(sample(after, 'graphql_requests_total', { operation: 'location', outcome: 'success' })).toBe(sample(before, 'graphql_requests_total', { operation: 'location', outcome: 'success' }));
   });
 
+  it('answers a 5 MB request without the secret 401 that fetch reads, with keep-alive and without', async () => {
+    const body = JSON.stringify({ query: `{ location(postalCode: "40001") { placeName } } #${'x'.repeat(5_000_000)}` });
+    const statuses: number[] = [];
+    for (const connection of ['keep-alive', 'close']) {
+      for (let i = 0; i < 5; i++) statuses.push((await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', connection }, body })).status);
+    }
+    expect(statuses).toEqual(Array(10).fill(401));
+    expect(geocoder.batches).toEqual([]);
+  });
+
   it('answers a request with the secret', async () => {
     const res = await post(server.url, operation, { 'router-authorization': SECRET });
     expect([res.status, json(res)]).toEqual([200, { data: { location: { placeName: 'P40001' } } }]);

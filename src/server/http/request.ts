@@ -74,7 +74,7 @@ export function bodyReader({ maxBytes, keepRaw, logger, metrics }: BodyReaderOpt
         if (refused) return;
         refused = true;
         metrics.httpRefusals.inc({ reason: 'body_too_large' });
-        refuseLingering(req, res, tooLarge, (closed, discarded) => {
+        refuseLingering(req, res, 413, tooLarge, (closed, discarded) => {
           logger.info({ ...logFields(requestId, trace), status: 413, declared: req.headers['content-length'] ?? null, discarded, closed }, 'request body refused: over the limit');
         });
       };
@@ -109,7 +109,7 @@ export function bodyReader({ maxBytes, keepRaw, logger, metrics }: BodyReaderOpt
 }
 
 /** How a lingering refusal ended: the client stopped sending (`complete`) or closed, or the server cut it at a bound. */
-type LingerEnd = 'complete' | 'client-closed' | 'bytes' | 'time';
+export type LingerEnd = 'complete' | 'client-closed' | 'bytes' | 'time';
 
 /**
  * Sends a whole `Connection: close` response at once, then reads and discards what the client
@@ -117,8 +117,8 @@ type LingerEnd = 'complete' | 'client-closed' | 'bytes' | 'time';
  * after {@link LINGER_BYTES} or {@link LINGER_MS}, or when the client closes. The response stays
  * open meanwhile: ending it is what makes Node close the connection.
  */
-function refuseLingering(req: IncomingMessage, res: ServerResponse, text: string, ended: (how: LingerEnd, discarded: number) => void): void {
-  res.writeHead(413, { connection: 'close', 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+export function refuseLingering(req: IncomingMessage, res: ServerResponse, status: number, text: string, ended: (how: LingerEnd, discarded: number) => void): void {
+  res.writeHead(status, { connection: 'close', 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.write(text);
   let discarded = 0;
   let done = false;
