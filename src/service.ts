@@ -1,7 +1,11 @@
-/** The service process (loaded by main.ts): configuration, logging, start-up phases and graceful shutdown. */
+/**
+ * The service process (loaded by main.ts): configuration, logging, start-up phases, graceful
+ * shutdown, and reloading the data on SIGHUP.
+ */
 import { loadConfigOrExit } from './config.js';
+import { isDataError } from './data/errors.js';
 import { createLogger } from './logger.js';
-import { startApp } from './server/app.js';
+import { startApp, type App } from './server/app.js';
 
 const config = loadConfigOrExit();
 
@@ -11,7 +15,37 @@ logger.info({ phase: 'config', geocoders: config.geocoders, production: config.p
 // A stray rejection is a bug to log, not a reason to drop every in-flight request.
 process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 
-const app = await startApp({ config, logger });
+// SIGHUP: load the data files again (after `npm run data -- update`, or an edited DATA_OVERRIDES);
+// the data loaded answers until the new data is whole, so no request waits or fails.
+// Listened for from the start: unhandled, SIGHUP would end the process.
+let started: App | undefined;
+process.on('SIGHUP', () => {
+  if (started === undefined) return logger.warn({ phase: 'reload' }, 'SIGHUP while starting: the data is not reloaded; send it again once ready');
+  logger.info({ phase: 'reload' }, 'SIGHUP: loading the data files again');
+  const reloadStarted = performance.now();
+  started.reload().then(
+    (gazetteer) => {
+      if (gazetteer === undefined) return logger.info({ phase: 'reload' }, 'no data to reload: GEOCODER does not name embedded');
+      const datasets = gazetteer.datasets.map(({ name, postalCodes }) => ({ name, postalCodes }));
+      logger.info({ phase: 'reload', codes: gazetteer.size, datasets, ms: Math.round(performance.now() - reloadStarted) }, `reloaded the data: ${gazetteer.size} postal codes`);
+    },
+    (error: unknown) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      logger.error({ phase: 'reload', ...(isDataError(error) && { code: error.code }) }, `the data was not reloaded, and answers as before: ${reason}`);
+    },
+  );
+});
+
+let app: App;
+try {
+  app = await startApp({ config, logger });
+} catch (error) {
+  // A bad DATA_OVERRIDES file: one line saying where and what, as for a bad variable, and nothing loaded.
+  if (!isDataError(error) || error.code !== 'BAD_OVERRIDES') throw error;
+  process.stderr.write(`error: ${error.message}; the service did not start (nothing was loaded): fix the file, or unset DATA_OVERRIDES\n`);
+  process.exit(1);
+}
+started = app;
 const bound = config.http.host === undefined ? `port ${app.port} of every interface (${app.url}/graphql from this machine)` : `${app.url}/graphql`;
 logger.info({ phase: 'listen', url: `${app.url}/graphql`, host: config.http.host ?? null, port: app.port }, `listening on ${bound}`);
 
@@ -41,3 +75,4 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     );
   });
 }
+

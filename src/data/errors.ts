@@ -25,8 +25,10 @@ export type DataErrorCode =
   | 'DISK_FULL'
   /** `DATA_DIR` cannot be created or written. */
   | 'DATA_DIR_UNWRITABLE'
-  /** `data remove` of a dataset that is not there. */
-  | 'NOT_PRESENT';
+  /** `data remove` or `data update` of a dataset that is not there. */
+  | 'NOT_PRESENT'
+  /** The DATA_OVERRIDES file cannot be read, is too large, or has a line that is not a valid row (overrides.ts). */
+  | 'BAD_OVERRIDES';
 
 export class DataError extends Error {
   override readonly name = 'DataError';

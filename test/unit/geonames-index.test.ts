@@ -28,6 +28,8 @@ describe('GeoNamesIndex', () => {
       placeName: 'Beverly Hills',
       adminName: 'California',
       adminCode: 'CA',
+      accuracy: 4,
+      source: 'test.txt',
     });
     expect(index.get('US', '10001')).toBeUndefined();
     expect(index.hasCountry('US')).toBe(true);
@@ -76,7 +78,7 @@ describe('GeoNamesIndex', () => {
       row('DE', String(10_000 + i), `Ørt ${i} – München`, 'Bayern', 'BY', (47 + i / 1e5).toFixed(5), (11 + i / 1e5).toFixed(5)),
     );
     const index = new GeoNamesIndex();
-    const stats = await index.loadFile(writeFile(lines), 97); // a prime chunk size splits rows and characters everywhere
+    const stats = await index.loadFile(writeFile(lines), { chunkBytes: 97 }); // a prime chunk size splits rows and characters everywhere
     expect(stats).toMatchObject({ rows: 70_000, duplicates: 0, malformed: 0 });
     expect(index.get('DE', '79999')).toMatchObject({ placeName: 'Ørt 69999 – München', latitude: 47.69999, longitude: 11.69999 });
   });
@@ -159,7 +161,7 @@ describe('GeoNamesIndex', () => {
         row('DE', '10243', '', '', '', '52.5', '13.4'),
         row('DZ', '10243', 'Alger', 'Alger', '01', '36.7', '3.1'), // one byte from DE, and the same code
       ]),
-      7, // tiny chunks: the remembered bytes must survive the buffer they came from
+      { chunkBytes: 7 }, // tiny chunks: the remembered bytes must survive the buffer they came from
     );
     expect(stats).toMatchObject({ rows: 7, duplicates: 0, malformed: 0 });
     const place = (cc: string, code: string) => {
