@@ -12,8 +12,9 @@
  * longer than any real one, an accuracy blank or on GeoNames' scale (1 to 6), and a code no earlier
  * line of the file gives. Blank lines and lines starting with `#` (comments) are skipped.
  *
- * The file is read whole into memory (it is a list of fixes, bounded by MAX_OVERRIDES_BYTES) and the
- * bytes checked are the bytes loaded, so an edit between the check and the load cannot slip through.
+ * The file is read whole into memory (it is a list of fixes, bounded by MAX_OVERRIDES_BYTES), and
+ * its rows as checked are what is loaded, so an edit between the check and the load cannot slip
+ * through.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { COLUMN } from '../geonames/format.js';
@@ -34,7 +35,7 @@ const ACCURACY_RANGE = [1, 6] as const;
 export interface Overrides {
   /** The path, as configured. */
   readonly file: string;
-  /** Its bytes, every line of them checked: what the loader loads. */
+  /** Its rows, checked, one per line (without its comments and blank lines): what the loader loads. */
   readonly bytes: Buffer;
   /** Rows (not counting blank and comment lines). */
   readonly rows: number;
@@ -60,19 +61,21 @@ export async function readOverrides(file: string): Promise<Overrides> {
   }
   // It may have grown between the two calls.
   if (bytes.length > MAX_OVERRIDES_BYTES) throw tooLarge(file, bytes.length);
-  const { rows, countries } = checkOverrides(file, bytes);
-  return { file, bytes, rows, countries, modified };
+  const { rows, countries, lines } = checkOverrides(file, bytes);
+  return { file, bytes: lines, rows, countries, modified };
 }
 
 /**
- * Checks every line of an overrides file's bytes; returns its rows and countries, or throws
- * `BAD_OVERRIDES` at the first line that is not a valid row. `file` names it in the message.
+ * Checks every line of an overrides file's bytes; returns its rows (their count, and the rows
+ * themselves one per line) and countries, or throws `BAD_OVERRIDES` at the first line that is not
+ * a valid row. `file` names it in the message.
  */
-export function checkOverrides(file: string, bytes: Buffer): { rows: number; countries: readonly string[] } {
+export function checkOverrides(file: string, bytes: Buffer): { rows: number; countries: readonly string[]; lines: Buffer } {
   const scan = new RowScan();
   /** The line of each code given so far, by country and code. */
   const seen = new Map<string, number>();
   const countries = new Set<string>();
+  const kept: Buffer[] = [];
   let rows = 0;
   const fail = (line: number, what: string): never => {
     throw new DataError('BAD_OVERRIDES', `the DATA_OVERRIDES file ${file}: line ${line} ${what}`);
@@ -102,15 +105,17 @@ export function checkOverrides(file: string, bytes: Buffer): { rows: number; cou
       if (earlier !== undefined) fail(line, `gives ${key} again (line ${earlier} gave it): one row per code`);
       seen.set(key, line);
       countries.add(country);
+      kept.push(Buffer.from(buf.subarray(start, end)), NEWLINE);
       rows++;
     },
   });
   lines.push(bytes);
   lines.end();
-  return { rows, countries: [...countries].sort() };
+  return { rows, countries: [...countries].sort(), lines: Buffer.concat(kept) };
 }
 
 const HASH = 0x23;
+const NEWLINE = Buffer.from('\n');
 
 /** Names of the name columns an override is checked for, in messages. */
 const COLUMN_NAMES: Readonly<Record<number, string>> = { [COLUMN.placeName]: 'place name', [COLUMN.adminName1]: 'admin name', [COLUMN.adminCode1]: 'admin code' };
