@@ -211,18 +211,22 @@ export class GeoNamesIndex {
    * codes would take the index past `maxCodes`; reading stops there.
    */
   async loadFile(file: string, options: LoadOptions = {}): Promise<LoadStats> {
-    const chunks = createReadStream(file, { highWaterMark: options.chunkBytes ?? 1 << 20 }) as AsyncIterable<Buffer>;
-    return this.load(file, chunks, options.source ?? path.basename(file));
+    const sourceId = this.addSource(file, options.source ?? path.basename(file));
+    return this.load(file, createReadStream(file, { highWaterMark: options.chunkBytes ?? 1 << 20 }) as AsyncIterable<Buffer>, sourceId);
   }
 
   /** {@link loadFile} for a file already read into memory (the overrides, checked before they are loaded). */
   async loadBuffer(file: string, bytes: Buffer, source: string): Promise<LoadStats> {
-    return this.load(file, [bytes], source);
+    return this.load(file, [bytes], this.addSource(file, source));
   }
 
-  private async load(file: string, chunks: AsyncIterable<Buffer> | Iterable<Buffer>, source: string): Promise<LoadStats> {
+  // Numbers the next file's source; a file refused whole gives its number back (`load`).
+  private addSource(file: string, source: string): number {
     if (this.sourceNames.length > MAX_SOURCE_ID) throw new Error(`${file}: an index holds at most ${MAX_SOURCE_ID + 1} files`);
-    const sourceId = this.sourceNames.push(source) - 1;
+    return this.sourceNames.push(source) - 1;
+  }
+
+  private async load(file: string, chunks: AsyncIterable<Buffer> | Iterable<Buffer>, sourceId: number): Promise<LoadStats> {
     let rows = 0;
     let duplicates = 0;
     let replaced = 0;

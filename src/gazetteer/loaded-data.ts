@@ -257,7 +257,7 @@ export class LoadedData {
 }
 
 /** The dataset name (and `source`) of the overrides' rows. */
-export const OVERRIDES = 'overrides';
+const OVERRIDES = 'overrides';
 
 /** A file to load, and how to tell when its data was published. */
 interface Source {
