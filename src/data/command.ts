@@ -175,9 +175,10 @@ async function fetchEach(datasets: readonly Dataset[], settings: DataOptions, io
     const url = `${settings.baseUrl}/${dataset.zipName}`;
     progress.start(dataset.name, url);
     let outcome: AddOutcome;
-    let changes: DatasetChanges | undefined;
+    // Filled in by `beforeReplace`, which runs only for a file the mirror changed.
+    const compared: { changes?: DatasetChanges } = {};
     const current = dataFilePath(settings.dir, dataset);
-    const beforeReplace = compare ? async (file: string) => void (changes = await compareFiles((await hasDataFile(settings.dir, dataset)) ? current : null, file)) : undefined;
+    const beforeReplace = compare ? async (file: string) => void (compared.changes = await compareFiles((await hasDataFile(settings.dir, dataset)) ? current : null, file)) : undefined;
     try {
       outcome = await addDataset(dataset, { dir: settings.dir, baseUrl: settings.baseUrl, limits: settings.limits, signal: io.signal, onProgress: (p) => progress.update(p), beforeReplace });
     } catch (error) {
@@ -189,9 +190,9 @@ async function fetchEach(datasets: readonly Dataset[], settings: DataOptions, io
     }
     progress.clear();
     io.stdout.write(`${describeOutcome(dataset, outcome)}\n`);
-    if (changes) {
+    if (compared.changes) {
       changed++;
-      io.stdout.write(describeChanges(dataset, changes));
+      io.stdout.write(describeChanges(dataset, compared.changes));
     }
   }
   return { failed, changed };
