@@ -13,6 +13,7 @@ import { createLogger } from '../../src/logger.js';
 import { startApp } from '../../src/server/app.js';
 import { FakeGeocodio, FakeNominatim, FakeZippopotam } from '../support/fake-providers/index.js';
 import { fixture, PUBLISHED, README, startMirror, type Mirror } from '../support/geonames-mirror.js';
+import { usData } from '../support/embedded.js';
 import { usRow } from '../support/geonames.js';
 import { serveWithFake } from '../support/remote.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -161,6 +162,24 @@ describe('a bad overrides file', () => {
 });
 
 describe('a reload', () => {
+  it('is refused while the data is still starting, which goes on undisturbed', async () => {
+    const data = usData();
+    await expect(data.reload()).rejects.toThrow('the service is still starting: send SIGHUP again once it is ready');
+    await data.ready;
+    expect(data.current?.size).toBe(41_488);
+  });
+
+  it('asked for again while one runs, runs once more after it, however often it is asked', async () => {
+    const data = usData();
+    await data.ready;
+    const first = data.current;
+    const [running, queued, again] = [data.reload(), data.reload(), data.reload()];
+    expect(again).toBe(queued);
+    const [one, two] = await Promise.all([running, queued]);
+    expect(new Set([first, one, two]).size).toBe(3);
+    expect(data.current).toBe(two);
+  });
+
   it('answers from the files as they are now, a response cached before it included', async () => {
     const file = path.join(tempDir(), 'fixes.txt');
     writeFileSync(file, `${row('US', '10001', 'New York', 40.7506, -73.9971, '1')}\n`);
