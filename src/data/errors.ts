@@ -27,8 +27,10 @@ export type DataErrorCode =
   | 'DATA_DIR_UNWRITABLE'
   /** `DATA_DIR` exists but cannot be listed (permissions, not a directory): the service does not start. */
   | 'DATA_DIR_UNREADABLE'
-  /** `data remove` of a dataset that is not there. */
-  | 'NOT_PRESENT';
+  /** `data remove` or `data update` of a dataset that is not there. */
+  | 'NOT_PRESENT'
+  /** The DATA_OVERRIDES file cannot be read, is too large, or has a line that is not a valid row (overrides.ts). */
+  | 'BAD_OVERRIDES';
 
 export class DataError extends Error {
   override readonly name = 'DataError';

@@ -1,26 +1,30 @@
 /**
  * A gazetteer: the postal codes of a set of GeoNames files, held in memory and never changed once
  * built: their rows (geonames-index.ts), the kd-trees the spatial searches walk, and what each file
- * brought. The service holds one at a time (loaded-data.ts) and replaces it whole, never in part.
+ * brought and still answers (`datasets`). The service holds one at a time (loaded-data.ts) and
+ * replaces it whole, never in part.
  */
 import type { Place } from '../postal/place.js';
 import type { PostalKey } from '../postal/postal-code.js';
 import { SpatialIndex } from '../spatial/spatial-index.js';
 import type { PlaceSource } from '../spatial/spatial-search.js';
+import { summarize, type DatasetFacts, type DatasetSummary } from './datasets.js';
 import type { GeoNamesIndex, LoadStats } from './geonames-index.js';
 
 /** Where a loaded file came from, as `/readyz` and the logs name it. */
-export type FileSource = 'bundled' | 'DATA_DIR' | 'GEONAMES_FILES';
+export type FileSource = 'bundled' | 'DATA_DIR' | 'GEONAMES_FILES' | 'DATA_OVERRIDES';
 
 /** A file the gazetteer holds the rows of. */
-export interface LoadedFile extends LoadStats {
-  /** What a user calls it: a dataset's name (`DE`, `GB_full`) or the file's own name. */
+export interface LoadedFile extends LoadStats, DatasetFacts {
+  /** What a user calls it, and its places' `source`: `US` (bundled), a dataset's name (`DE`, `GB_full`), the file's own name (GEONAMES_FILES), or `overrides`. */
   readonly dataset: string;
   readonly source: FileSource;
 }
 
 export class Gazetteer implements PlaceSource {
   readonly index: SpatialIndex;
+  /** Every file, in load order, with the codes it still answers. */
+  readonly datasets: readonly DatasetSummary[];
   /** Why a code of each country with no data is not found, made once per country. */
   private readonly missing = new Map<string, string | undefined>();
 
@@ -30,6 +34,8 @@ export class Gazetteer implements PlaceSource {
     readonly files: readonly LoadedFile[],
   ) {
     this.index = SpatialIndex.from(rows);
+    const answered = rows.codesBySource();
+    this.datasets = files.map((file) => summarize(file, answered[file.sourceId] ?? 0));
   }
 
   /** Postal codes held. */

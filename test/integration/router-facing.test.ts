@@ -33,7 +33,7 @@ function post(url: string, body: unknown, headers: Record<string, string> = {}):
 const json = (raw: Raw): unknown => JSON.parse(raw.body.toString('utf8'));
 
 /** Every code at a point of its own, answered through `geocode` only, so every lookup is a recorded batch. */
-const scripted = () => new CountingGeocoder(new ScriptedGeocoder((key) => foundAt(key, { latitude: 40 + Number(key.postalCode) / 1e5, longitude: -74, placeName: `P${key.postalCode}`, adminName: null, adminCode: null })));
+const scripted = () => new CountingGeocoder(new ScriptedGeocoder((key) => foundAt(key, { latitude: 40 + Number(key.postalCode) / 1e5, longitude: -74, placeName: `P${key.postalCode}`, adminName: null, adminCode: null, accuracy: null, source: 'scripted' })));
 
 describe('subgraph batching', () => {
   let server: TestServer;

@@ -8,7 +8,7 @@ import type { PostalKey } from '../../src/postal/postal-code.js';
 import { CountingGeocoder, ScriptedGeocoder } from '../support/counting-geocoder.js';
 
 const silent = pino({ level: 'silent' });
-const place = (key: PostalKey): Place => ({ ...key, matchedPostalCode: key.postalCode, precision: 'POSTAL_CODE', latitude: 1, longitude: 2, placeName: 'P', adminName: null, adminCode: null });
+const place = (key: PostalKey): Place => ({ ...key, matchedPostalCode: key.postalCode, precision: 'POSTAL_CODE', latitude: 1, longitude: 2, placeName: 'P', adminName: null, adminCode: null, accuracy: null, source: 'test' });
 
 /** Codes starting with 0 are unknown; everything else is found. */
 const byPrefix = (key: PostalKey): GeocodeResult => (key.postalCode.startsWith('0') ? notFound() : found(place(key)));

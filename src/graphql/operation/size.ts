@@ -10,6 +10,7 @@
  */
 import { getArgumentValues, GraphQLBoolean, GraphQLNonNull, valueFromAST, type DirectiveNode, type GraphQLSchema } from 'graphql';
 import { AppError, isAppError } from '../../errors.js';
+import { MAX_DATASETS } from '../../gazetteer/datasets.js';
 import { pageSize, searchCountries, searchPoint, searchRadiusMeters, type DistanceUnit } from '../../spatial/arguments.js';
 import type { PlannedField } from './plan.js';
 
@@ -133,6 +134,8 @@ const RULES: Readonly<Record<string, Rule>> = {
     search: true,
   },
   'LocationConnection.edges': { size: (_, scope) => scope.first ?? 0 },
+  // As many as the files loaded, which cannot pass the files the service can load.
+  'Query.datasets': { size: () => MAX_DATASETS },
   'Query._entities': { size: (args) => itemsIn(args.representations) },
 };
 

@@ -44,4 +44,7 @@ export const Query: QueryResolvers = {
 
   // No lookup: the point is given, and the codes found are built from the loaded data.
   nearestLocations: (_, args, { spatial, budget }) => spatial.nearest(args, budget),
+
+  // A copy: the gazetteer's list is read-only, and the generated resolver type wants a mutable array.
+  datasets: (_, _args, { datasets }) => [...datasets()],
 };
