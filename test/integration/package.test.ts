@@ -127,10 +127,28 @@ afterAll(() => {
 });
 
 describe('the package, installed and run as the container image runs it', () => {
-  it('packs exactly the entry point, the bundle, their source maps, GraphiQL\'s files, the schema, the README and package.json', () => {
+  it('packs exactly the command, the entry points, the bundles, their source maps, GraphiQL\'s files, the schema, package.json, and the README, changelog, licence and notice', () => {
     const explorer = JSON.parse(readFileSync(path.join(ROOT, 'dist', 'graphiql', 'manifest.json'), 'utf8')) as { script: string; style: string };
     const graphiql = ['manifest.json', explorer.script, explorer.style].map((file) => `dist/graphiql/${file}`);
-    expect(packed).toEqual(['README.md', 'dist/data.js', 'dist/data.js.map', ...graphiql, 'dist/main.js', 'dist/main.js.map', 'dist/service.js', 'dist/service.js.map', 'package.json', 'schema.graphql'].sort());
+    expect(packed).toEqual(
+      [
+        'CHANGELOG.md',
+        'LICENSE',
+        'NOTICE',
+        'README.md',
+        'dist/bin.js',
+        'dist/bin.js.map',
+        'dist/data.js',
+        'dist/data.js.map',
+        ...graphiql,
+        'dist/main.js',
+        'dist/main.js.map',
+        'dist/service.js',
+        'dist/service.js.map',
+        'package.json',
+        'schema.graphql',
+      ].sort(),
+    );
   });
 
   it('installs the production dependencies only, among them those the bundle loads at run time', () => {
