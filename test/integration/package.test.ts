@@ -1,5 +1,6 @@
 /**
- * What the container image runs, proven without a container engine (this machine has none): the
+ * What the container image runs, reproduced without a container engine, so that `npm test` proves it
+ * in seconds (build/container/check.sh builds and runs the real image with buildah, in minutes): the
  * project packed as `npm pack` packs it, installed in an empty directory from the lockfile with
  * production dependencies only (the Dockerfile's own `npm ci` line), its compile cache warmed as
  * the image build warms it, started with the Dockerfile's CMD and environment, probed with its
