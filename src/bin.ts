@@ -34,6 +34,10 @@ function version(): string {
 }
 
 const [command, ...rest] = process.argv.slice(2);
+// The command lines the service and the data command print name this command (src/data/invocation.ts,
+// PACKAGE_COMMAND_ENV: not imported, as dist/data/ is not in the package). npx and npm scripts
+// that run it would otherwise have them say `npm run data --`.
+process.env.POSTAL_DISTANCE_SUBGRAPH_COMMAND = '1';
 
 if (command === undefined || (command === 'serve' && rest.length === 0)) {
   await import('./main.js');

@@ -155,6 +155,11 @@ describe('the package, installed from its tarball with production dependencies o
     expect(ran.stdout.split('\n')[0]).toBe(`DATA_DIR: ${path.join(installed, 'data', 'geonames')}`);
   });
 
+  it('data prints its command lines as this command, also when run through npm (npx, a script)', async () => {
+    const ran = await command(['data', 'list'], { DATA_DIR: path.join(work, 'data-empty'), npm_lifecycle_event: 'npx' });
+    expect(ran.stdout).toContain('no datasets yet: add one with `postal-distance-subgraph data add DE`');
+  });
+
   it('ships the MIT licence, naming the authors', () => {
     const licence = readFileSync(path.join(installed, 'LICENSE'), 'utf8');
     expect(licence).toMatch(/^MIT License\n\nCopyright \(c\) 2026 the postal-distance-subgraph authors\n/);
