@@ -60,12 +60,14 @@ step "base image: $base ($(grep -o 'reusing\|committing' "$log" | tail -n 1))"
 
 # --- 2. The Dockerfile ------------------------------------------------------------------------
 log="$logs/build.log"
-# The build's `npm ci` reaches the registry as this machine's npm does: where npm has a `cafile` (a
-# proxy that re-signs TLS needs its CA), a copy and a global npmrc naming it are bind-mounted over
-# /usr/local/etc (npm's global config directory, empty in the base images) for the RUN steps. Mounts
-# of `bud -v` are never committed, and over a directory that exists they leave no mount point behind.
+# The build's `npm ci` reaches the registry as this machine's npm does: where npm has a `cafile`, or
+# else Node has NODE_EXTRA_CA_CERTS (a proxy that re-signs TLS needs its CA), a copy and a global
+# npmrc naming it are bind-mounted over /usr/local/etc (npm's global config directory, empty in the
+# base images) for the RUN steps. Mounts of `bud -v` are never committed, and over a directory that
+# exists they leave no mount point behind.
 mounts=()
 cafile=$(npm config get cafile)
+[[ -f $cafile ]] || cafile=${NODE_EXTRA_CA_CERTS:-}
 if [[ -f $cafile ]]; then
   mkdir "$logs/npm-etc"
   cp "$cafile" "$logs/npm-etc/build-ca.crt"
