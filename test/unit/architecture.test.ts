@@ -12,7 +12,7 @@ const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 
 /** Lowest first. `leaves` are src/'s own shared files; `top` the files that compose everything. */
 const LAYERS = ['leaves', 'observability', 'geonames', 'geodesy', 'postal', 'spatial', 'data', 'gazetteer', 'geocoding', 'explorer', 'graphql', 'server', 'top'] as const;
-const TOP_FILES = new Set(['main.ts', 'service.ts', 'config.ts', 'app.ts']);
+const TOP_FILES = new Set(['bin.ts', 'main.ts', 'service.ts', 'config.ts', 'app.ts']);
 
 function layerOf(file: string): string {
   const relative = path.relative(SRC, file);
