@@ -1,7 +1,7 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
-/** Installs the packed project with npm (test/integration/package.test.ts): CPU-heavy for a while. */
-const PACKAGE_TEST = 'test/integration/package.test.ts';
+/** Install the packed project with npm (test/integration/package*.test.ts): CPU-heavy for a while. */
+const PACKAGE_TESTS = 'test/integration/package*.test.ts';
 
 export default defineConfig({
   // One copy of graphql, as in production. Node loads graphql's CommonJS build for every importer
@@ -13,11 +13,11 @@ export default defineConfig({
   test: {
     testTimeout: 20_000,
     hookTimeout: 30_000,
-    // The package test runs after the rest: its `npm ci` would otherwise take CPU from the tests that
-    // count requests made within a batch window or a Redis timeout, on a machine with 2 cores.
+    // The package tests run after the rest, one file at a time: their installs would otherwise take CPU
+    // from the tests that count requests made within a batch window or a Redis timeout, on 2 cores.
     projects: [
-      { extends: true, test: { name: 'suite', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, PACKAGE_TEST], sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'package', include: [PACKAGE_TEST], sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'suite', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, PACKAGE_TESTS], sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'package', include: [PACKAGE_TESTS], fileParallelism: false, sequence: { groupOrder: 1 } } },
     ],
   },
 });

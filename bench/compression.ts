@@ -13,7 +13,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config.js';
 import { defaultUsDataFile } from '../src/gazetteer/loaded-data.js';
-import { createService } from '../src/server/app.js';
+import { createService } from '../src/app.js';
 import { readGeoNames } from './lib/shapes.js';
 import { int, median, table } from './lib/stats.js';
 

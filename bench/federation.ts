@@ -22,7 +22,7 @@ import type { GeocodeResult, Geocoder } from '../src/geocoding/geocoder.js';
 import type { PostalKey } from '../src/postal/postal-code.js';
 import { usEmbedded } from '../test/support/embedded.js';
 import { createLogger } from '../src/logger.js';
-import { startApp } from '../src/server/app.js';
+import { startApp } from '../src/app.js';
 import { startRecordingProxy } from '../test/support/recording-proxy.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 200);

@@ -19,7 +19,7 @@ import type { ApolloServer } from '@apollo/server';
 // The built service, loaded at run time from dist/ (npm run build first); typed by its sources.
 type ConfigModule = typeof import('../src/config.js');
 type LoggerModule = typeof import('../src/logger.js');
-type AppModule = typeof import('../src/server/app.js');
+type AppModule = typeof import('../src/app.js');
 type Context = import('../src/graphql/context.js').Context;
 
 const fromDist = async <T>(file: string): Promise<T> => (await import(new URL(`../../dist/${file}`, import.meta.url).href)) as T;
@@ -43,12 +43,12 @@ function onSigterm(stop: () => Promise<void>): void {
   });
 }
 
-/** The service's Apollo Server and per-request context, from src/server/app.ts's createService, minus the HTTP layer. */
+/** The service's Apollo Server and per-request context, from src/app.ts's createService, minus the HTTP layer. */
 async function serviceApollo(): Promise<{ apollo: ApolloServer<Context>; context: () => Promise<Context>; close: () => Promise<void> }> {
   const [{ loadConfig }, { createLogger }, { createService }] = await Promise.all([
     fromDist<ConfigModule>('config.js'),
     fromDist<LoggerModule>('logger.js'),
-    fromDist<AppModule>('server/app.js'),
+    fromDist<AppModule>('app.js'),
   ]);
   // The service's production configuration (the parent passes NODE_ENV=production, LOG_LEVEL=info).
   const config = loadConfig(process.env);

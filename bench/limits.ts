@@ -20,7 +20,7 @@ import { loadConfig } from '../src/config.js';
 import { defaultUsDataFile } from '../src/gazetteer/loaded-data.js';
 import { OperationAnalyzer } from '../src/graphql/operation/analysis.js';
 import { createSchema, namingFor } from '../src/graphql/schema.js';
-import { createService } from '../src/server/app.js';
+import { createService } from '../src/app.js';
 import { memoryOf, serviceUrl, spawnService, pollReady, killAllChildren } from './service-process.js';
 import { buildShapes, readGeoNames } from './lib/shapes.js';
 import { int, median } from './lib/stats.js';

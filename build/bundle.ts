@@ -11,7 +11,7 @@
  * work (README, Start-up). Node 20 has no compile cache (`module.enableCompileCache` is 22.1+);
  * on later versions src/main.ts turns it on for this file (docs/operations.md has the figures).
  *
- * `tsc` still emits the module tree beside it (dist/server/app.js and so on): the HTTP-layer
+ * `tsc` still emits the module tree beside it (dist/app.js and so on): the HTTP-layer
  * benchmark imports those modules, and the bundle below keeps the tree's layout where it matters.
  *
  * What stays outside the bundle, loaded from node_modules at run time:

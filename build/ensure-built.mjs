@@ -1,10 +1,12 @@
 /**
- * The first step of `npm start` and `npm run data`: builds only when the build is missing or older
- * than what it is built from (src/, schema.graphql, build/, package-lock.json), so a second run
- * starts at once instead of rebuilding what has not changed. Plain JavaScript: it runs before
- * anything is built, and needs nothing but Node.
+ * The first step of `npm start`, `npm run data` and `npm pack` (so of `npm publish` and the image's
+ * build stage): builds only when the build is missing or older than what it is built from (src/,
+ * schema.graphql, build/, package-lock.json), so a second run starts at once instead of rebuilding
+ * what has not changed, and no package is packed without its dist/. Plain JavaScript: it runs
+ * before anything is built, and needs nothing but Node.
  *
  *   node build/ensure-built.mjs         npm start: the whole build (`npm run build`: tsc, then the bundles)
+ *   node build/ensure-built.mjs pack    npm pack: the same
  *   node build/ensure-built.mjs data    npm run data: the data command's bundle, dist/data.js (build/bundle.ts)
  */
 import { spawnSync } from 'node:child_process';
@@ -17,10 +19,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const INPUTS = ['src', 'build', 'schema.graphql', 'package-lock.json', 'tsconfig.json'];
 
 /** What each target needs built, and how to build it. */
-const TARGETS = {
-  start: { outputs: ['dist/main.js', 'dist/service.js', 'dist/data.js', 'dist/graphiql/manifest.json'], build: () => spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }) },
-  data: { outputs: ['dist/data.js'], build: bundle },
-};
+const WHOLE = { outputs: ['dist/bin.js', 'dist/main.js', 'dist/service.js', 'dist/data.js', 'dist/graphiql/manifest.json'], build: () => spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }) };
+const TARGETS = { start: WHOLE, pack: WHOLE, data: { outputs: ['dist/data.js'], build: bundle } };
 
 /** Runs build/bundle.ts with tsx, a dev dependency; says what to do without it. */
 function bundle() {
@@ -49,7 +49,7 @@ function newest(target) {
 const name = process.argv[2] ?? 'start';
 const target = TARGETS[name];
 if (!target) {
-  console.error(`ensure-built: unknown target ${JSON.stringify(name)} (start or data)`);
+  console.error(`ensure-built: unknown target ${JSON.stringify(name)} (start, pack or data)`);
   process.exit(2);
 }
 

@@ -8,13 +8,14 @@
  *   PORT           where the router listens (default 4000)
  *   ROUTER         `apollo` (@apollo/gateway, the default) or `hive` (Hive Gateway's runtime)
  */
+import { fail, portFromEnv, startOrExit } from './start.js';
 import { composeSupergraph, fetchSubgraphSdl, startApolloGateway, startHiveGateway } from './supergraph.js';
 
 const locationsUrl = process.env.LOCATIONS_URL ?? 'http://localhost:4001/graphql';
 const storesUrl = process.env.STORES_URL ?? 'http://localhost:4002/graphql';
-const port = Number(process.env.PORT ?? 4000);
+const port = portFromEnv('example:gateway', 'PORT', 4000);
 const router = process.env.ROUTER ?? 'apollo';
-if (router !== 'apollo' && router !== 'hive') throw new Error(`ROUTER must be apollo or hive, not ${JSON.stringify(router)}`);
+if (router !== 'apollo' && router !== 'hive') fail('example:gateway', `ROUTER must be apollo or hive, not ${JSON.stringify(router)}`);
 
 /** A subgraph's SDL, or one line naming the subgraph, its URL and how to start it, and exit 1. */
 async function sdlOf(name: string, url: string, howToStart: string): Promise<string> {
@@ -35,6 +36,6 @@ const { supergraphSdl, hints } = composeSupergraph([
 for (const hint of hints) console.warn(`composition hint ${hint.definition.code}: ${hint.message}`);
 
 const start = router === 'hive' ? startHiveGateway : startApolloGateway;
-const running = await start({ supergraphSdl, port, host: '127.0.0.1' });
+const running = await startOrExit('example:gateway', { port, host: '127.0.0.1', portVariable: 'PORT' }, () => start({ supergraphSdl, port, host: '127.0.0.1' }));
 console.log(`${router} router listening on ${running.url} (locations: ${locationsUrl}, stores: ${storesUrl})`);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void running.stop());

@@ -8,8 +8,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { composeServices } from '@apollo/composition';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { startStandaloneServer } from '@apollo/server/standalone';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import bodyParser from 'body-parser';
+import cors from 'cors';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
@@ -94,8 +96,62 @@ export async function startSubgraph(
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false,
   });
-  const { url } = await startStandaloneServer(server, { listen: { port, ...(host && { host }) } });
-  return { url: new URL('graphql', url).href, stop: () => server.stop() };
+  return serveApollo(server, { port, host });
+}
+
+/**
+ * Serves an Apollo Server on node:http as Apollo's `startStandaloneServer` does (CORS, JSON bodies,
+ * GET, the drain plugin), but a port that cannot be listened on rejects with Node's error, for the
+ * caller to say (examples/start.ts): the standalone server has no listener for it, so it crashes
+ * the process with a stack.
+ */
+async function serveApollo(server: ApolloServer<BaseContext>, { port, host }: { port: number; host?: string | undefined }): Promise<RunningSubgraph> {
+  const allowOrigins = cors();
+  const json = bodyParser.json({ limit: '50mb' });
+  const httpServer = http.createServer((req, res) => {
+    allowOrigins(req, res, () => json(req, res, (error?: unknown) => {
+      if (error) {
+        res.statusCode = (error as { status?: number }).status ?? 400;
+        return void res.end();
+      }
+      const headers = new HeaderMap();
+      for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      const url = req.url ?? '/';
+      const search = url.includes('?') ? url.slice(url.indexOf('?')) : '';
+      const body: unknown = (req as { body?: unknown }).body;
+      server
+        .executeHTTPGraphQLRequest({ httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search, body }, context: async () => ({}) })
+        .then(async (response) => {
+          for (const [key, value] of response.headers) res.setHeader(key, value);
+          res.statusCode = response.status ?? 200;
+          if (response.body.kind === 'complete') return void res.end(response.body.string);
+          for await (const chunk of response.body.asyncIterator) res.write(chunk);
+          res.end();
+        })
+        .catch((failure: unknown) => {
+          console.error(failure);
+          if (!res.headersSent) res.statusCode = 500;
+          res.end();
+        });
+    }));
+  });
+  server.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer }));
+  await server.start();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(port, host, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  const { port: bound } = httpServer.address() as AddressInfo;
+  const name = host === undefined || host === '::' || host === '0.0.0.0' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return { url: `http://${name}:${bound}/graphql`, stop: () => server.stop() };
 }
 
 export interface RunningRouter {
@@ -158,8 +214,7 @@ export async function startApolloGateway({ supergraphSdl, port, host = '127.0.0.
     stopOnTerminationSignals: false,
     plugins: traces ? [captureTraces] : [],
   });
-  const { url } = await startStandaloneServer(server, { listen: { port, host } });
-  return { url: new URL('graphql', url).href, stop: () => server.stop() };
+  return serveApollo(server, { port, host });
 }
 
 /**

@@ -97,7 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const report: Report = (variable, message) => problems.push(`  ${variable}=${JSON.stringify(env[variable] ?? '')}: ${message}`);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) report(String(issue.path[0]), issue.message);
-    throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+    throw invalid(problems);
   }
   const values = parsed.data;
   const mode: Mode = { production: values.NODE_ENV === 'production' };
@@ -114,8 +114,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   for (const name of sections.geocoders) {
     (PROVIDERS[name] as { whenUsed?(options: unknown, report: Report, mode: Mode): void }).whenUsed?.(providers[name], report, mode);
   }
-  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  if (problems.length > 0) throw invalid(problems);
   return Object.freeze({ ...mode, ...sections, providers: Object.freeze(providers) });
+}
+
+/** The error listing every problem: on one line when there is one, else one line each under a heading. */
+function invalid(problems: readonly string[]): ConfigError {
+  return new ConfigError(problems.length === 1 ? `Invalid configuration: ${problems[0]!.trim()}` : `Invalid configuration:\n${problems.join('\n')}`);
 }
 
 /** Freezes an options object and its arrays, one level down (options are flat). */

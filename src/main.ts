@@ -5,8 +5,7 @@
  * Why a file of its own: Node compiles a module before running any of it, so the cache must be on
  * before the bundle is loaded; called from inside the bundle, it would only cover pino and ioredis.
  *
- * The cache (Node 22.1 and later; Node 20 has no `module.enableCompileCache`, and then this does
- * nothing) keeps V8's compiled code on disk, so the next start skips most of the compiling. Where:
+ * The cache keeps V8's compiled code on disk, so the next start skips most of the compiling. Where:
  * `NODE_COMPILE_CACHE` if set, else `node-compile-cache` in the OS temp directory; the container
  * image sets it to a directory filled when the image is built (docs/operations.md).
  * `NODE_DISABLE_COMPILE_CACHE=1` turns it off. It never fails a start: an unwritable or missing
@@ -14,10 +13,7 @@
  */
 import module from 'node:module';
 
-/** `module.enableCompileCache`, typed here because @types/node 20 does not declare it. */
-type EnableCompileCache = (directory?: string) => { status: number; message?: string; directory?: string };
-
 // No directory argument: Node's own resolution above, which NODE_COMPILE_CACHE overrides.
-(module as { enableCompileCache?: EnableCompileCache }).enableCompileCache?.();
+module.enableCompileCache();
 
 await import('./service.js');

@@ -1,7 +1,15 @@
-/** The service process (loaded by main.ts): configuration, logging, start-up phases and graceful shutdown. */
+/**
+ * The service process (loaded by main.ts): configuration, logging, start-up phases, graceful
+ * shutdown, and reloading the data on SIGHUP. A start that cannot succeed for a reason the person
+ * starting it can fix (a bad variable, a port in use, a DATA_DIR that cannot be read or created, a
+ * bad DATA_OVERRIDES row) ends in one line saying what and what to do, with its code, and exit code
+ * 1: no stack.
+ */
 import { loadConfigOrExit } from './config.js';
+import { isDataError } from './data/errors.js';
 import { createLogger } from './logger.js';
-import { startApp } from './server/app.js';
+import { startApp, type App } from './app.js';
+import { isListenError } from './server/http/listen.js';
 
 const config = loadConfigOrExit();
 
@@ -11,16 +19,47 @@ logger.info({ phase: 'config', geocoders: config.geocoders, production: config.p
 // A stray rejection is a bug to log, not a reason to drop every in-flight request.
 process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 
-const app = await startApp({ config, logger });
+/** Ends a start that cannot succeed with one line, when it is a failure with a code and a message for the person starting it. */
+function failStart(phase: string, error: unknown): never {
+  if (isListenError(error) || isDataError(error)) {
+    // One line either way: a JSON line in production; in development, pino-pretty puts fields on lines of their own.
+    if (config.production) logger.fatal({ phase, code: error.code }, error.message);
+    else logger.fatal(`${error.message} (${error.code})`);
+  } else {
+    logger.fatal({ err: error, phase }, phase === 'ready' ? 'the geocoder could not start' : 'the service could not start');
+  }
+  process.exit(1);
+}
+
+// SIGHUP: load the data files again (after `npm run data -- update`, or an edited DATA_OVERRIDES);
+// the data loaded answers until the new data is whole, so no request waits or fails.
+// Listened for from the start: unhandled, SIGHUP would end the process.
+let started: App | undefined;
+process.on('SIGHUP', () => {
+  if (started === undefined) return logger.warn({ phase: 'reload' }, 'SIGHUP while starting: the data is not reloaded; send it again once ready');
+  logger.info({ phase: 'reload' }, 'SIGHUP: loading the data files again');
+  const reloadStarted = performance.now();
+  started.reload().then(
+    (gazetteer) => {
+      if (gazetteer === undefined) return logger.info({ phase: 'reload' }, 'no data to reload: GEOCODER does not name embedded');
+      const datasets = gazetteer.datasets.map(({ name, postalCodes }) => ({ name, postalCodes }));
+      logger.info({ phase: 'reload', codes: gazetteer.size, datasets, ms: Math.round(performance.now() - reloadStarted) }, `reloaded the data: ${gazetteer.size} postal codes`);
+    },
+    (error: unknown) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      logger.error({ phase: 'reload', ...(isDataError(error) && { code: error.code }) }, `the data was not reloaded, and answers as before: ${reason}`);
+    },
+  );
+});
+
+const app = await startApp({ config, logger }).catch((error: unknown) => failStart(isListenError(error) ? 'listen' : 'start', error));
+started = app;
 const bound = config.http.host === undefined ? `port ${app.port} of every interface (${app.url}/graphql from this machine)` : `${app.url}/graphql`;
 logger.info({ phase: 'listen', url: `${app.url}/graphql`, host: config.http.host ?? null, port: app.port }, `listening on ${bound}`);
 
 app.ready.then(
   () => logger.info({ phase: 'ready', sinceProcessStartMs: Math.round(performance.now()) }, 'ready to serve'),
-  (error: unknown) => {
-    logger.fatal({ err: error, phase: 'ready' }, 'the geocoder could not start');
-    process.exit(1);
-  },
+  (error: unknown) => failStart('ready', error),
 );
 
 let stopping = false;
@@ -41,3 +80,4 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     );
   });
 }
+

@@ -40,6 +40,12 @@ export type OptionsOf<S extends { read(...args: never[]): unknown }> = ReturnTyp
 /** A whole number in [min, max]. */
 export const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
+/** A TCP port, 0 to 65535 (0 picks a free one), with a message that says so. */
+export const port = (fallback: number) => {
+  const error = 'a TCP port: a whole number from 0 to 65535 (0 picks a free one)';
+  return z.coerce.number({ error }).int({ error }).min(0, { error }).max(65535, { error }).default(fallback);
+};
+
 /** A duration in ms in [min, max]. */
 export const ms = int;
 

@@ -1,4 +1,4 @@
-/** The fixture supergraphs (fixtures/README.md says where each comes from). */
+/** The fixture supergraphs, written for this suite (fixtures/README.md says what each models). */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,7 @@ export function fixture(name: string): Fixture {
   };
 }
 
-/** The fixture supergraphs whose names do not clash with ours, and those that do (composed with SCHEMA_PREFIX). */
-export const PUBLIC_FIXTURES: readonly string[] = ['relay-posts'];
-export const CLASHING_FIXTURES: readonly string[] = [];
+/** The fixtures whose names do not clash with ours: composed beside our subgraph with and without SCHEMA_PREFIX. */
+export const PUBLIC_FIXTURES: readonly string[] = ['commerce-fed2', 'retail', 'benchmark-fed1', 'relay-posts'];
+/** The fixtures that clash with our names: composed only beside our subgraph with SCHEMA_PREFIX=Postal, and refused without it. */
+export const CLASHING_FIXTURES: readonly string[] = ['trails-clash'];

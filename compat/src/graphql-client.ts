@@ -9,11 +9,11 @@ export interface GraphQLBody {
   readonly extensions?: Record<string, unknown>;
 }
 
-/** POSTs `query` to `url` and reads the JSON answer; throws with the text when the answer is not JSON. */
-export async function graphql(url: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLBody> {
+/** POSTs `query` to `url` and reads the JSON answer; throws with the text when the answer is not JSON. `headers` are added. */
+export async function graphql(url: string, query: string, variables?: Record<string, unknown>, headers: Readonly<Record<string, string>> = {}): Promise<GraphQLBody> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
   const text = await res.text();
@@ -24,9 +24,9 @@ export async function graphql(url: string, query: string, variables?: Record<str
   }
 }
 
-/** What a running subgraph prints for `_service { sdl }`, as registries and `rover dev` read it. */
-export async function serviceSdl(url: string): Promise<string> {
-  const body = await graphql(url, '{ _service { sdl } }');
+/** What a running subgraph prints for `_service { sdl }`, as registries and `rover dev` read it; `headers` are added. */
+export async function serviceSdl(url: string, headers: Readonly<Record<string, string>> = {}): Promise<string> {
+  const body = await graphql(url, '{ _service { sdl } }', undefined, headers);
   const sdl: unknown = body.data?._service?.sdl;
   if (typeof sdl !== 'string') throw new Error(`${url} did not answer _service { sdl }: ${JSON.stringify(body)}`);
   return sdl;

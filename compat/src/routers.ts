@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ApolloGateway } from '@apollo/gateway';
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { grafbaseSubgraphs, type SubgraphSchema } from './compose.js';
@@ -19,9 +19,24 @@ export interface RunningRouter {
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
-/** `@apollo/gateway` 2.14 under Apollo Server, on a supergraph composed by `@apollo/composition`. */
-export async function startApolloGateway(supergraphSdl: string): Promise<RunningRouter> {
-  const server = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl, logger: quiet }), logger: quiet, stopOnTerminationSignals: false });
+/** A data source that adds fixed headers to every subgraph request: Apollo's documented `willSendRequest` hook. */
+class HeadersDataSource extends RemoteGraphQLDataSource {
+  constructor(url: string | undefined, private readonly headers: Readonly<Record<string, string>>) {
+    super({ url });
+  }
+
+  override willSendRequest({ request }: GraphQLDataSourceProcessOptions): void {
+    for (const [name, value] of Object.entries(this.headers)) request.http?.headers.set(name, value);
+  }
+}
+
+/**
+ * `@apollo/gateway` 2.14 under Apollo Server, on a supergraph composed by `@apollo/composition`;
+ * `headers` are added to every request it sends a subgraph.
+ */
+export async function startApolloGateway(supergraphSdl: string, headers: Readonly<Record<string, string>> = {}): Promise<RunningRouter> {
+  const gateway = new ApolloGateway({ supergraphSdl, logger: quiet, buildService: ({ url }) => new HeadersDataSource(url, headers) });
+  const server = new ApolloServer({ gateway, logger: quiet, stopOnTerminationSignals: false });
   const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' } });
   return { url: new URL('graphql', url).href, stop: () => server.stop() };
 }
@@ -32,10 +47,12 @@ export interface HiveOptions {
   readonly planner: 'js' | 'rust';
   /** A gateway configuration module's text (`export const gatewayConfig = {...}`), passed with `-c`. */
   readonly config?: string;
+  /** Environment variables the configuration reads (`{env.NAME}` in transport headers). */
+  readonly env?: Record<string, string>;
 }
 
 /** `hive-gateway supergraph <file> --port N`, ready when it logs that it listens. */
-export async function startHiveGateway({ supergraphSdl, planner, config }: HiveOptions): Promise<RunningProcess> {
+export async function startHiveGateway({ supergraphSdl, planner, config, env }: HiveOptions): Promise<RunningProcess> {
   const dir = scratchDir('hive');
   const supergraph = path.join(dir, 'supergraph.graphql');
   writeFileSync(supergraph, supergraphSdl);
@@ -49,20 +66,24 @@ export async function startHiveGateway({ supergraphSdl, planner, config }: HiveO
     command: HIVE_GATEWAY,
     args,
     cwd: dir,
+    ...(env && { env }),
     label: `Hive Gateway (${planner} planner)`,
     readyUrl: (output) => /Listening on (http:\/\/\S+)/.exec(plain(output))?.[1]?.concat('/graphql'),
   });
 }
 
-/** `grafbase dev -c grafbase.toml -p N`: the Grafbase engine composes the subgraph files itself. `toml` adds sections. */
-export async function startGrafbase(subgraphs: readonly SubgraphSchema[], toml = ''): Promise<RunningProcess> {
+/**
+ * `grafbase dev -c grafbase.toml -p N`: the Grafbase engine composes the subgraph files itself.
+ * `toml` adds sections; `env`, variables it reads (`{{ env.NAME }}`).
+ */
+export async function startGrafbase(subgraphs: readonly SubgraphSchema[], toml = '', env: Record<string, string> = {}): Promise<RunningProcess> {
   const dir = scratchDir('grafbase-dev');
   writeFileSync(path.join(dir, 'grafbase.toml'), `${grafbaseSubgraphs(dir, subgraphs)}\n${toml}`);
   return startProcess({
     command: GRAFBASE,
     args: ['dev', '-c', path.join(dir, 'grafbase.toml'), '-p', String(await freePort())],
     cwd: dir,
-    env: { HOME: dir },
+    env: { ...env, HOME: dir },
     label: 'Grafbase (grafbase dev)',
     readyUrl: (output) => /GraphQL:?\s+(http:\/\/\S+\/graphql)/.exec(plain(output))?.[1],
   });

@@ -50,14 +50,27 @@ const direct = async (query: string) => (await graphql(service.url, query)).data
 
 const entityFields = (exchanges: readonly Exchange[]): number => exchanges.reduce((n, e) => n + (e.request.query.match(/\b_entities\(/g) ?? []).length, 0);
 
-const ROUTERS: readonly { readonly name: string; readonly start: () => Promise<RunningRouter> }[] = [
-  { name: 'Apollo Gateway (@apollo/gateway)', start: () => startApolloGateway(supergraphSdl) },
-  { name: 'Hive Gateway, JavaScript planner', start: () => startHiveGateway({ supergraphSdl, planner: 'js' }) },
-  { name: 'Hive Gateway, Rust planner (--hive-router-runtime)', start: () => startHiveGateway({ supergraphSdl, planner: 'rust' }) },
-  { name: 'Grafbase (grafbase dev)', start: () => startGrafbase(subgraphs) },
+interface RouterCase {
+  readonly name: string;
+  readonly start: () => Promise<RunningRouter>;
+  /** Where it puts the error of a refused `_entities` item under `stores[i]` (`location { nearby }` selected), after `["stores", i]`. */
+  readonly refusedItemPath: readonly string[];
+  /** Whether it adds `extensions.serviceName` to the errors it forwards. */
+  readonly namesSubgraph: boolean;
+}
+
+const ROUTERS: readonly RouterCase[] = [
+  { name: 'Apollo Gateway (@apollo/gateway)', start: () => startApolloGateway(supergraphSdl), refusedItemPath: ['location'], namesSubgraph: true },
+  { name: 'Hive Gateway, JavaScript planner', start: () => startHiveGateway({ supergraphSdl, planner: 'js' }), refusedItemPath: ['location', 'nearby'], namesSubgraph: true },
+  { name: 'Hive Gateway, Rust planner (--hive-router-runtime)', start: () => startHiveGateway({ supergraphSdl, planner: 'rust' }), refusedItemPath: ['location'], namesSubgraph: true },
+  { name: 'Grafbase (grafbase dev)', start: () => startGrafbase(subgraphs), refusedItemPath: ['location'], namesSubgraph: false },
 ];
 
-describe.each(ROUTERS)('through $name', ({ start }) => {
+/** More stores than searches allowed, each with a `nearby`: the items past MAX_NEARBY_SEARCHES are refused. */
+const PARTLY_REFUSED = MAX_NEARBY_SEARCHES + 3;
+const PARTLY_REFUSED_QUERY = `{ stores(first: ${PARTLY_REFUSED}) { name location { postalCode nearby(radius: 1, unit: MILES, first: 1) { totalCount } } } }`;
+
+describe.each(ROUTERS)('through $name', ({ start, refusedItemPath, namesSubgraph }) => {
   let router: RunningRouter;
   beforeAll(async () => {
     router = await start();
@@ -142,13 +155,25 @@ describe.each(ROUTERS)('through $name', ({ start }) => {
   });
 
   it('answers a partly refused _entities call with the rest of its data and errors naming the refused items', async () => {
-    const count = MAX_NEARBY_SEARCHES + 3;
-    const body = await graphql(router.url, `{ stores(first: ${count}) { name location { postalCode nearby(radius: 1, unit: MILES, first: 1) { totalCount } } } }`);
+    const body = await graphql(router.url, PARTLY_REFUSED_QUERY);
     const got = body.data?.stores as { name: string; location: { postalCode: string } | null }[];
-    expect(got.map((s) => s.name)).toEqual(stores.slice(0, count).map((s) => s.name));
+    expect(got.map((s) => s.name)).toEqual(stores.slice(0, PARTLY_REFUSED).map((s) => s.name));
     const refused = got.flatMap((s, i) => (s.location === null ? [i] : []));
     expect(got.length - refused.length).toBe(MAX_NEARBY_SEARCHES);
     const named = new Set((body.errors ?? []).map((e) => (e.path?.[0] === 'stores' ? e.path[1] : undefined)));
     expect([...named].sort()).toEqual(refused);
+  });
+
+  it(`forwards one error per refused item, with our message and code, at ["stores", i, ${refusedItemPath.map((p) => JSON.stringify(p)).join(', ')}]`, async () => {
+    const body = await graphql(router.url, PARTLY_REFUSED_QUERY);
+    const refused = Array.from({ length: PARTLY_REFUSED - MAX_NEARBY_SEARCHES }, (_, i) => MAX_NEARBY_SEARCHES + i);
+    expect(body.errors?.map((e) => ({ path: e.path, message: e.message, code: e.extensions?.code, serviceName: e.extensions?.serviceName }))).toEqual(
+      refused.map((i) => ({
+        path: ['stores', i, ...refusedItemPath],
+        message: expect.stringContaining('MAX_NEARBY_SEARCHES'),
+        code: 'BAD_USER_INPUT',
+        serviceName: namesSubgraph ? 'locations' : undefined,
+      })),
+    );
   });
 });

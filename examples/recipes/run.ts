@@ -1,18 +1,23 @@
 /**
  * `npm run example:recipe -- <name>`: one recipe of docs/federation.md on your machine, in one
- * process. Starts the postal-distance subgraph (embedded US data) with the recipe's variables on
- * port 4001, the recipe's subgraphs on 4002 and up, composes what they print (`_service { sdl }`)
- * with `@apollo/composition`, serves a router on PORT (default 4000), runs the recipe's query once
- * and prints the answer; then keeps serving until Ctrl-C, for Sandbox or curl.
+ * process. Starts the postal-distance subgraph (embedded US data) with the recipe's variables, the
+ * recipe's subgraphs, composes what they print (`_service { sdl }`) with `@apollo/composition`,
+ * serves a router, runs the recipe's query once and prints the answer; then keeps serving until
+ * Ctrl-C, for Sandbox or curl.
  *
- *   ROUTER  `apollo` (@apollo/gateway, the default) or `hive` (Hive Gateway's runtime)
+ *   LOCATIONS_PORT  the postal-distance subgraph (default 4001)
+ *   SUBGRAPHS_PORT  the recipe's first subgraph, the others on the ports after it (default 4002; 0: free ports)
+ *   PORT            the router (default 4000)
+ *   ROUTER          `apollo` (@apollo/gateway, the default) or `hive` (Hive Gateway's runtime)
  */
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { startApp } from '../../src/server/app.js';
-import { composeSupergraph, fetchSubgraphSdl, startApolloGateway, startHiveGateway, startSubgraph } from '../supergraph.js';
+import { startApp } from '../../src/app.js';
+import { fail, portFromEnv, startOrExit } from '../start.js';
+import { composeSupergraph, fetchSubgraphSdl, startApolloGateway, startHiveGateway, startSubgraph, type RunningSubgraph } from '../supergraph.js';
 import { RECIPES, type RecipeName } from './index.js';
 
+const program = 'example:recipe';
 const name = process.argv[2];
 if (!name || !(name in RECIPES)) {
   console.error(`usage: npm run example:recipe -- <${Object.keys(RECIPES).join('|')}>`);
@@ -20,18 +25,26 @@ if (!name || !(name in RECIPES)) {
 }
 const recipe = RECIPES[name as RecipeName];
 const router = process.env.ROUTER ?? 'apollo';
-if (router !== 'apollo' && router !== 'hive') throw new Error(`ROUTER must be apollo or hive, not ${JSON.stringify(router)}`);
+if (router !== 'apollo' && router !== 'hive') fail(program, `ROUTER must be apollo or hive, not ${JSON.stringify(router)}`);
+const locationsPort = portFromEnv(program, 'LOCATIONS_PORT', 4001);
+const subgraphsPort = portFromEnv(program, 'SUBGRAPHS_PORT', 4002);
+const routerPort = portFromEnv(program, 'PORT', 4000);
+const host = '127.0.0.1';
 
-const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'warn', ...recipe.env, PORT: '4001', HOST: '127.0.0.1' });
-const locations = await startApp({ config, logger: createLogger(config) });
+const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'warn', ...recipe.env, PORT: String(locationsPort), HOST: host });
+const locations = await startOrExit(program, { port: locationsPort, host, portVariable: 'LOCATIONS_PORT' }, () => startApp({ config, logger: createLogger(config) }));
 await locations.ready;
-const others = await Promise.all(recipe.subgraphs.map((subgraph, i) => startSubgraph(subgraph, { port: 4002 + i, host: '127.0.0.1', quiet: true })));
+const others: RunningSubgraph[] = [];
+for (const [i, subgraph] of recipe.subgraphs.entries()) {
+  const port = subgraphsPort === 0 ? 0 : subgraphsPort + i;
+  others.push(await startOrExit(program, { port, host, portVariable: 'SUBGRAPHS_PORT' }, () => startSubgraph(subgraph, { port, host, quiet: true })));
+}
 
 const sources = [{ name: 'locations', url: `${locations.url}/graphql` }, ...recipe.subgraphs.map((subgraph, i) => ({ name: subgraph.name, url: others[i]!.url }))];
 const { supergraphSdl, hints } = composeSupergraph(await Promise.all(sources.map(async (source) => ({ ...source, sdl: await fetchSubgraphSdl(source.url) }))));
 for (const hint of hints) console.warn(`composition hint ${hint.definition.code}: ${hint.message}`);
 const start = router === 'hive' ? startHiveGateway : startApolloGateway;
-const running = await start({ supergraphSdl, port: Number(process.env.PORT ?? 4000), host: '127.0.0.1' });
+const running = await startOrExit(program, { port: routerPort, host, portVariable: 'PORT' }, () => start({ supergraphSdl, port: routerPort, host }));
 
 console.log(`${recipe.title}\n`);
 for (const source of sources) console.log(`  ${source.name.padEnd(14)} ${source.url}`);

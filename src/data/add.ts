@@ -38,6 +38,11 @@ export interface AddOptions {
   /** Cancels the add: its temporary files are removed, and it rejects with the abort's error. */
   readonly signal?: AbortSignal | undefined;
   readonly onProgress?: (progress: AddProgress) => void;
+  /**
+   * Called with the new data file, checked, before it replaces the one in `dir` (still in place
+   * then): what `data update` compares them with. A rejection fails the add, nothing written.
+   */
+  readonly beforeReplace?: (file: string) => Promise<void>;
 }
 
 export type AddOutcome =
@@ -77,6 +82,7 @@ export async function addDataset(dataset: Dataset, options: AddOptions): Promise
     // The file's date is the mirror's, so `data list` shows when GeoNames published it.
     if (published && !Number.isNaN(published.getTime())) await utimes(data, published, published);
 
+    await options.beforeReplace?.(data);
     // Cancelled once the file is checked: still nothing written.
     signal?.throwIfAborted();
     const source: Source = { url, downloadedAt: new Date().toISOString(), ...fetched.validators };

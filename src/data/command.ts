@@ -1,6 +1,7 @@
 /**
- * The data command: `add NAME…`, `list`, `remove NAME…` on the data directory. It returns its exit
- * code rather than exiting, so tests run it in-process; cli.ts is the process around it.
+ * The data command: `add NAME…`, `update [NAME…]`, `list`, `remove NAME…` on the data directory.
+ * It returns its exit code rather than exiting, so tests run it in-process; cli.ts is the process
+ * around it.
  *
  * Exit codes: 0 done; 1 a dataset failed (one line on stderr per failure, the others still done);
  * 2 a usage or configuration error (nothing done); 130 interrupted (nothing half-written left, and
@@ -11,10 +12,12 @@
  */
 import { parseArgs } from 'node:util';
 import { addDataset, type AddOutcome } from './add.js';
-import { listDataFiles, removeDataset, removeLeftovers, summarize } from './data-dir.js';
+import { compareFiles, MOVED_METERS, type ChangedCode, type DatasetChanges } from './changes.js';
+import { dataFilePath, hasDataFile, listDataFiles, removeDataset, removeLeftovers, summarize } from './data-dir.js';
 import { parseDataset, type Dataset } from './datasets.js';
 import { isDataError } from './errors.js';
 import { dataCommandLine } from './invocation.js';
+import { readOverrides } from './overrides.js';
 import { createProgress, type Output } from './progress.js';
 import { readDataSettings, type DataOptions } from './settings.js';
 
@@ -36,7 +39,10 @@ export function usage(env: NodeJS.ProcessEnv): string {
   add NAME...      download GeoNames postal-code datasets into DATA_DIR; NAME is a country
                    code (DE), a full-code file (GB_full) or allCountries. A file the mirror
                    has not changed since the last add is not downloaded again.
-  list             show the datasets in DATA_DIR: countries, rows, file date
+  update [NAME...] fetch again the datasets in DATA_DIR (all, or those named) that changed on
+                   the mirror, and show the codes added, removed and moved
+  list             show the datasets in DATA_DIR and the DATA_OVERRIDES file: countries,
+                   rows, file date
   remove NAME...   delete datasets from DATA_DIR
 
 Settings: DATA_DIR (default data/geonames in the project), GEONAMES_BASE_URL (default
@@ -70,6 +76,16 @@ export async function runDataCommand(argv: readonly string[], io: CommandIo): Pr
       return withDatasets(names, io, async (datasets) => {
         await tidy(settings, io);
         return add(datasets, settings, io);
+      });
+    case 'update':
+      // No names: every dataset in DATA_DIR.
+      if (names.length === 0) {
+        await tidy(settings, io);
+        return update(null, settings, io);
+      }
+      return withDatasets(names, io, async (datasets) => {
+        await tidy(settings, io);
+        return update(datasets, settings, io);
       });
     case 'remove':
       return withDatasets(names, io, async (datasets) => {
@@ -109,26 +125,77 @@ async function withDatasets(names: readonly string[], io: CommandIo, run: (datas
 }
 
 async function add(datasets: readonly Dataset[], settings: DataOptions, io: CommandIo): Promise<number> {
+  const { failed, interrupted } = await fetchEach(datasets, settings, io, false);
+  return interrupted ?? (failed > 0 ? EXIT.failed : EXIT.ok);
+}
+
+/**
+ * `update`: `add` again for the datasets in DATA_DIR (`named`, or all of them when null), each
+ * asked conditionally, so an unchanged one costs one 304 and rewrites nothing; a changed one is
+ * compared with the file it replaces and the changes printed.
+ */
+async function update(named: readonly Dataset[] | null, settings: DataOptions, io: CommandIo): Promise<number> {
+  const datasets: Dataset[] = [];
+  let failed = 0;
+  if (named === null) {
+    try {
+      datasets.push(...(await listDataFiles(settings.dir)).map(({ dataset }) => dataset));
+    } catch (error) {
+      io.stderr.write(`error: cannot read DATA_DIR (${settings.dir}): ${message(error)}\n`);
+      return EXIT.failed;
+    }
+    if (datasets.length === 0) {
+      io.stdout.write(`no datasets in DATA_DIR (${settings.dir}) to update: add one with \`${dataCommandLine('add DE', io.env)}\`\n`);
+      return EXIT.ok;
+    }
+  } else {
+    for (const dataset of named) {
+      if (await hasDataFile(settings.dir, dataset)) datasets.push(dataset);
+      else {
+        io.stderr.write(`error: ${dataset.name}: not in DATA_DIR (${settings.dir}), so nothing to update; add it with \`${dataCommandLine(`add ${dataset.name}`, io.env)}\`\n`);
+        failed++;
+      }
+    }
+  }
+  const run = await fetchEach(datasets, settings, io, true);
+  if (run.changed > 0) io.stdout.write('The service loads the new data at its next start, or at once on SIGHUP (kill -HUP <its pid>).\n');
+  return run.interrupted ?? (failed + run.failed > 0 ? EXIT.failed : EXIT.ok);
+}
+
+/**
+ * Adds each dataset in turn, printing each outcome; with `compare`, a dataset the mirror changed is
+ * compared with the file it replaces, and the changes printed too. Stops at an interruption.
+ */
+async function fetchEach(datasets: readonly Dataset[], settings: DataOptions, io: CommandIo, compare: boolean): Promise<{ failed: number; changed: number; interrupted?: number }> {
   const progress = createProgress(io.stdout);
   let failed = 0;
+  let changed = 0;
   for (const dataset of datasets) {
-    if (io.signal?.aborted) return interrupted(dataset, io);
+    if (io.signal?.aborted) return { failed, changed, interrupted: interrupted(dataset, io) };
     const url = `${settings.baseUrl}/${dataset.zipName}`;
     progress.start(dataset.name, url);
     let outcome: AddOutcome;
+    // Filled in by `beforeReplace`, which runs only for a file the mirror changed.
+    const compared: { changes?: DatasetChanges } = {};
+    const current = dataFilePath(settings.dir, dataset);
+    const beforeReplace = compare ? async (file: string) => void (compared.changes = await compareFiles((await hasDataFile(settings.dir, dataset)) ? current : null, file)) : undefined;
     try {
-      outcome = await addDataset(dataset, { dir: settings.dir, baseUrl: settings.baseUrl, limits: settings.limits, signal: io.signal, onProgress: (p) => progress.update(p) });
+      outcome = await addDataset(dataset, { dir: settings.dir, baseUrl: settings.baseUrl, limits: settings.limits, signal: io.signal, onProgress: (p) => progress.update(p), beforeReplace });
     } catch (error) {
       progress.clear();
-      if (io.signal?.aborted) return interrupted(dataset, io);
+      if (io.signal?.aborted) return { failed, changed, interrupted: interrupted(dataset, io) };
       io.stderr.write(`error: ${dataset.name}: ${isDataError(error) ? error.message : `unexpected failure: ${message(error)}`}\n`);
       failed++;
       continue;
     }
     progress.clear();
     io.stdout.write(`${describeOutcome(dataset, outcome)}\n`);
+    if (compared.changes) {
+      changed++;
+      io.stdout.write(describeChanges(dataset, compared.changes));
+    }
   }
-  return failed > 0 ? EXIT.failed : EXIT.ok;
+  return { failed, changed };
 }
 
 function interrupted(dataset: Dataset, io: CommandIo): number {
@@ -143,6 +210,7 @@ function describeOutcome(dataset: Dataset, outcome: AddOutcome): string {
   return `${dataset.name}: ${outcome.rows.toLocaleString('en-US')} rows${countries}${published ? `, ${published}` : ''}, saved as ${outcome.file}`;
 }
 
+/** What the data directory holds, and the overrides file (checked as the service checks it). */
 async function list(settings: DataOptions, io: CommandIo): Promise<number> {
   let files;
   try {
@@ -152,19 +220,57 @@ async function list(settings: DataOptions, io: CommandIo): Promise<number> {
     return EXIT.failed;
   }
   io.stdout.write(`DATA_DIR: ${settings.dir}\n`);
-  if (files.length === 0) {
-    io.stdout.write(`no datasets yet: add one with \`${dataCommandLine('add DE', io.env)}\`\n`);
-    return EXIT.ok;
-  }
+  if (settings.overrides !== undefined) io.stdout.write(`DATA_OVERRIDES: ${settings.overrides}\n`);
+  if (files.length === 0) io.stdout.write(`no datasets yet: add one with \`${dataCommandLine('add DE', io.env)}\`\n`);
   const rows = [['dataset', 'countries', 'rows', 'file date']];
   for (const { dataset, file } of files) {
     const summary = await summarize(file);
     rows.push([dataset.name, countryList(summary.countries), summary.rows.toLocaleString('en-US'), isoDate(summary.modified)]);
   }
+  let code: number = EXIT.ok;
+  if (settings.overrides !== undefined) {
+    try {
+      const overrides = await readOverrides(settings.overrides);
+      rows.push(['overrides', countryList(overrides.countries), overrides.rows.toLocaleString('en-US'), isoDate(overrides.modified)]);
+    } catch (error) {
+      // The service would not start with it: say so, as it would.
+      io.stderr.write(`error: ${message(error)}\n`);
+      code = EXIT.failed;
+    }
+  }
+  if (rows.length === 1) return code;
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
   for (const row of rows) io.stdout.write(`${row.map((cell, column) => (column === 2 ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0))).join('  ').trimEnd()}\n`);
-  return EXIT.ok;
+  return code;
 }
+
+/** The most codes of each kind `update` names; the rest are counted. */
+const MAX_LISTED = 20;
+
+/** What changed in a dataset, as lines: a summary, then the codes of each kind. */
+function describeChanges(dataset: Dataset, changes: DatasetChanges): string {
+  const { added, removed, moved, codesBefore, codesAfter } = changes;
+  const counts = `(${codesBefore.toLocaleString('en-US')} codes before, ${codesAfter.toLocaleString('en-US')} now)`;
+  if (added.length + removed.length + moved.length === 0) return `${dataset.name}: no code added, removed or moved more than ${MOVED_METERS} m ${counts}\n`;
+  const plural = (n: number, one: string, many: string): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  const summary = [plural(added.length, 'code added', 'codes added'), `${removed.length.toLocaleString('en-US')} removed`, `${moved.length.toLocaleString('en-US')} moved more than ${MOVED_METERS} m`];
+  // allCountries names each code with its country.
+  const name = (code: ChangedCode): string => (dataset.country === null ? `${code.countryCode} ${code.postalCode}` : code.postalCode);
+  const listed = (label: string, items: readonly string[]): string => {
+    if (items.length === 0) return '';
+    const more = items.length > MAX_LISTED ? ` … and ${(items.length - MAX_LISTED).toLocaleString('en-US')} more` : '';
+    return `  ${label}: ${items.slice(0, MAX_LISTED).join(', ')}${more}\n`;
+  };
+  return [
+    `${dataset.name}: ${summary.join(', ')} ${counts}\n`,
+    listed('added', added.map(name)),
+    listed('removed', removed.map(name)),
+    listed('moved', moved.map((code) => `${name(code)} (${formatMeters(code.meters)})`)),
+  ].join('');
+}
+
+/** A distance in a line: `250 m`, `1.5 km`. */
+const formatMeters = (meters: number): string => (meters < 1_000 ? `${Math.round(meters)} m` : `${(meters / 1_000).toFixed(1)} km`);
 
 async function remove(datasets: readonly Dataset[], settings: DataOptions, io: CommandIo): Promise<number> {
   let failed = 0;

@@ -17,7 +17,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'nod
 import path from 'node:path';
 import { LineReader } from '../geonames/lines.js';
 import { compareLoadOrder, datasetOfFile, type Dataset } from './datasets.js';
-import { DataError, systemErrorCode } from './errors.js';
+import { DataError, fileSystemError, systemErrorCode } from './errors.js';
 import type { Validators } from './mirror.js';
 
 /** A temporary file's name: `.{name}.{pid}-{8 hex digits}.tmp`. */
@@ -58,6 +58,15 @@ export async function listDataFiles(dir: string): Promise<DataFile[]> {
     if (dataset) found.push({ dataset, file: path.join(dir, name) });
   }
   return found.sort((a, b) => compareLoadOrder(a.dataset, b.dataset));
+}
+
+/** Creates `dir` (and its parents) if it does not exist. Throws `DATA_DIR_UNWRITABLE` naming it when it cannot be created. */
+export async function createDataDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw fileSystemError(error, dir);
+  }
 }
 
 /** Whether the dataset's data file is in `dir`. */

@@ -25,8 +25,12 @@ export type DataErrorCode =
   | 'DISK_FULL'
   /** `DATA_DIR` cannot be created or written. */
   | 'DATA_DIR_UNWRITABLE'
-  /** `data remove` of a dataset that is not there. */
-  | 'NOT_PRESENT';
+  /** `DATA_DIR` exists but cannot be listed (permissions, not a directory): the service does not start. */
+  | 'DATA_DIR_UNREADABLE'
+  /** `data remove` or `data update` of a dataset that is not there. */
+  | 'NOT_PRESENT'
+  /** The DATA_OVERRIDES file cannot be read, is too large, or has a line that is not a valid row (overrides.ts). */
+  | 'BAD_OVERRIDES';
 
 export class DataError extends Error {
   override readonly name = 'DataError';
@@ -94,4 +98,18 @@ export function formatBytes(bytes: number): string {
 /** Waits until a stream has released its file descriptor (a destroyed write stream may still be opening its file). */
 export async function released(stream: NodeJS.EventEmitter & { readonly closed: boolean }): Promise<void> {
   if (!stream.closed) await new Promise((resolve) => stream.once('close', resolve));
+}
+
+/** A failure to list `dir` as a `DataError` naming the directory and what to do; any other error is returned as it is. */
+export function unreadableDataDir(error: unknown, dir: string): unknown {
+  if (isDataError(error)) return error;
+  switch (systemErrorCode(error)) {
+    case 'EACCES':
+    case 'EPERM':
+    case 'ENOTDIR':
+    case 'ELOOP':
+      return new DataError('DATA_DIR_UNREADABLE', `cannot read DATA_DIR (${dir}): ${(error as Error).message}; make it a directory this user can read, or set DATA_DIR to one`, { cause: error });
+    default:
+      return error;
+  }
 }

@@ -3,14 +3,15 @@
  * downloaded before the embedded geocoder loads, so a container needs no build step. A dataset
  * already there is not asked about (no conditional request either: start-up must work offline;
  * refreshing is the data command's job). A failed download is logged and reported, never thrown:
- * the service starts on what it has.
+ * the service starts on what it has. A data directory that cannot be created is thrown
+ * (`DATA_DIR_UNWRITABLE`): nothing asked for could ever be there, so the service does not start.
  *
  * Cancellable: aborting `signal` (the service shutting down) stops the download in flight, removes
  * its temporary files, starts none of the ones after it, and rejects with the signal's reason.
  */
 import type { Logger } from '../logger.js';
 import { addDataset } from './add.js';
-import { hasDataFile } from './data-dir.js';
+import { createDataDir, hasDataFile } from './data-dir.js';
 import type { Dataset } from './datasets.js';
 import { isDataError } from './errors.js';
 import { dataCommandLine } from './invocation.js';
@@ -42,12 +43,15 @@ export interface FailedDownload {
  */
 export async function provisionDatasets({ dir, baseUrl, datasets, logger, limits, signal }: ProvisionOptions): Promise<FailedDownload[]> {
   const failed: FailedDownload[] = [];
+  let created = false;
   for (const dataset of datasets) {
     signal?.throwIfAborted();
     if (await hasDataFile(dir, dataset)) {
       logger.debug({ phase: 'download', dataset: dataset.name }, `${dataset.name} is in DATA_DIR already: not downloaded`);
       continue;
     }
+    if (!created) await createDataDir(dir);
+    created = true;
     const url = `${baseUrl}/${dataset.zipName}`;
     const started = performance.now();
     logger.info({ phase: 'download', dataset: dataset.name, url }, `downloading ${dataset.name} from ${url} into ${dir}`);

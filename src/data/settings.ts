@@ -66,6 +66,13 @@ export const dataSettings = defineSettings({
       .describe(
         'Datasets the embedded geocoder downloads into DATA_DIR at start-up when they are missing, comma-separated: country codes (DE), full-code files (GB_full), allCountries. Files already there are not fetched.',
       ),
+    DATA_OVERRIDES: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "A file of your own rows in the GeoNames column layout, loaded after every dataset: each row replaces the data's row for its code or adds a code the data lacks, and answers with source `overrides`. Read strictly: a line that is not a valid row stops start-up (docs/data.md).",
+      ),
     GEONAMES_BASE_URL: baseUrl('https://download.geonames.org/export/zip').describe(
       "GeoNames' postal-code export, or a mirror with its layout ({CC}.zip, {CC}_full.csv.zip, allCountries.zip).",
     ),
@@ -98,6 +105,7 @@ export const dataSettings = defineSettings({
       deadlineMs: env.GEONAMES_DOWNLOAD_DEADLINE_MS,
     } satisfies DownloadLimits,
     maxLoadedRows: env.GEONAMES_MAX_LOADED_ROWS,
+    overrides: env.DATA_OVERRIDES,
   }),
 });
 

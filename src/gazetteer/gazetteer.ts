@@ -1,21 +1,23 @@
 /**
  * A gazetteer: the postal codes of a set of GeoNames files, held in memory and never changed once
  * built: their rows (geonames-index.ts), the kd-trees the spatial searches walk, the index of their
- * place names (place-names/), and what each file brought. The service holds one at a time (loaded-data.ts) and replaces it whole, never in part.
+ * place names (place-names/), and what each file brought and still answers (`datasets`). The
+ * service holds one at a time (loaded-data.ts) and replaces it whole, never in part.
  */
 import type { Place } from '../postal/place.js';
 import type { PostalKey } from '../postal/postal-code.js';
 import { PlaceNameIndex } from '../place-names/name-index.js';
 import type { NamedPlaceSource } from '../place-names/place-name-search.js';
 import { SpatialIndex } from '../spatial/spatial-index.js';
+import { summarize, type DatasetFacts, type DatasetSummary } from './datasets.js';
 import type { GeoNamesIndex, LoadStats } from './geonames-index.js';
 
 /** Where a loaded file came from, as `/readyz` and the logs name it. */
-export type FileSource = 'bundled' | 'DATA_DIR' | 'GEONAMES_FILES';
+export type FileSource = 'bundled' | 'DATA_DIR' | 'GEONAMES_FILES' | 'DATA_OVERRIDES';
 
 /** A file the gazetteer holds the rows of. */
-export interface LoadedFile extends LoadStats {
-  /** What a user calls it: a dataset's name (`DE`, `GB_full`) or the file's own name. */
+export interface LoadedFile extends LoadStats, DatasetFacts {
+  /** What a user calls it, and its places' `source`: `US` (bundled), a dataset's name (`DE`, `GB_full`), the file's own name (GEONAMES_FILES), or `overrides`. */
   readonly dataset: string;
   readonly source: FileSource;
 }
@@ -25,6 +27,8 @@ export class Gazetteer implements NamedPlaceSource {
   readonly names: PlaceNameIndex;
   /** How long building each index took, in milliseconds (for the start-up log). */
   readonly buildMs: { readonly spatial: number; readonly names: number };
+  /** Every file, in load order, with the codes it still answers. */
+  readonly datasets: readonly DatasetSummary[];
   /** Why a code of each country with no data is not found, made once per country. */
   private readonly missing = new Map<string, string | undefined>();
 
@@ -39,6 +43,8 @@ export class Gazetteer implements NamedPlaceSource {
     this.index = index;
     this.names = PlaceNameIndex.from(rows, index, idsByVisit);
     this.buildMs = { spatial: Math.round(built - started), names: Math.round(performance.now() - built) };
+    const answered = rows.codesBySource();
+    this.datasets = files.map((file) => summarize(file, answered[file.sourceId] ?? 0));
   }
 
   /** Postal codes held. */

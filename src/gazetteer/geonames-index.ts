@@ -21,19 +21,27 @@
  *
  * Memory is bounded by `maxCodes`: a file that would take the index past it is refused whole (the
  * index is left as it was before that file) rather than let one file exhaust the process.
+ *
+ * Provenance: each row keeps, beside its coordinates, its accuracy column (one byte) and which file
+ * wrote it last (two bytes: the file's number in load order), so a place says what answered it and
+ * each file how many of its codes it still answers.
  */
 import { createReadStream } from 'node:fs';
+import path from 'node:path';
 import { COLUMN } from '../geonames/format.js';
 import { LineReader } from '../geonames/lines.js';
-import { ANY_COUNTRY, RowFault, RowScan, scanRow } from '../geonames/row.js';
+import { ANY_COUNTRY, readAccuracy, RowFault, RowScan, scanRow } from '../geonames/row.js';
 import { MAX_NAME_LENGTH, type Place } from '../postal/place.js';
 import { normalizeDataPostalCode, postalCodePrefix } from '../postal/postal-code.js';
+import { postalFormatOf, type PostalFormat } from '../postal/postal-formats.js';
 
 /** The columns the index reads (plain constants: read once per row). */
 const { country: COUNTRY, postalCode: POSTAL_CODE, placeName: PLACE_NAME, adminName1: ADMIN_NAME, adminCode1: ADMIN_CODE } = COLUMN;
 
 export interface LoadStats {
   readonly file: string;
+  /** The file's number in load order: what its rows' places name it by ({@link GeoNamesIndex.sourceName}). */
+  readonly sourceId: number;
   /** Non-empty lines read; every one is indexed (new or replacing), a duplicate, or malformed. */
   readonly rows: number;
   /** Rows whose key an earlier row of the same file holds (the first one in a file wins). */
@@ -46,6 +54,20 @@ export interface LoadStats {
    * name longer than any real one, or a code its country's format refuses.
    */
   readonly malformed: number;
+  /** Rows indexed, new or replacing an earlier file's: every row but duplicates and malformed ones. */
+  readonly indexed: number;
+  /** Of those, rows holding only the first part of a code (`SW1A`, `K1A`: see postal-formats.ts). */
+  readonly prefixes: number;
+  /** The countries of the rows indexed, sorted. */
+  readonly countries: readonly string[];
+}
+
+/** How a file is loaded. */
+export interface LoadOptions {
+  /** What its rows' places give as their `source`; the file's name by default. */
+  readonly source?: string;
+  /** Bytes read at a time (default 1 MiB). */
+  readonly chunkBytes?: number;
 }
 
 export interface GeoNamesIndexOptions {
@@ -74,6 +96,12 @@ export class GeoNamesIndex {
   private latitudes = new Float64Array(1 << 16);
   private longitudes = new Float64Array(1 << 16);
   private adminRefs = new Uint32Array(1 << 16);
+  /** Each row's accuracy plus one; 0 for none. */
+  private accuracies = new Uint8Array(1 << 16);
+  /** Each row's source: the number of the file that wrote it last. */
+  private sources = new Uint16Array(1 << 16);
+  /** The names of the sources, by number. */
+  private readonly sourceNames: string[] = [];
   private readonly placeNames: (string | null)[] = [];
   /**
    * The place of each code asked so far, by country, made on its first lookup and kept: a code's
@@ -94,6 +122,19 @@ export class GeoNamesIndex {
   /** Number of postal codes indexed. */
   get size(): number {
     return this.placeNames.length;
+  }
+
+  /** The name of a source (a file loaded), by its number. */
+  sourceName(sourceId: number): string | undefined {
+    return this.sourceNames[sourceId];
+  }
+
+  /** How many codes each source answers (the rows it wrote that no later file replaced), by source number. */
+  codesBySource(): Uint32Array {
+    const counts = new Uint32Array(this.sourceNames.length);
+    const sources = this.sources;
+    for (let row = 0, rows = this.size; row < rows; row++) counts[sources[row] ?? 0]!++;
+    return counts;
   }
 
   /** Whether any row of this country was loaded. */
@@ -122,6 +163,7 @@ export class GeoNamesIndex {
     }
     const exact = matched === postalCode;
     const [adminName, adminCode] = this.admins[this.adminRefs[row] ?? 0] ?? [null, null];
+    const accuracy = (this.accuracies[row] ?? 0) - 1;
     const place: Place = {
       countryCode,
       postalCode,
@@ -132,6 +174,8 @@ export class GeoNamesIndex {
       placeName: this.placeNames[row] ?? null,
       adminName,
       adminCode,
+      accuracy: accuracy < 0 ? null : accuracy,
+      source: this.sourceNames[this.sources[row] ?? 0] ?? '',
     };
     // A prefix match is the asked code's place, not the row's: not kept (rare: a ZIP+4, a full UK postcode on outward codes).
     if (exact) {
@@ -168,20 +212,39 @@ export class GeoNamesIndex {
    * Streams one GeoNames file into the index, `chunkBytes` at a time (default 1 MiB).
    *
    * A row for a code an earlier file holds replaces that row in place: files are loaded from the
-   * broadest to the most specific (the bundled data, DATA_DIR, GEONAMES_FILES), so the later one is
-   * the operator's newer or finer data. Within one file the first row for a code wins, as before:
-   * GeoNames lists a code once per place it serves (the US file has two such codes), rows of equal
-   * standing, and keeping the first keeps the answers for those codes what they have always been.
+   * broadest to the most specific (the bundled data, DATA_DIR, GEONAMES_FILES, the overrides), so
+   * the later one is the operator's newer or finer data. Within one file the first row for a code
+   * wins, as before: GeoNames lists a code once per place it serves (the US file has two such
+   * codes), rows of equal standing, and keeping the first keeps the answers for those codes what
+   * they have always been.
    *
    * Rejects with {@link TooManyCodesError}, having undone everything this file did, when its new
    * codes would take the index past `maxCodes`; reading stops there.
    */
-  async loadFile(file: string, chunkBytes = 1 << 20): Promise<LoadStats> {
+  async loadFile(file: string, options: LoadOptions = {}): Promise<LoadStats> {
+    const sourceId = this.addSource(file, options.source ?? path.basename(file));
+    return this.load(file, createReadStream(file, { highWaterMark: options.chunkBytes ?? 1 << 20 }) as AsyncIterable<Buffer>, sourceId);
+  }
+
+  /** {@link loadFile} for a file already read into memory (the overrides, checked before they are loaded). */
+  async loadBuffer(file: string, bytes: Buffer, source: string): Promise<LoadStats> {
+    return this.load(file, [bytes], this.addSource(file, source));
+  }
+
+  // Numbers the next file's source; a file refused whole gives its number back (`load`).
+  private addSource(file: string, source: string): number {
+    if (this.sourceNames.length > MAX_SOURCE_ID) throw new Error(`${file}: an index holds at most ${MAX_SOURCE_ID + 1} files`);
+    return this.sourceNames.push(source) - 1;
+  }
+
+  private async load(file: string, chunks: AsyncIterable<Buffer> | Iterable<Buffer>, sourceId: number): Promise<LoadStats> {
     let rows = 0;
     let duplicates = 0;
     let replaced = 0;
     let malformed = 0;
+    let prefixes = 0;
     let full = false;
+    const countries = new Set<string>();
     // Rows at or past `firstRow` are this file's own; so are the earlier rows this file replaced.
     const firstRow = this.placeNames.length;
     const replacedRows = new Set<number>();
@@ -192,6 +255,9 @@ export class GeoNamesIndex {
     const lastCountry = new RepeatCache<string>('');
     const lastAdmin = new RepeatCache<number>(0);
     const lastPlace = new RepeatCache<string | null>(null);
+    /** The format of the current country when its codes have a first part used on its own (to count rows of first parts). */
+    let firstParts: PostalFormat | undefined;
+    let lastIndexedCountry = '';
 
     const addLine = (buf: Buffer, start: number, end: number): void => {
       if (full) return;
@@ -211,7 +277,10 @@ export class GeoNamesIndex {
       const adminCodeEnd = ends[ADMIN_CODE] ?? 0;
 
       if (!lastCountry.matches(buf, countryStart, countryEnd)) {
-        lastCountry.remember(buf, countryStart, countryEnd, decode(buf, countryStart, countryEnd));
+        const code = decode(buf, countryStart, countryEnd);
+        lastCountry.remember(buf, countryStart, countryEnd, code);
+        const format = postalFormatOf(code);
+        firstParts = format?.firstPartName === undefined ? undefined : format;
       }
       const country = lastCountry.value;
       // The same normalization as user input, so both sides of a lookup always agree.
@@ -235,15 +304,21 @@ export class GeoNamesIndex {
         if (placeName === undefined) return void malformed++;
         lastPlace.remember(buf, placeStart, placeEnd, placeName);
       }
-      if (existing === undefined) {
+      // An accuracy that is no whole number in range is taken as none: the row check leaves the column alone.
+      const accuracy = Math.max(0, readAccuracy(buf, scan) + 1);
+      let row = existing;
+      if (row === undefined) {
         if (this.placeNames.length >= this.maxCodes) return void (full = true);
-        this.append(codes, postalCode, scan.latitude, scan.longitude, lastPlace.value, lastAdmin.value);
+        row = this.append(codes, postalCode);
       } else {
-        replacedRows.add(existing);
+        replacedRows.add(row);
         replaced++;
-        undo.push(this.rowValues(existing));
-        this.overwrite(existing, scan.latitude, scan.longitude, lastPlace.value, lastAdmin.value);
+        undo.push(this.rowValues(row));
       }
+      this.overwrite(row, scan.latitude, scan.longitude, lastPlace.value, lastAdmin.value, accuracy, sourceId);
+      if (country !== lastIndexedCountry) countries.add((lastIndexedCountry = country));
+      // A code its country's full format refuses was accepted as a first part (postal-code.ts).
+      if (firstParts !== undefined && !firstParts.canonical.test(postalCode)) prefixes++;
     };
     const lines = new LineReader({
       line: addLine,
@@ -254,21 +329,31 @@ export class GeoNamesIndex {
       },
     });
 
-    for await (const chunk of createReadStream(file, { highWaterMark: chunkBytes }) as AsyncIterable<Buffer>) {
+    for await (const chunk of chunks) {
       lines.push(chunk);
       if (full) break;
     }
     if (!full) lines.end();
     if (full) {
       this.undoFile(firstRow, undo);
+      this.sourceNames.pop();
       throw new TooManyCodesError(file, this.maxCodes);
     }
-    return { file, rows, duplicates, replaced, malformed };
+    const indexed = rows - duplicates - malformed;
+    return { file, sourceId, rows, duplicates, replaced, malformed, indexed, prefixes, countries: [...countries].sort() };
   }
 
   // A row's values, to restore it.
   private rowValues(row: number): Replaced {
-    return { row, latitude: this.latitudes[row] ?? 0, longitude: this.longitudes[row] ?? 0, placeName: this.placeNames[row] ?? null, adminRef: this.adminRefs[row] ?? 0 };
+    return {
+      row,
+      latitude: this.latitudes[row] ?? 0,
+      longitude: this.longitudes[row] ?? 0,
+      placeName: this.placeNames[row] ?? null,
+      adminRef: this.adminRefs[row] ?? 0,
+      accuracy: this.accuracies[row] ?? 0,
+      source: this.sources[row] ?? 0,
+    };
   }
 
   // Removes the codes a refused file added (its rows from `firstRow` on) and restores the rows it replaced.
@@ -279,41 +364,36 @@ export class GeoNamesIndex {
       if (codes.size === 0) this.rowsByCountry.delete(country);
     }
     this.placeNames.length = firstRow;
-    for (const { row, latitude, longitude, placeName, adminRef } of undo) this.overwrite(row, latitude, longitude, placeName, adminRef);
+    for (const { row, latitude, longitude, placeName, adminRef, accuracy, source } of undo) this.overwrite(row, latitude, longitude, placeName, adminRef, accuracy, source);
   }
 
-  // Private: adds one row, growing the typed arrays by doubling.
-  private append(
-    codes: Map<string, number>,
-    postalCode: string,
-    latitude: number,
-    longitude: number,
-    placeName: string | null,
-    adminRef: number,
-  ): void {
+  // Adds a row for a code, growing the typed arrays by doubling; returns it, for `overwrite` to fill in.
+  private append(codes: Map<string, number>, postalCode: string): number {
     const row = this.placeNames.length;
     if (row === this.latitudes.length) {
       this.latitudes = grow(this.latitudes, new Float64Array(row * 2));
       this.longitudes = grow(this.longitudes, new Float64Array(row * 2));
       this.adminRefs = grow(this.adminRefs, new Uint32Array(row * 2));
+      this.accuracies = grow(this.accuracies, new Uint8Array(row * 2));
+      this.sources = grow(this.sources, new Uint16Array(row * 2));
     }
     codes.set(postalCode, row);
-    this.latitudes[row] = latitude;
-    this.longitudes[row] = longitude;
-    this.adminRefs[row] = adminRef;
-    this.placeNames.push(placeName);
+    this.placeNames.push(null);
+    return row;
   }
 
-  // Private: gives an existing row a later file's values; its code keeps the row.
-  private overwrite(row: number, latitude: number, longitude: number, placeName: string | null, adminRef: number): void {
+  // Gives a row its values (`accuracy` plus one, 0 for none; `source` the file's number). Positional, so a row allocates nothing.
+  private overwrite(row: number, latitude: number, longitude: number, placeName: string | null, adminRef: number, accuracy: number, source: number): void {
     // Files load before any lookup, so no place of this row was made yet.
     this.latitudes[row] = latitude;
     this.longitudes[row] = longitude;
     this.adminRefs[row] = adminRef;
     this.placeNames[row] = placeName;
+    this.accuracies[row] = accuracy;
+    this.sources[row] = source;
   }
 
-  // Private: returns the id of an admin pair, adding it on first sight.
+  // Returns the id of an admin pair, adding it on first sight.
   private internAdmin(name: string | null, code: string | null): number {
     const id = `${name ?? ''}\t${code ?? ''}`;
     let ref = this.adminIds.get(id);
@@ -325,6 +405,9 @@ export class GeoNamesIndex {
   }
 }
 
+/** The largest source number the index's two bytes per row hold. */
+const MAX_SOURCE_ID = 0xffff;
+
 /** A row as it was before a later file replaced it. */
 interface Replaced {
   readonly row: number;
@@ -332,6 +415,9 @@ interface Replaced {
   readonly longitude: number;
   readonly placeName: string | null;
   readonly adminRef: number;
+  /** The accuracy plus one; 0 for none. */
+  readonly accuracy: number;
+  readonly source: number;
 }
 
 /**
@@ -364,7 +450,7 @@ class RepeatCache<T> {
 /** A fresh string from UTF-8 bytes (never a slice of a larger string, which would keep that alive). */
 const decode = (buf: Buffer, start: number, end: number): string => buf.toString('utf8', start, end);
 
-function grow<T extends Float64Array | Uint32Array>(from: T, to: T): T {
+function grow<T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(from: T, to: T): T {
   to.set(from);
   return to;
 }

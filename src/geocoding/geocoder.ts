@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { AppError } from '../errors.js';
 import type { TraceSpan } from '../observability/tracing.js';
+import { MAX_ACCURACY } from '../geonames/row.js';
 import { MAX_NAME_LENGTH, type Place } from '../postal/place.js';
 import { postalCodePrefix, type PostalKey } from '../postal/postal-code.js';
 
@@ -58,8 +59,12 @@ export const foundAt = (
     placeName: where.placeName,
     adminName: where.adminName,
     adminCode: where.adminCode,
+    accuracy: where.accuracy,
+    source: where.source,
   });
 const name = z.string().min(1).max(MAX_NAME_LENGTH).nullable();
+/** A source is a provider's or a dataset's name (a file name at the longest). */
+const MAX_SOURCE_LENGTH = 255;
 
 /** A settled answer as stored outside this process (the shared cache), checked as strictly as a provider's. */
 const SettledSchema = z.discriminatedUnion('kind', [
@@ -75,6 +80,8 @@ const SettledSchema = z.discriminatedUnion('kind', [
       placeName: name,
       adminName: name,
       adminCode: name,
+      accuracy: z.number().int().min(0).max(MAX_ACCURACY).nullable(),
+      source: z.string().min(1).max(MAX_SOURCE_LENGTH),
     }),
   }),
   z.object({ kind: z.literal('notFound'), reason: z.string().max(500).optional() }),

@@ -42,7 +42,7 @@ export const sharedCacheSettings = defineSettings({
       .url({ protocol: /^rediss?$/, message: 'a redis:// or rediss:// URL' })
       .optional()
       .describe('A shared second-level cache for several replicas, e.g. redis://host:6379. Unset: in-process cache only.'),
-    REDIS_KEY_PREFIX: z.string().min(1).default('postal-distance:v2:').describe('Prefix of every key; bump its version when the stored shape changes.'),
+    REDIS_KEY_PREFIX: z.string().min(1).default('postal-distance:v3:').describe('Prefix of every key; bump its version when the stored shape changes.'),
     REDIS_TIMEOUT_MS: ms(1, 60_000, 100).describe('Longest wait for one Redis command before falling back to the geocoder, in ms.'),
     REDIS_LEASE_MS: ms(1, 600_000, 10_000).describe('How long one replica may hold a code while fetching it; others wait for its answer at most this long, in ms.'),
     REDIS_POLL_MS: ms(1, 10_000, 25).describe("How often a replica waiting on another's fetch looks for the answer, in ms."),

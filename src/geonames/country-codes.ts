@@ -13,6 +13,9 @@ import { COUNTRIES } from 'postal-code-checker';
  */
 const COUNTRY_CODES: ReadonlySet<string> = new Set([...Object.keys(COUNTRIES), 'XK']);
 
+/** How many country codes there are: what bounds the datasets a data directory can hold. */
+export const COUNTRY_CODE_COUNT = COUNTRY_CODES.size;
+
 /** Whether `code` (upper case) is a country code. */
 export const isCountryCode = (code: string): boolean => COUNTRY_CODES.has(code);
 

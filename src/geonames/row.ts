@@ -50,6 +50,8 @@ export const countryKey = (code: string): number => (code.charCodeAt(0) << 8) | 
 export class RowScan {
   /** `ends[i]`: the index just past column i (its tab, or the line's end). Column i > 0 starts at `ends[i - 1] + 1`. */
   readonly ends = new Int32Array(COLUMNS);
+  /** Columns of the row: 12, or 11 when it leaves the accuracy out. */
+  columns = 0;
   latitude = Number.NaN;
   longitude = Number.NaN;
 
@@ -93,9 +95,38 @@ export function scanRow(buf: Buffer, start: number, end: number, scan: RowScan, 
   if (!(Math.abs(latitude) <= 90)) return LATITUDE_OUT;
   const longitude = parseDegrees(buf, latitudeEnd + 1, ends[LONGITUDE] ?? 0);
   if (!(Math.abs(longitude) <= 180)) return LONGITUDE_OUT;
+  scan.columns = columns;
   scan.latitude = latitude;
   scan.longitude = longitude;
   return NONE;
+}
+
+/** {@link readAccuracy}'s answer for a blank or absent accuracy column. */
+export const NO_ACCURACY = -1;
+/** {@link readAccuracy}'s answer for an accuracy that is not a whole number from 0 to {@link MAX_ACCURACY}. */
+export const BAD_ACCURACY = -2;
+/** The largest accuracy a row may carry (GeoNames' scale runs from 1 to 6; one byte holds what the index keeps). */
+export const MAX_ACCURACY = 254;
+
+/**
+ * The accuracy column of a row `scanRow` accepted (the line starts at `start`): the whole number
+ * written there, {@link NO_ACCURACY} when the column is blank or absent (11 columns), or
+ * {@link BAD_ACCURACY} for anything else. The row check leaves the column unchecked, so the loader
+ * takes a bad one as no accuracy, and only the strict overrides reader refuses it.
+ */
+export function readAccuracy(buf: Buffer, scan: RowScan): number {
+  if (scan.columns < COLUMNS) return NO_ACCURACY;
+  const from = (scan.ends[COLUMN.accuracy - 1] ?? 0) + 1;
+  const to = scan.ends[COLUMN.accuracy] ?? 0;
+  if (to === from) return NO_ACCURACY;
+  if (to - from > 3) return BAD_ACCURACY;
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const digit = (buf[i] ?? 0) - 0x30;
+    if (digit < 0 || digit > 9) return BAD_ACCURACY;
+    value = value * 10 + digit;
+  }
+  return value <= MAX_ACCURACY ? value : BAD_ACCURACY;
 }
 
 /**

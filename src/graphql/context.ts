@@ -2,6 +2,7 @@
  * The context of one GraphQL operation: what every resolver receives, and what the plugins and
  * the HTTP layer learn about the operation. Built by the HTTP layer per operation; cheap on purpose.
  */
+import type { DatasetSummary } from '../gazetteer/datasets.js';
 import type { Lookups } from '../geocoding/locator.js';
 import type { TimeZones } from '../geocoding/time-zones.js';
 import type { Logger } from '../logger.js';
@@ -34,6 +35,8 @@ export interface Context {
   readonly spatial: SpatialSearch;
   /** The place-name search over the data loaded in memory. */
   readonly names: PlaceNameSearch;
+  /** The datasets held in memory now (`Query.datasets`). */
+  readonly datasets: () => readonly DatasetSummary[];
   /** The router's `x-request-id` when it sent one, otherwise a fresh UUID. */
   readonly requestId: string;
   /** Child logger bound to `requestId` (and, when tracing, to the trace). */
@@ -72,6 +75,7 @@ export class RequestContext implements Context {
     budget: WorkBudget,
     /** Makes the child logger of the request (bound to its id, and to its trace when tracing). */
     private readonly makeLogger: () => Logger,
+    readonly datasets: () => readonly DatasetSummary[] = () => [],
   ) {
     this.budget = budget;
   }

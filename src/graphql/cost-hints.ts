@@ -9,6 +9,7 @@
  * so the estimates and the limits this subgraph enforces cannot drift apart.
  */
 import { Kind, visit, type ConstArgumentNode, type ConstDirectiveNode, type DocumentNode } from 'graphql';
+import { MAX_DATASETS } from '../gazetteer/datasets.js';
 
 /** The limits the hints follow (a subset of `Limits`, limits.ts). */
 export interface ListSizeLimits {
@@ -39,6 +40,8 @@ export const LIST_SIZES: Readonly<Record<string, (limits: ListSizeLimits) => num
   'DistanceMatrix.destinations': (limits) => matrixSide(limits.maxMatrixCells),
   'DistanceMatrix.rows': (limits) => matrixSide(limits.maxMatrixCells),
   'DistanceMatrixRow.distances': (limits) => matrixSide(limits.maxMatrixCells),
+  // Bounded by the files the service can load, not by a setting.
+  'Query.datasets': () => assumedLength(MAX_DATASETS),
   // `nearby` and `nearestLocations` are sized by `first` alone: it always has a value (a default),
   // and an `assumedSize` beside a slicing argument with a default is an error to Cosmo's composition.
 };

@@ -57,14 +57,21 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   return { message: 'Internal server error', ...where, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 
+/** How Apollo's CSRF prevention (`preventCsrf`) starts its refusal; it gives the refusal no code of its own. */
+const CSRF_REFUSAL = 'This operation has been blocked as a potential Cross-Site Request Forgery';
+
 /**
  * A client error's message, in this service's terms where Apollo's names its own API: Apollo tells
  * the client to "pass introspection: true to ApolloServer", which is nothing a client (or an operator
- * of this service) can do; the setting is INTROSPECTION.
+ * of this service) can do; the setting is INTROSPECTION. And its CSRF refusal lists headers without
+ * saying what to send: a `GET /graphql?query=…` from curl is refused that way.
  */
 function messageFor(formatted: GraphQLFormattedError): string {
   if (formatted.extensions?.validationErrorCode === 'INTROSPECTION_DISABLED') {
     return 'Introspection is turned off on this service (the default in production). Its operator can turn it on with INTROSPECTION=true; a router or rover reads the schema through `_service { sdl }`, which stays on.';
+  }
+  if (formatted.message.startsWith(CSRF_REFUSAL)) {
+    return "Refused as a possible cross-site request forgery (CSRF): a browser can send a request like this one from any page. Add the header 'apollo-require-preflight: true' (curl -H 'apollo-require-preflight: true' ...), or POST JSON with 'content-type: application/json'.";
   }
   return formatted.message;
 }

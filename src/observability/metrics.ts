@@ -73,6 +73,25 @@ export class Metrics {
     },
   });
 
+  readonly httpRefusals = new Counter({
+    name: 'http_refusals_total',
+    help: 'Requests and connections the HTTP server refused or closed, by reason: headers_timeout (headers not in within HTTP_HEADERS_TIMEOUT_MS), body_timeout (request not whole within HTTP_REQUEST_TIMEOUT_MS), body_too_large (413), displaced_waiting and displaced_idle (a connection still sending its request, or idle between requests, closed to make room for a new one at HTTP_MAX_CONNECTIONS), over_capacity (a new connection closed at once: every open one was answering).',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  /** Connections open, counted where they open and close (http/connections.ts) and exported when read. */
+  readonly httpConnections = { open: 0 };
+
+  readonly httpConnectionsOpen: Gauge = new Gauge({
+    name: 'http_connections_open',
+    help: 'Connections open to the HTTP server (at most HTTP_MAX_CONNECTIONS).',
+    registers: [this.registry],
+    collect: () => {
+      this.httpConnectionsOpen.set(this.httpConnections.open);
+    },
+  });
+
   readonly graphqlExecutions = new Counter({
     name: 'graphql_executions_total',
     help: 'Operations executed, by executor (jit: compiled by graphql-jit; graphql-js) and why: compiled, trace (an inline trace was asked for), new-operation (run fewer than JIT_COMPILE_AFTER times so far), not-compilable, invalid-variables.',

@@ -21,4 +21,16 @@ export interface Place extends PostalKey {
   readonly placeName: string | null;
   readonly adminName: string | null;
   readonly adminCode: string | null;
+  /**
+   * How the point was placed, on GeoNames' scale (its accuracy column: 1 estimated, 4 from the
+   * GeoNames id of the place, 6 the centroid of the code's addresses or shape); null when the source
+   * gives none (a blank column, every remote provider).
+   */
+  readonly accuracy: number | null;
+  /**
+   * What answered: a dataset in memory by its name (`US`, `DE`, `GB_full`, `allCountries`, a
+   * GEONAMES_FILES file's name), `overrides` (DATA_OVERRIDES), or a remote provider's (`zippopotam`,
+   * `geocodio`, `nominatim`).
+   */
+  readonly source: string;
 }

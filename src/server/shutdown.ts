@@ -44,32 +44,31 @@ export interface ShutdownOptions {
 }
 
 /** Steps 2 to 5 above; resolves once every connection is closed. */
-export async function closeGracefully(http: HttpServer, options: ShutdownOptions, logger: Logger): Promise<void> {
-  http.closeConnectionsAfterResponses();
+export async function closeGracefully({ server, connections }: HttpServer, options: ShutdownOptions, logger: Logger): Promise<void> {
+  connections.closeConnectionsAfterResponses();
   if (options.delayMs > 0) {
     logger.info({ phase: 'shutdown', delayMs: options.delayMs }, 'not ready; still serving while load balancers stop sending');
     await sleep(options.delayMs);
   }
   const quietBy = performance.now() + options.timeoutMs;
   for (;;) {
-    const accepted = http.accepted;
+    const accepted = connections.accepted;
     await sleep(QUIET_MS / 4);
     // The timer fires before the poll phase that accepts connections; the second immediate runs after it.
     await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
-    const quiet = http.accepted === accepted && performance.now() - http.lastConnectionAt >= QUIET_MS;
+    const quiet = connections.accepted === accepted && performance.now() - connections.lastConnectionAt >= QUIET_MS;
     if (quiet || performance.now() >= quietBy) break;
   }
-  const { server } = http;
   // net.Server's close, not http.Server's: since Node 19 the latter also destroys every connection
   // without a request in progress, including one just accepted whose first request is on its way.
   const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
-  if (http.inFlight > 0) logger.info({ phase: 'shutdown', inFlight: http.inFlight }, 'finishing requests in flight');
-  const sweep = (): void => http.closeIdleConnections(FIRST_REQUEST_GRACE_MS);
+  if (connections.inFlight > 0) logger.info({ phase: 'shutdown', inFlight: connections.inFlight }, 'finishing requests in flight');
+  const sweep = (): void => connections.closeIdleConnections(FIRST_REQUEST_GRACE_MS);
   sweep();
   const sweeper = setInterval(sweep, SWEEP_INTERVAL_MS);
   const deadline = setTimeout(() => {
-    logger.warn({ phase: 'shutdown', inFlight: http.inFlight, timeoutMs: options.timeoutMs }, 'requests still in flight at the shutdown timeout: closing their connections');
+    logger.warn({ phase: 'shutdown', inFlight: connections.inFlight, timeoutMs: options.timeoutMs }, 'requests still in flight at the shutdown timeout: closing their connections');
     server.closeAllConnections();
   }, options.timeoutMs);
   await closed;

@@ -288,6 +288,6 @@ function placeOf(places: PlaceSource, key: PostalKey): Place {
 /** A place as the row of its own code: a PREFIX answer from a remote geocoder becomes its first part's place. */
 function asOwnPlace(place: Place): Place {
   if (place.precision === 'POSTAL_CODE') return place;
-  const { countryCode, matchedPostalCode, latitude, longitude, placeName, adminName, adminCode } = place;
-  return { countryCode, postalCode: matchedPostalCode, matchedPostalCode, precision: 'POSTAL_CODE', latitude, longitude, placeName, adminName, adminCode };
+  const { countryCode, matchedPostalCode, latitude, longitude, placeName, adminName, adminCode, accuracy, source } = place;
+  return { countryCode, postalCode: matchedPostalCode, matchedPostalCode, precision: 'POSTAL_CODE', latitude, longitude, placeName, adminName, adminCode, accuracy, source };
 }

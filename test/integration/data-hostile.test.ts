@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { runDataCommand } from '../../src/data/command.js';
-import { startApp } from '../../src/server/app.js';
+import { startApp } from '../../src/app.js';
 import { fixture, startMirror, type Mirror } from '../support/geonames-mirror.js';
 import { endlessBody, hugeContentLength, manyRows, paddedRow, repeatedZip, trickle, zipAnswer, type Responder } from '../support/hostile-mirror.js';
 import { captureLogs } from '../support/log-capture.js';

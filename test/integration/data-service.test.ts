@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { dataCommandLine } from '../../src/data/invocation.js';
-import { startApp, type App } from '../../src/server/app.js';
+import { startApp, type App } from '../../src/app.js';
 import { fixture, startMirror, type Mirror } from '../support/geonames-mirror.js';
 import { captureLogs, LEVEL, type LogLine } from '../support/log-capture.js';
 import { sample, scrape } from '../support/metrics.js';

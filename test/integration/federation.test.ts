@@ -93,6 +93,7 @@ describe('as a federation subgraph', () => {
       'Query.distances @listSize(assumedSize: 32)',
       'Query.nearestLocations @listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
       'Query.nearestLocations @cost(weight: 10)',
+      'Query.datasets @listSize(assumedSize: 25)',
       'Query.locationsInArea @listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
       'Query.locationsInArea @cost(weight: 10)',
       'Query.locationsByPlace @listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',

@@ -20,7 +20,7 @@ describe('operational routes', () => {
     // startTestServer awaits readiness, so start this one by hand.
     const { loadConfig } = await import('../../src/config.js');
     const { createLogger } = await import('../../src/logger.js');
-    const { startApp } = await import('../../src/server/app.js');
+    const { startApp } = await import('../../src/app.js');
     const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
     const app = await startApp({ config, logger: createLogger(config), geocoder: slow });
     try {
@@ -95,11 +95,28 @@ describe('requests the service refuses', () => {
     expect(await res.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_REQUEST' } }] });
   });
 
-  it('blocks a simple cross-site POST (CSRF prevention)', async () => {
+  const getQuery = (url: string, headers: Record<string, string> = {}) =>
+    fetch(`${url}/graphql?query=${encodeURIComponent('{ location(postalCode: "90210") { placeName } }')}`, { headers });
+
+  it('refuses a plain GET as a possible CSRF, naming the header that lets it through', async () => {
     const server = await start();
-    const res = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ location(postalCode: "90210") { placeName } }')}`, { method: 'GET' });
+    const res = await getQuery(server.url);
     expect(res.status).toBe(400);
-    expect(await res.text()).toMatch(/CSRF/);
+    expect(await res.json()).toEqual({
+      errors: [
+        {
+          message:
+            "Refused as a possible cross-site request forgery (CSRF): a browser can send a request like this one from any page. Add the header 'apollo-require-preflight: true' (curl -H 'apollo-require-preflight: true' ...), or POST JSON with 'content-type: application/json'.",
+          extensions: { code: 'BAD_REQUEST' },
+        },
+      ],
+    });
+  });
+
+  it('answers the same GET with the header the refusal names', async () => {
+    const server = await start();
+    const res = await getQuery(server.url, { 'apollo-require-preflight': 'true' });
+    expect([res.status, await res.json()]).toEqual([200, { data: { location: { placeName: 'Beverly Hills' } } }]);
   });
 });
 

@@ -1,8 +1,56 @@
 /** The built service as a user starts it: `node dist/main.js` (npm test builds first). */
 import { once } from 'node:events';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runService as run } from '../support/service-process.js';
+
+/** A line of a stack trace. */
+const STACK = /\n\s+at /;
+
+/** Permissions do not stop root: as root, the service runs as `nobody` where a test takes them away. */
+const ANOTHER_USER = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+
+/** The fatal lines of a JSON log, with what says why. */
+const fatalLines = (stdout: string) =>
+  stdout
+    .split('\n')
+    .filter((line) => line.includes('"level":60'))
+    .map((line) => {
+      const { phase, code, msg } = JSON.parse(line) as Record<string, unknown>;
+      return { phase, code, msg };
+    });
+
+/** Directories a test took permissions from, given back and removed at the end. */
+const lockedDirs: string[] = [];
+afterAll(() => {
+  for (const dir of lockedDirs) {
+    chmodSync(dir, 0o700);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A fresh directory with mode `mode`. */
+function lockedDir(prefix: string, mode: number): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  chmodSync(dir, mode);
+  lockedDirs.push(dir);
+  return dir;
+}
+
+/** Runs `body` while another server holds a port of 127.0.0.1. */
+async function withBusyPort(body: (port: number) => Promise<void>): Promise<void> {
+  const holder = createServer().listen(0, '127.0.0.1');
+  await once(holder, 'listening');
+  try {
+    await body((holder.address() as { port: number }).port);
+  } finally {
+    holder.close();
+  }
+}
 
 describe('the service process', () => {
   it('refuses to start on a bad variable, naming it and what it accepts', async () => {
@@ -10,6 +58,54 @@ describe('the service process', () => {
     expect(await p.exited).toBe(1);
     expect(p.output().stderr).toMatch(/PORT="eighty"/);
     expect(p.output().stderr).toMatch(/CACHE_MAX_ENTRIES="0": .*>=1/);
+  });
+
+  it('refuses a bad PORT in one line on stderr, exit 1', async () => {
+    const p = run({ PORT: '99999' });
+    expect(await p.exited).toBe(1);
+    expect(p.output()).toEqual({ stdout: '', stderr: 'Invalid configuration: PORT="99999": a TCP port: a whole number from 0 to 65535 (0 picks a free one)\n' });
+  });
+
+  it('says in one log line, without a stack, that its port is in use, how to find who holds it, and exits 1', async () => {
+    await withBusyPort(async (port) => {
+      const p = run({ PORT: String(port), HOST: '127.0.0.1' });
+      expect(await p.exited).toBe(1);
+      expect(fatalLines(p.output().stdout)).toEqual([
+        {
+          phase: 'listen',
+          code: 'PORT_IN_USE',
+          msg: `cannot listen on 127.0.0.1 port ${port}: another process is using it. Set PORT to a free port, or find the process holding it: ss -ltnp 'sport = :${port}' or lsof -i :${port}`,
+        },
+      ]);
+      expect(p.output().stderr).toBe('');
+      expect(p.output().stdout).not.toMatch(STACK);
+    });
+  });
+
+  it('says it in one line in development too (npm start), with the code', async () => {
+    await withBusyPort(async (port) => {
+      const p = run({ NODE_ENV: 'development', PORT: String(port) });
+      expect(await p.exited).toBe(1);
+      const { stdout, stderr } = p.output();
+      expect(stdout.split('\n').filter((line) => line.includes('FATAL'))).toEqual([expect.stringMatching(new RegExp(`FATAL: cannot listen on port ${port}: another process is using it\\. .* \\(PORT_IN_USE\\)$`))]);
+      expect(`${stdout}${stderr}`).not.toMatch(STACK);
+    });
+  });
+
+  it('stops in one log line, without a stack, when DATA_DIR cannot be read, and exits 1', async () => {
+    const dir = lockedDir('unreadable-', 0o000);
+    const p = run({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir }, ANOTHER_USER);
+    expect(await p.exited).toBe(1);
+    expect(fatalLines(p.output().stdout)).toEqual([{ phase: 'ready', code: 'DATA_DIR_UNREADABLE', msg: expect.stringMatching(new RegExp(`^cannot read DATA_DIR \\(${dir}\\): EACCES: .*; make it a directory this user can read, or set DATA_DIR to one$`)) }]);
+    expect(p.output().stdout).not.toMatch(STACK);
+  });
+
+  it('stops in one log line, without a stack, when DATA_DIR cannot be created for GEONAMES_COUNTRIES, and exits 1', async () => {
+    const dir = path.join(lockedDir('read-only-', 0o555), 'geonames');
+    const p = run({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, GEONAMES_COUNTRIES: 'DE', GEONAMES_BASE_URL: 'http://127.0.0.1:9' }, ANOTHER_USER);
+    expect(await p.exited).toBe(1);
+    expect(fatalLines(p.output().stdout)).toEqual([{ phase: 'ready', code: 'DATA_DIR_UNWRITABLE', msg: expect.stringMatching(new RegExp(`^cannot write to DATA_DIR \\(${dir}\\): EACCES: .*; make it a writable directory, or set DATA_DIR to one$`)) }]);
+    expect(p.output().stdout).not.toMatch(STACK);
   });
 
   it('logs its start-up phases as JSON in production, and on SIGTERM finishes in-flight requests and exits 0', async () => {

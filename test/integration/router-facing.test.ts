@@ -33,7 +33,7 @@ function post(url: string, body: unknown, headers: Record<string, string> = {}):
 const json = (raw: Raw): unknown => JSON.parse(raw.body.toString('utf8'));
 
 /** Every code at a point of its own, answered through `geocode` only, so every lookup is a recorded batch. */
-const scripted = () => new CountingGeocoder(new ScriptedGeocoder((key) => foundAt(key, { latitude: 40 + Number(key.postalCode) / 1e5, longitude: -74, placeName: `P${key.postalCode}`, adminName: null, adminCode: null })));
+const scripted = () => new CountingGeocoder(new ScriptedGeocoder((key) => foundAt(key, { latitude: 40 + Number(key.postalCode) / 1e5, longitude: -74, placeName: `P${key.postalCode}`, adminName: null, adminCode: null, accuracy: null, source: 'scripted' })));
 
 describe('subgraph batching', () => {
   let server: TestServer;
@@ -171,6 +171,16 @@ describe('the router-only guard (ROUTER_SECRET)', () => {
     expect(geocoder.batches).toEqual([]);
     const after = await scrape(server.url);
     expect(sample(after, 'graphql_requests_total', { operation: 'location', outcome: 'success' })).toBe(sample(before, 'graphql_requests_total', { operation: 'location', outcome: 'success' }));
+  });
+
+  it('answers a 5 MB request without the secret 401 that fetch reads, with keep-alive and without', async () => {
+    const body = JSON.stringify({ query: `{ location(postalCode: "40001") { placeName } } #${'x'.repeat(5_000_000)}` });
+    const statuses: number[] = [];
+    for (const connection of ['keep-alive', 'close']) {
+      for (let i = 0; i < 5; i++) statuses.push((await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', connection }, body })).status);
+    }
+    expect(statuses).toEqual(Array(10).fill(401));
+    expect(geocoder.batches).toEqual([]);
   });
 
   it('answers a request with the secret', async () => {

@@ -64,6 +64,7 @@ describe('with SCHEMA_PREFIX=Postal', () => {
       'postalDistances',
       'postalDistanceMatrix',
       'postalNearestLocations',
+      'postalDatasets',
       'postalLocationsInArea',
       'postalLocationsByPlace',
       '_entities',

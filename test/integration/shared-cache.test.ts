@@ -14,7 +14,7 @@ import { runService } from '../support/service-process.js';
 
 /** A provider that answers every code after `delayMs`, shared by two replicas so its counts are fleet-wide. */
 function slowProvider(delayMs: number): Geocoder {
-  const place = (key: PostalKey): Place => ({ ...key, matchedPostalCode: key.postalCode, precision: 'POSTAL_CODE', latitude: 40, longitude: -74, placeName: `Place ${key.postalCode}`, adminName: null, adminCode: null });
+  const place = (key: PostalKey): Place => ({ ...key, matchedPostalCode: key.postalCode, precision: 'POSTAL_CODE', latitude: 40, longitude: -74, placeName: `Place ${key.postalCode}`, adminName: null, adminCode: null, accuracy: 6, source: 'slow' });
   return {
     name: 'slow',
     maxBatchSize: Infinity,
@@ -64,7 +64,7 @@ describe.skipIf(!REDIS_BINARY)(`shared cache in Redis${REDIS_BINARY ? '' : ` (sk
     const before = provider.batches.length;
     const wanted = codes(30_000, 25);
     const results = await Promise.all([a.graphql(QUERY, { codes: wanted }), b.graphql(QUERY, { codes: wanted })]);
-    expect(results.every((r) => r.body.errors === undefined)).toBe(true);
+    expect(results.map((r) => r.body.errors)).toEqual(results.map(() => undefined));
     const asked = provider.batches.slice(before).flat();
     expect(asked.filter((id) => id.startsWith('US3')).sort()).toEqual(wanted.map((c) => `US${c}`).sort());
   });
@@ -72,9 +72,24 @@ describe.skipIf(!REDIS_BINARY)(`shared cache in Redis${REDIS_BINARY ? '' : ` (sk
   it('stores answers with their TTL under the configured prefix', async () => {
     const client = new Redis(redis.url);
     try {
-      const ttl = await client.pttl(`postal-distance:v2:${keyId({ countryCode: 'US', postalCode: '20000' })}`);
+      const ttl = await client.pttl(`postal-distance:v3:${keyId({ countryCode: 'US', postalCode: '20000' })}`);
       expect(ttl).toBeGreaterThan(86_000_000);
       expect(ttl).toBeLessThanOrEqual(86_400_000);
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it('stores each place with its accuracy and source, and a replica that reads it answers with them', async () => {
+    const [a, b] = replicas as [TestServer, TestServer];
+    const query = '{ location(postalCode: "20500") { placeName accuracy source } }';
+    expect((await a.graphql(query)).body.data!.location).toEqual({ placeName: 'Place 20500', accuracy: 6, source: 'slow' });
+    const before = provider.keysAsked;
+    expect((await b.graphql(query)).body.data!.location).toEqual({ placeName: 'Place 20500', accuracy: 6, source: 'slow' });
+    expect(provider.keysAsked).toBe(before); // b read it from Redis
+    const client = new Redis(redis.url);
+    try {
+      expect(JSON.parse((await client.get('postal-distance:v3:US20500'))!)).toMatchObject({ kind: 'found', place: { accuracy: 6, source: 'slow' } });
     } finally {
       client.disconnect();
     }
@@ -135,21 +150,25 @@ describe.skipIf(!REDIS_BINARY)(`what the service takes from Redis${REDIS_BINARY 
     const client = new Redis(redis.url);
     try {
       while (sample(await scrape(replica.url), 'shared_cache_up') !== 1) await new Promise((r) => setTimeout(r, 10));
-      const key = (code: string) => `postal-distance:v2:US${code}`;
-      const place = (code: string) => ({ countryCode: 'US', postalCode: code, matchedPostalCode: code, precision: 'POSTAL_CODE', latitude: 40, longitude: -74, placeName: 'Forged', adminName: null, adminCode: null });
+      const key = (code: string) => `postal-distance:v3:US${code}`;
+      const place = (code: string) => ({ countryCode: 'US', postalCode: code, matchedPostalCode: code, precision: 'POSTAL_CODE', latitude: 40, longitude: -74, placeName: 'Forged', adminName: null, adminCode: null, accuracy: 4, source: 'forged' });
       await client.set(key('70001'), JSON.stringify({ kind: 'found', place: { ...place('70001'), latitude: 999 } }));
       await client.set(key('70002'), JSON.stringify({ kind: 'found', place: { ...place('70002'), postalCode: '<script>' } }));
       await client.set(key('70003'), JSON.stringify({ kind: 'found', place: { countryCode: 'US', postalCode: '70003' } }));
       await client.set(key('70004'), JSON.stringify({ kind: 'found', place: { ...place('70004'), placeName: 'x'.repeat(900_000) } }));
       await client.set(key('70005'), 'not json');
-      const forged = ['70001', '70002', '70003', '70004', '70005'];
+      // The shape stored before places had provenance: whatever its key, it is no answer now.
+      const { accuracy: _accuracy, source: _source, ...unsourced } = place('70006');
+      await client.set(key('70006'), JSON.stringify({ kind: 'found', place: unsourced }));
+      await client.set(key('70007'), JSON.stringify({ kind: 'found', place: { ...place('70007'), accuracy: 300 } }));
+      const forged = ['70001', '70002', '70003', '70004', '70005', '70006', '70007'];
       const before = provider.keysAsked;
       const res = await replica.graphql(QUERY, { codes: forged });
       expect(res.status).toBe(200);
       expect(res.body.errors).toBeUndefined();
       expect(res.body.data!.distanceMatrix.origins).toEqual(forged.map((code) => ({ placeName: `Place ${code}` })));
-      expect(provider.keysAsked - before).toBe(6); // the five forged codes and 10001
-      expect(sample(await scrape(replica.url), 'shared_cache_invalid_total')).toBe(5);
+      expect(provider.keysAsked - before).toBe(8); // the seven forged codes and 10001
+      expect(sample(await scrape(replica.url), 'shared_cache_invalid_total')).toBe(7);
       expect(logs.lines.filter((l) => l.level === LEVEL.warn && /invalid entry/.test(l.msg))).toHaveLength(1);
       // Each was deleted, then replaced by the provider's answer once it settled.
       await new Promise((r) => setTimeout(r, 50));
@@ -218,7 +237,7 @@ describe.skipIf(!REDIS_BINARY)(`a fleet of service processes sharing Redis${REDI
       // Overlapping codes, asked at the same time, then again the other way round.
       const answers = await Promise.all([ask(urls[0]!, first), ask(urls[1]!, second)]);
       answers.push(...(await Promise.all([ask(urls[0]!, second), ask(urls[1]!, first)])));
-      expect(answers.every((a) => a.errors === undefined)).toBe(true);
+      expect(answers.map((a) => a.errors)).toEqual(answers.map(() => undefined));
       const unique = new Set([...first, ...second, '10001']);
       expect(fake.requestCount).toBe(unique.size);
       expect([...fake.codesReceived].sort()).toEqual([...unique].sort());

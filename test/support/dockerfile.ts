@@ -45,7 +45,8 @@ export function readRuntimeStage(text = readFileSync(DOCKERFILE, 'utf8')): Runti
   }
   const install = stage
     .filter((l) => /^RUN\s/.test(l))
-    .flatMap((l) => l.slice(4).split('&&'))
+    // A RUN's own flags (`--mount=type=cache,…`) come before its command.
+    .flatMap((l) => l.slice(4).replace(/^\s*(?:--\S+\s+)+/, '').split('&&'))
     .map((command) => command.trim())
     .find((command) => command.startsWith('npm ci '));
   const cmd = stage.find((l) => /^CMD\s/.test(l));

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import type { Geocoder } from '../../src/geocoding/geocoder.js';
 import { createLogger, type Logger } from '../../src/logger.js';
-import { startApp, type App } from '../../src/server/app.js';
+import { startApp, type App } from '../../src/app.js';
 
 /** Test-side view of a response. `any` on purpose: assertions walk arbitrary response shapes and fail loudly if wrong. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

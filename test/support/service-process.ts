@@ -6,9 +6,13 @@ import { EMPTY_DATA_DIR } from './server.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
-/** Starts `dist/main.js` in production mode (JSON logs) with `env`, collecting its output. */
-export function runService(env: Record<string, string>) {
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', DATA_DIR: EMPTY_DATA_DIR, SHUTDOWN_DELAY_MS: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `dist/main.js` in production mode (JSON logs) with `env`, collecting its output; as another user when `user` says so. */
+export function runService(env: Record<string, string>, user: { uid?: number; gid?: number } = {}) {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', DATA_DIR: EMPTY_DATA_DIR, SHUTDOWN_DELAY_MS: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...user,
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));

@@ -8,7 +8,7 @@ import { Metrics } from '../../src/observability/metrics.js';
 import { sample } from '../support/metrics.js';
 
 const us = (postalCode: string): PostalKey => ({ countryCode: 'US', postalCode });
-const place = (key: PostalKey, name: string): Place => ({ ...key, matchedPostalCode: key.postalCode, precision: 'POSTAL_CODE', latitude: 1, longitude: 2, placeName: name, adminName: null, adminCode: null });
+const place = (key: PostalKey, name: string): Place => ({ ...key, matchedPostalCode: key.postalCode, precision: 'POSTAL_CODE', latitude: 1, longitude: 2, placeName: name, adminName: null, adminCode: null, accuracy: null, source: name });
 const failure = new AppError('GEOCODER_UNAVAILABLE', 'down');
 
 /** A provider answering each code from a script, recording the codes it was asked. */

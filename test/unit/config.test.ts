@@ -36,6 +36,18 @@ describe('configuration', () => {
     }
   });
 
+  it('serves HTTP with a 30 s request deadline, a 10 s headers timeout, 65 s keep-alive and at most 4,096 connections by default', () => {
+    expect(loadConfig({}).http).toMatchObject({ requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 65_000, maxConnections: 4_096 });
+  });
+
+  it('takes the headers timeout down to a request timeout shorter than its default', () => {
+    expect(loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '2000' }).http).toMatchObject({ requestTimeoutMs: 2_000, headersTimeoutMs: 2_000 });
+  });
+
+  it('refuses a headers timeout longer than the request timeout, in one line', () => {
+    expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '2000', HTTP_HEADERS_TIMEOUT_MS: '3000' })).toThrow(/^Invalid configuration: HTTP_HEADERS_TIMEOUT_MS="3000": at most HTTP_REQUEST_TIMEOUT_MS \(2000\)$/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '', GEOCODER: '' })).toMatchObject({ http: { port: 4001 }, geocoders: ['embedded'] });
   });

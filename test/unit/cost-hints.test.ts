@@ -2,6 +2,7 @@ import { getNamedType, isListType, isNonNullType, isObjectType, Kind, parse, pri
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { assumedLength, LIST_SIZES, matrixSide, withListSizes } from '../../src/graphql/cost-hints.js';
+import { MAX_DATASETS } from '../../src/gazetteer/datasets.js';
 import { createSchema, typeDefs } from '../../src/graphql/schema.js';
 
 const defaults = loadConfig({}).limits;
@@ -39,6 +40,7 @@ describe('cost hints from the configured limits', () => {
       'DistanceMatrixRow.distances: @listSize(assumedSize: 7)',
       'Query.distances: @listSize(assumedSize: 32)',
       'Query.nearestLocations: @listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
+      'Query.datasets: @listSize(assumedSize: 25)',
       'Query.locationsInArea: @listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
       'Query.locationsByPlace: @listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
     ]);
@@ -47,6 +49,11 @@ describe('cost hints from the configured limits', () => {
   it('gives no @listSize both an assumedSize and a slicing argument (Cosmo refuses it when the argument has a default)', () => {
     const both = listSizes(typeDefs).filter((line) => line.includes('assumedSize') && line.includes('slicingArguments'));
     expect(both).toEqual([]);
+  });
+
+  it('assumes the datasets list the geometric middle of 1 and the most files the service can load', () => {
+    expect(MAX_DATASETS).toBe(603); // the bundled file, allCountries, 250 countries' files and full-code files, 100 GEONAMES_FILES, the overrides
+    expect(LIST_SIZES['Query.datasets']?.(defaults)).toBe(25);
   });
 
   it('states the configured limits instead', () => {
@@ -59,6 +66,7 @@ describe('cost hints from the configured limits', () => {
       'DistanceMatrixRow.distances: @listSize(assumedSize: 10)',
       'Query.distances: @listSize(assumedSize: 14)',
       'Query.nearestLocations: @listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
+      'Query.datasets: @listSize(assumedSize: 25)',
       'Query.locationsInArea: @listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
       'Query.locationsByPlace: @listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)',
     ]);
@@ -94,6 +102,7 @@ describe('cost hints from the configured limits', () => {
       'DistanceMatrixRow.distances',
       'LocationConnection.edges',
       'LocationMatchConnection.edges',
+      'Query.datasets',
       'Query.distances',
     ]);
   });

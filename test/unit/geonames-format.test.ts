@@ -150,7 +150,7 @@ describe('a GeoNames row', () => {
     for (const [i, { what, line, fault }] of CASES.entries()) {
       const file = path.join(dir, `${i}.txt`);
       writeFileSync(file, `${line}\n`);
-      const stats = await new GeoNamesIndex().loadFile(file, 7);
+      const stats = await new GeoNamesIndex().loadFile(file, { chunkBytes: 7 });
       const loaded = stats.malformed === 0;
       if (loaded !== (fault === null)) disagreements.push(`${what}: the check ${fault === null ? 'accepts' : 'refuses'}, loader ${loaded ? 'indexes' : 'refuses'}`);
     }

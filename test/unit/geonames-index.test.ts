@@ -28,6 +28,8 @@ describe('GeoNamesIndex', () => {
       placeName: 'Beverly Hills',
       adminName: 'California',
       adminCode: 'CA',
+      accuracy: 4,
+      source: 'test.txt',
     });
     expect(index.get('US', '10001')).toBeUndefined();
     expect(index.hasCountry('US')).toBe(true);
@@ -76,7 +78,7 @@ describe('GeoNamesIndex', () => {
       row('DE', String(10_000 + i), `Ørt ${i} – München`, 'Bayern', 'BY', (47 + i / 1e5).toFixed(5), (11 + i / 1e5).toFixed(5)),
     );
     const index = new GeoNamesIndex();
-    const stats = await index.loadFile(writeFile(lines), 97); // a prime chunk size splits rows and characters everywhere
+    const stats = await index.loadFile(writeFile(lines), { chunkBytes: 97 }); // a prime chunk size splits rows and characters everywhere
     expect(stats).toMatchObject({ rows: 70_000, duplicates: 0, malformed: 0 });
     expect(index.get('DE', '79999')).toMatchObject({ placeName: 'Ørt 69999 – München', latitude: 47.69999, longitude: 11.69999 });
   });
@@ -159,7 +161,7 @@ describe('GeoNamesIndex', () => {
         row('DE', '10243', '', '', '', '52.5', '13.4'),
         row('DZ', '10243', 'Alger', 'Alger', '01', '36.7', '3.1'), // one byte from DE, and the same code
       ]),
-      7, // tiny chunks: the remembered bytes must survive the buffer they came from
+      { chunkBytes: 7 }, // tiny chunks: the remembered bytes must survive the buffer they came from
     );
     expect(stats).toMatchObject({ rows: 7, duplicates: 0, malformed: 0 });
     const place = (cc: string, code: string) => {
@@ -223,5 +225,59 @@ describe('GeoNamesIndex', () => {
     const listed: string[] = [];
     index.forEachCode((countryCode, postalCode) => listed.push(`${countryCode} ${postalCode}`));
     expect(listed.sort()).toEqual(['FR 75001', 'FR 75002']);
+  });
+});
+
+describe('GeoNamesIndex provenance', () => {
+  it("keeps each row's accuracy; a blank, absent or non-numeric one is none", async () => {
+    const index = new GeoNamesIndex();
+    await index.loadFile(
+      writeFile([
+        row('DE', '10115', 'Berlin', 'Berlin', 'BE', '52.5', '13.4', '6'),
+        row('DE', '10117', 'Berlin', 'Berlin', 'BE', '52.5', '13.4', ''),
+        row('DE', '10119', 'Berlin', 'Berlin', 'BE', '52.5', '13.4').split('\t').slice(0, 11).join('\t'),
+        row('DE', '10178', 'Berlin', 'Berlin', 'BE', '52.5', '13.4', 'x'),
+        row('DE', '10179', 'Berlin', 'Berlin', 'BE', '52.5', '13.4', '1'),
+      ]),
+    );
+    expect(['10115', '10117', '10119', '10178', '10179'].map((code) => index.get('DE', code)?.accuracy)).toEqual([6, null, null, null, 1]);
+  });
+
+  it('names each place by the file that wrote its row last, a prefix match by its first part\'s row', async () => {
+    const index = new GeoNamesIndex();
+    await index.loadFile(writeFile([row('GB', 'SW1A', 'London', 'England', 'ENG', '51.5', '-0.14', '4'), row('DE', '10115', 'Berlin', 'Berlin', 'BE', '52.5', '13.4')]), { source: 'first' });
+    await index.loadBuffer('fixes.txt', Buffer.from(`${row('DE', '10115', 'Berlin Mitte', 'Berlin', 'BE', '52.53', '13.38', '1')}\n`), 'overrides');
+    expect(index.get('GB', 'SW1A 1AA')).toMatchObject({ precision: 'PREFIX', source: 'first', accuracy: 4 });
+    expect(index.get('DE', '10115')).toMatchObject({ placeName: 'Berlin Mitte', source: 'overrides', accuracy: 1 });
+    expect([index.sourceName(0), index.sourceName(1)]).toEqual(['first', 'overrides']);
+  });
+
+  it('counts per file the rows it indexed, those of first parts and its countries; per source the codes it still answers', async () => {
+    const index = new GeoNamesIndex();
+    const broad = await index.loadFile(
+      writeFile([
+        row('GB', 'SW1A', 'London', 'England', 'ENG', '51.5', '-0.14'),
+        row('GB', 'SW1A 1AA', 'Buckingham Palace', 'England', 'ENG', '51.501', '-0.1416'),
+        row('DE', '10115', 'Berlin', 'Berlin', 'BE', '52.5', '13.4'),
+        row('DE', '10115', 'Berlin again', 'Berlin', 'BE', '52.5', '13.4'),
+        row('DE', '80331', 'München', 'Bayern', 'BY', '48.1', '11.6'),
+      ]),
+    );
+    expect(broad).toMatchObject({ sourceId: 0, rows: 5, duplicates: 1, indexed: 4, prefixes: 1, countries: ['DE', 'GB'] });
+    const narrow = await index.loadFile(writeFile([row('DE', '10115', 'Berlin Mitte', 'Berlin', 'BE', '52.53', '13.38'), row('DE', '10117', 'Berlin', 'Berlin', 'BE', '52.5', '13.4')]));
+    expect(narrow).toMatchObject({ sourceId: 1, indexed: 2, replaced: 1, prefixes: 0, countries: ['DE'] });
+    expect([...index.codesBySource()]).toEqual([3, 2]);
+  });
+
+  it("restores the source and accuracy of the rows a refused file replaced, and gives its number to the next file", async () => {
+    const index = new GeoNamesIndex({ maxCodes: 2 });
+    await index.loadFile(writeFile([row('DE', '10115', 'Berlin', 'Berlin', 'BE', '52.5', '13.4', '4')]), { source: 'DE' });
+    const refused = writeFile([row('DE', '10115', 'Berlin Mitte', 'Berlin', 'BE', '52.53', '13.38', '6'), row('DE', '10117', 'Berlin', 'Berlin', 'BE', '52.5', '13.4'), row('DE', '10119', 'Berlin', 'Berlin', 'BE', '52.5', '13.4')]);
+    await expect(index.loadFile(refused, { source: 'big' })).rejects.toBeInstanceOf(TooManyCodesError);
+    expect(index.get('DE', '10115')).toMatchObject({ placeName: 'Berlin', source: 'DE', accuracy: 4 });
+    const next = await index.loadFile(writeFile([row('FR', '75001', 'Paris 01', 'Île-de-France', '11', '48.86', '2.34')]), { source: 'FR' });
+    expect(next.sourceId).toBe(1);
+    expect(index.get('FR', '75001')?.source).toBe('FR');
+    expect([...index.codesBySource()]).toEqual([1, 1]);
   });
 });

@@ -52,7 +52,9 @@ describe('the naming of schema.graphql under SCHEMA_PREFIX=Postal', () => {
     const renamed = print(renameTypeDefs(typeDefs, postal));
     const back = renamed
       .replace(/\bPostal([A-Z]\w*)/g, '$1')
-      .replace(/\bpostal([A-Z])(\w*)\(/g, (_, first: string, rest: string) => `${first.toLowerCase()}${rest}(`);
+      .replace(/\bpostal([A-Z])(\w*)\(/g, (_, first: string, rest: string) => `${first.toLowerCase()}${rest}(`)
+      // A root field without arguments, named here: `postalCode:` is a field of Location that stays.
+      .replace(/\bpostalDatasets:/, 'datasets:');
     expect(back).toBe(print(typeDefs));
     expect(renamed).toMatch(/type PostalLocation @key\(fields: "postalCode countryCode"\) @cacheControl\(maxAge: 86400\)/);
     expect(renamed).toMatch(/postalDistances\(\n[\s\S]*pairs: \[PostalDistancePairInput!\]!/);

@@ -42,6 +42,8 @@ describe('Zippopotam answers', () => {
         placeName: 'Beverly Hills',
         adminName: 'California',
         adminCode: 'CA',
+        accuracy: null,
+        source: 'zippopotam',
       },
     });
   });
@@ -133,6 +135,8 @@ describe('Geocodio batch answers', () => {
           placeName: 'Beverly Hills',
           adminName: null,
           adminCode: 'CA',
+          accuracy: null,
+          source: 'geocodio',
         },
       },
       { kind: 'notFound' },
@@ -219,6 +223,8 @@ describe('Nominatim answers', () => {
         placeName: 'Beverly Hills',
         adminName: 'California',
         adminCode: 'CA',
+        accuracy: null,
+        source: 'nominatim',
       },
     });
   });

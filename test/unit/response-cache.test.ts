@@ -19,7 +19,7 @@ describe('ResponseCache', () => {
     const { cache } = setup();
     const raw = Buffer.from('{"query":"{ a }"}');
     const key = cache.keyOf(POST, raw);
-    expect(key).toMatch(/^application\/json\n[\w+/]{43}=$/); // the Accept header, then a SHA-256 of the body in base64
+    expect(key).toMatch(/^0\napplication\/json\n[\w+/]{43}=$/); // the clears so far, the Accept header, then a SHA-256 of the body in base64
     expect(cache.keyOf(POST, Buffer.from('{"query":"{ a }"}'))).toBe(key);
     expect(cache.keyOf(POST, Buffer.from('{"query":"{ a } "}'))).not.toBe(key);
     expect(cache.keyOf({ ...POST, headers: {} }, raw)).not.toBe(key);
@@ -72,6 +72,22 @@ describe('ResponseCache', () => {
     expect(cache.get('k19')).toBeDefined();
     cache.offer('huge', response(200, DAY, 'x'.repeat(1_000)));
     expect(cache.offer('huge', response(200, DAY, 'x'.repeat(1_000)))).toBe(false);
+  });
+
+  it('forgets every response when cleared, and never stores one computed before the clear under a key asked after it', () => {
+    const { cache } = setup();
+    const raw = Buffer.from('{"query":"{ a }"}');
+    const before = cache.keyOf(POST, raw)!;
+    cache.offer(before, response(200, DAY, body(1)));
+    cache.offer(before, response(200, DAY, body(1)));
+    expect(cache.get(before)?.body).toBe(body(1));
+    cache.clear();
+    expect(cache.get(before)).toBeUndefined();
+    // A request that began before the clear finishes after it, with a response from the old data.
+    cache.offer(before, response(200, DAY, body(1)));
+    const after = cache.keyOf(POST, raw)!;
+    expect(after).not.toBe(before);
+    expect(cache.get(after)).toBeUndefined();
   });
 
   it('refuses a budget of zero bytes', () => {

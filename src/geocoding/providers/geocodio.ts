@@ -134,7 +134,9 @@ function parseItem(key: PostalKey, item: z.infer<typeof BatchItem>): GeocodeResu
     const latitude = toLatitude(location.lat);
     const longitude = toLongitude(location.lng);
     if (latitude === undefined || longitude === undefined) return failed(malformed('the coordinates are not numbers in range'), 'geocodio');
-    return foundAt(key, { latitude, longitude, placeName: address.city || null, adminName: null, adminCode: address.state || null }, matched);
+    // No accuracy: Geocodio's `accuracy` is its confidence in the match (0 to 1), not how the point
+    // was placed, and `place` covers a city's centroid as well as a ZIP's, so neither means GeoNames' 6.
+    return foundAt(key, { latitude, longitude, placeName: address.city || null, adminName: null, adminCode: address.state || null, accuracy: null, source: 'geocodio' }, matched);
   }
   return notFound();
 }

@@ -127,6 +127,9 @@ export function parseNominatimResponse(key: PostalKey, answer: UpstreamResponse)
     placeName: address.city ?? address.town ?? address.village ?? address.municipality ?? address.hamlet ?? null,
     adminName: address.state ?? null,
     adminCode: region?.startsWith(regionPrefix) ? region.slice(regionPrefix.length) : null,
+    // Nominatim ranks a result (`place_rank`, `importance`) but says nothing of how its point was made.
+    accuracy: null,
+    source: 'nominatim',
   }, matched);
 }
 

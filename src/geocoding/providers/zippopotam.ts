@@ -82,6 +82,9 @@ export function parseZippopotamResponse(key: PostalKey, answer: UpstreamResponse
     placeName: place['place name'] || null,
     adminName: place.state || null,
     adminCode: place['state abbreviation'] || null,
+    // Its data is GeoNames', but the API leaves the accuracy column out.
+    accuracy: null,
+    source: 'zippopotam',
   }, matched);
 }
 

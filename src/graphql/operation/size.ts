@@ -13,6 +13,7 @@ import { AppError, isAppError } from '../../errors.js';
 import { checkPlaceName, searchAdminCode } from '../../place-names/arguments.js';
 import type { PlaceMatch } from '../../place-names/name-search.js';
 import { parseArea, type AreaArgs } from '../../spatial/area.js';
+import { MAX_DATASETS } from '../../gazetteer/datasets.js';
 import { pageSize, searchCountries, searchPoint, searchRadiusMeters, type DistanceUnit } from '../../spatial/arguments.js';
 import type { PlannedField } from './plan.js';
 
@@ -163,6 +164,8 @@ const RULES: Readonly<Record<string, Rule>> = {
     search: true,
   },
   'LocationMatchConnection.edges': { size: (_, scope) => scope.first ?? 0 },
+  // As many as the files loaded, which cannot pass the files the service can load.
+  'Query.datasets': { size: () => MAX_DATASETS },
   'Query._entities': { size: (args) => itemsIn(args.representations) },
 };
 

@@ -45,6 +45,9 @@ export const Query: QueryResolvers = {
   // No lookup: the point is given, and the codes found are built from the loaded data.
   nearestLocations: (_, args, { spatial, budget }) => spatial.nearest(args, budget),
 
+  // A copy: the gazetteer's list is read-only, and the generated resolver type wants a mutable array.
+  datasets: (_, _args, { datasets }) => [...datasets()],
+
   // No lookup either: the area or the name is given, and the codes found are built from the loaded data.
   locationsInArea: (_, args, { spatial, budget }) => spatial.inArea(args, budget),
 

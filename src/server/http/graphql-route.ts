@@ -14,11 +14,9 @@ import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { logFields, type RequestTrace, type Tracing } from '../../observability/tracing.js';
 import { batchProblem, strictestCacheControl } from './batch.js';
-import type { BodyReader, ReadRequest } from './body.js';
 import { compress, encodingFor } from './compression.js';
-import type { Middleware } from './cors.js';
 import { graphqlError, sendJson } from './replies.js';
-import { requestIdOf } from './request-id.js';
+import { refuseLingering, requestIdOf, type BodyReader, type Middleware, type ReadRequest } from './request.js';
 import type { CachedResponse, ResponseCache } from './response-cache.js';
 import { UNAUTHENTICATED } from './router-guard.js';
 
@@ -42,6 +40,8 @@ export interface GraphQLRouteDeps {
 }
 
 export type Route = (req: IncomingMessage, res: ServerResponse, search: string) => void;
+
+const UNAUTHENTICATED_BODY = JSON.stringify(UNAUTHENTICATED);
 
 /** One operation's answer, as Apollo gave it, and what its plugins recorded. */
 interface Answer {
@@ -127,9 +127,8 @@ export function graphqlRoute(deps: GraphQLRouteDeps): Route {
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
     if (deps.guard && !deps.guard(req)) {
-      logger.info({ requestId }, 'request without the router secret: answered 401');
-      req.resume();
-      return sendJson(res, 401, UNAUTHENTICATED, { connection: 'close' });
+      // Its body is read and dropped, never parsed, as a 413's is, so that the client reads the 401.
+      return refuseLingering(req, res, 401, UNAUTHENTICATED_BODY, (closed) => logger.info({ requestId, closed }, 'request without the router secret: answered 401'));
     }
     const trace = tracing && traceRequest(tracing, req, res);
     deps.body.read(req, res, requestId, trace, () => {

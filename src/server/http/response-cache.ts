@@ -84,6 +84,8 @@ export class ResponseCache {
   private seenBefore = new Set<string>();
   private readonly admissionWindow: number;
   private readonly clock: Clock;
+  /** How many times the cache was cleared: part of every key (see `clear`). */
+  private dataVersion = 0;
 
   constructor(private readonly options: ResponseCacheOptions) {
     if (!(options.maxBytes > 0)) throw new RangeError(`maxBytes must be positive, got ${options.maxBytes}`);
@@ -109,13 +111,23 @@ export class ResponseCache {
   keyOf(request: RequestForCache, rawBody: Buffer | undefined): string | null {
     if (request.method !== 'POST' || rawBody === undefined || request.headers['apollo-federation-include-trace'] !== undefined) return null;
     const accept = request.headers.accept;
-    // The accept header cannot contain a newline, so the two parts cannot run into each other.
+    // The accept header cannot contain a newline, so the parts cannot run into each other.
     // One-shot `hash` (Node 20.12): 0.5 µs against 1.6 for createHash().update().digest() on a small body.
-    return `${typeof accept === 'string' ? accept : ''}\n${hash('sha256', rawBody, 'base64')}`;
+    return `${this.dataVersion}\n${typeof accept === 'string' ? accept : ''}\n${hash('sha256', rawBody, 'base64')}`;
   }
 
   get(key: string): CachedResponse | undefined {
     return this.entries.get(key);
+  }
+
+  /**
+   * Drops every response kept (the data they were computed from was replaced). Keys carry the
+   * number of clears before them, so a response still being computed from the old data when this
+   * is called is stored under a key no later request asks for.
+   */
+  clear(): void {
+    this.dataVersion++;
+    this.entries.clear();
   }
 
   /** Seconds since the entry was stored, for the `Age` header. */

@@ -1,13 +1,12 @@
 /**
- * The HTTP layer: Node's own `http` server, a route table, and the connection bookkeeping that a
- * graceful shutdown needs. `npm run bench:http-layer` compares it with Apollo's standalone server
- * and the Express integration (docs/performance.md).
+ * The HTTP layer: its settings, Node's own `http` server with the timeouts a subgraph behind a
+ * router wants, the connections (connections.ts) and the route table. `npm run bench:http-layer`
+ * compares it with Apollo's standalone server and the Express integration (docs/performance.md).
  *
  * Routes: `/graphql` (GET, POST; the explorer on GET from a browser), `/graphql/explorer/…` (GraphiQL's
  * files, when it is the explorer), `/healthz`, `/readyz`, `/metrics`.
  */
-import http, { type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import http from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import { z } from 'zod';
 import type { ExplorerAssets } from '../../explorer/assets.js';
@@ -15,34 +14,72 @@ import type { Context } from '../../graphql/context.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { RequestTrace, Tracing } from '../../observability/tracing.js';
-import { defineSettings, int, list } from '../../settings.js';
-import { bodyReader } from './body.js';
-import { corsFor } from './cors.js';
+import { defineSettings, int, list, ms, port } from '../../settings.js';
+import { Connections } from './connections.js';
 import { explorerRoutes } from './explorer-routes.js';
 import { graphqlRoute, type Route } from './graphql-route.js';
 import { opsRoutes, type Readiness } from './ops-routes.js';
 import { sendJson } from './replies.js';
+import { bodyReader, corsFor } from './request.js';
 import type { ResponseCache } from './response-cache.js';
+
+/** The headers timeout when HTTP_HEADERS_TIMEOUT_MS is unset (or the request timeout, if shorter), in ms. */
+const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 
 export const httpSettings = defineSettings({
   title: 'HTTP server',
   variables: {
-    PORT: int(0, 65535, 4001).describe('TCP port to listen on; 0 picks a free one.'),
+    PORT: port(4001).describe('TCP port to listen on; 0 picks a free one.'),
     HOST: z.string().min(1).optional().describe('Interface to listen on, e.g. 127.0.0.1; unset listens on every interface.'),
-    MAX_BODY_BYTES: int(1_024, 100_000_000, 1_000_000).describe('Largest request body, in bytes; a larger one is answered 413 as soon as its headers say so.'),
+    MAX_BODY_BYTES: int(1_024, 100_000_000, 1_000_000).describe('Largest request body, in bytes; a larger one is answered 413 as soon as its Content-Length says so, or as it crosses the limit.'),
     CORS_ORIGINS: list().describe('Origins allowed by CORS, comma-separated, or * for any. Default: * in development, none in production.'),
+    HTTP_REQUEST_TIMEOUT_MS: ms(100, 3_600_000, 30_000).describe(
+      'How long a client may take to send a whole request, headers and body, from its first byte, in ms; one not whole by then is answered 408 and its connection closed.',
+    ),
+    HTTP_HEADERS_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .min(100)
+      .max(3_600_000)
+      .optional()
+      .describe(
+        `How long a client may take to send a request's headers, from its first byte (or from connecting, for the first request of a connection), in ms; answered 408 and closed. At most HTTP_REQUEST_TIMEOUT_MS. Default ${DEFAULT_HEADERS_TIMEOUT_MS}, or HTTP_REQUEST_TIMEOUT_MS if shorter.`,
+      ),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: ms(1_000, 3_600_000, 65_000).describe(
+      'How long a kept-alive connection may stay idle between requests, in ms: longer than the idle timeout of the router or load balancer in front, so that it never sends a request on a connection the service is closing.',
+    ),
+    HTTP_MAX_CONNECTIONS: int(1, 1_000_000, 4_096).describe(
+      'Most connections open at once; at the cap, a new connection closes the oldest one still sending its request or idle, or is closed itself when every one is being answered. Keep it well below the open-file limit (ulimit -n).',
+    ),
   },
-  read: (env, { production }) => ({
-    port: env.PORT,
-    host: env.HOST,
-    maxBodyBytes: env.MAX_BODY_BYTES,
-    corsOrigins: env.CORS_ORIGINS.length > 0 ? env.CORS_ORIGINS : production ? [] : ['*'],
-  }),
+  read: (env, { production }) => {
+    const requestTimeoutMs = env.HTTP_REQUEST_TIMEOUT_MS;
+    return {
+      port: env.PORT,
+      host: env.HOST,
+      maxBodyBytes: env.MAX_BODY_BYTES,
+      corsOrigins: env.CORS_ORIGINS.length > 0 ? env.CORS_ORIGINS : production ? [] : ['*'],
+      requestTimeoutMs,
+      headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS ?? Math.min(DEFAULT_HEADERS_TIMEOUT_MS, requestTimeoutMs),
+      keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: env.HTTP_MAX_CONNECTIONS,
+    };
+  },
+  check: (env, report) => {
+    // Node refuses a headers timeout longer than the request timeout.
+    if (env.HTTP_HEADERS_TIMEOUT_MS !== undefined && env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
+      report('HTTP_HEADERS_TIMEOUT_MS', `at most HTTP_REQUEST_TIMEOUT_MS (${env.HTTP_REQUEST_TIMEOUT_MS})`);
+    }
+  },
 });
 
 export interface HttpOptions {
   readonly maxBodyBytes: number;
   readonly corsOrigins: readonly string[];
+  readonly requestTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly maxConnections: number;
 }
 
 export interface HttpDeps {
@@ -69,29 +106,7 @@ export interface HttpDeps {
 
 export interface HttpServer {
   readonly server: http.Server;
-  /** From now on every response closes its connection, including those of requests in flight. */
-  closeConnectionsAfterResponses(): void;
-  /**
-   * Closes the connections that carry no request: kept-alive ones between requests, and those
-   * opened more than `firstRequestGraceMs` ago that have not sent one. A connection opened just
-   * now is waiting for its first request to arrive: closing it would reset that request.
-   */
-  closeIdleConnections(firstRequestGraceMs: number): void;
-  /** Requests received and not yet answered. */
-  readonly inFlight: number;
-  /** Connections open. */
-  readonly connections: number;
-  /** Connections accepted since the server started. */
-  readonly accepted: number;
-  /** When the last connection was accepted, on `performance`'s clock, in ms. */
-  readonly lastConnectionAt: number;
-}
-
-/** What the server knows of one connection, for closing only those that carry nothing. */
-interface Connection {
-  requests: number;
-  active: number;
-  readonly openedAt: number;
+  readonly connections: Connections;
 }
 
 export function createHttpServer(deps: HttpDeps): HttpServer {
@@ -100,7 +115,7 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
     '/graphql': graphqlRoute({
       apollo: deps.apollo,
       context: deps.context,
-      body: bodyReader({ maxBytes: options.maxBodyBytes, keepRaw: deps.responseCache !== null, logger }),
+      body: bodyReader({ maxBytes: options.maxBodyBytes, keepRaw: deps.responseCache !== null, logger, metrics }),
       cors: corsFor(options.corsOrigins),
       cache: deps.responseCache,
       guard: deps.guard,
@@ -114,66 +129,32 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
     ...(deps.explorer && explorerRoutes(deps.explorer)),
   };
 
-  // Responses not yet finished, and connections with what they carry, so that a shutdown can
-  // tell responses to close their connections and close the connections that carry nothing.
-  const open = new Set<ServerResponse>();
-  const connections = new Map<Socket, Connection>();
-  let closing = false;
-  let lastConnectionAt = Number.NEGATIVE_INFINITY;
-  let accepted = 0;
+  const server = http.createServer(
+    {
+      requestTimeout: options.requestTimeoutMs,
+      headersTimeout: options.headersTimeoutMs,
+      keepAliveTimeout: options.keepAliveTimeoutMs,
+      connectionsCheckingInterval: checkingIntervalMs(options),
+    },
+    (req, res) => {
+      connections.track(req, res);
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      const pathname = q === -1 ? url : url.slice(0, q);
+      const route = Object.hasOwn(routes, pathname) ? routes[pathname] : undefined;
+      if (route) return route(req, res, q === -1 ? '' : url.slice(q));
+      return sendJson(res, 404, { error: `No route for ${pathname}: GraphQL is served at /graphql.` });
+    },
+  );
+  const connections = new Connections(server, options, metrics, logger);
+  return { server, connections };
+}
 
-  const server = http.createServer((req, res) => {
-    if (closing) res.setHeader('connection', 'close');
-    open.add(res);
-    const connection = connections.get(req.socket);
-    if (connection) {
-      connection.requests++;
-      connection.active++;
-    }
-    res.once('close', () => {
-      open.delete(res);
-      if (connection) connection.active--;
-    });
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const pathname = q === -1 ? url : url.slice(0, q);
-    const route = Object.hasOwn(routes, pathname) ? routes[pathname] : undefined;
-    if (route) return route(req, res, q === -1 ? '' : url.slice(q));
-    return sendJson(res, 404, { error: `No route for ${pathname}: GraphQL is served at /graphql.` });
-  });
-  server.on('connection', (socket: Socket) => {
-    lastConnectionAt = performance.now();
-    accepted++;
-    connections.set(socket, { requests: 0, active: 0, openedAt: lastConnectionAt });
-    socket.once('close', () => connections.delete(socket));
-  });
-  // Routers keep connections open between requests; outlive their idle timeouts so a reused socket is never closed under them.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-
-  return {
-    server,
-    closeConnectionsAfterResponses() {
-      closing = true;
-      for (const res of open) if (!res.headersSent) res.setHeader('connection', 'close');
-    },
-    closeIdleConnections(firstRequestGraceMs) {
-      const now = performance.now();
-      for (const [socket, { requests, active, openedAt }] of connections) {
-        if (active === 0 && (requests > 0 || now - openedAt > firstRequestGraceMs)) socket.destroy();
-      }
-    },
-    get inFlight() {
-      return open.size;
-    },
-    get connections() {
-      return connections.size;
-    },
-    get accepted() {
-      return accepted;
-    },
-    get lastConnectionAt() {
-      return lastConnectionAt;
-    },
-  };
+/**
+ * How often Node looks for requests past their timeouts (its default, 30 s, would let a 30 s
+ * deadline run to a minute): a tenth of the shorter timeout, between 50 ms and 1 s. The check is
+ * Node's own walk over the connections still receiving a request, in C++.
+ */
+export function checkingIntervalMs({ requestTimeoutMs, headersTimeoutMs }: Pick<HttpOptions, 'requestTimeoutMs' | 'headersTimeoutMs'>): number {
+  return Math.min(1_000, Math.max(50, Math.floor(Math.min(requestTimeoutMs, headersTimeoutMs) / 10)));
 }

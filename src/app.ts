@@ -5,31 +5,34 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { ApolloServer } from '@apollo/server';
-import type { Config } from '../config.js';
-import { explorerAssets } from '../explorer/assets.js';
-import { defaultUsDataFile, LoadedData } from '../gazetteer/loaded-data.js';
-import { GeocoderChain } from '../geocoding/chain.js';
-import type { Geocoder } from '../geocoding/geocoder.js';
-import { Locator } from '../geocoding/locator.js';
-import { createProviders } from '../geocoding/providers/index.js';
-import { SharedCacheGeocoder } from '../geocoding/shared-cache.js';
-import { TimeZones } from '../geocoding/time-zones.js';
-import { createApolloServer } from '../graphql/apollo.js';
-import { RequestContext, type Context } from '../graphql/context.js';
-import { createSchema, namingFor } from '../graphql/schema.js';
-import { ResponseWarnings } from '../graphql/warnings.js';
-import type { Logger } from '../logger.js';
-import { Metrics } from '../observability/metrics.js';
-import { startTracing } from '../observability/start-tracing.js';
-import { logFields, type RequestTrace, type Tracing } from '../observability/tracing.js';
-import { PlaceNameSearch } from '../place-names/place-name-search.js';
-import { SpatialSearch } from '../spatial/spatial-search.js';
-import { WorkBudget } from '../work-budget.js';
-import type { Readiness } from './http/ops-routes.js';
-import { ResponseCache } from './http/response-cache.js';
-import { routerGuard } from './http/router-guard.js';
-import { createHttpServer } from './http/server.js';
-import { closeGracefully } from './shutdown.js';
+import type { Config } from './config.js';
+import { readOverrides, type Overrides } from './data/overrides.js';
+import { explorerAssets } from './explorer/assets.js';
+import type { Gazetteer } from './gazetteer/gazetteer.js';
+import { defaultUsDataFile, LoadedData } from './gazetteer/loaded-data.js';
+import { GeocoderChain } from './geocoding/chain.js';
+import type { Geocoder } from './geocoding/geocoder.js';
+import { Locator } from './geocoding/locator.js';
+import { createProviders } from './geocoding/providers/index.js';
+import { SharedCacheGeocoder } from './geocoding/shared-cache.js';
+import { TimeZones } from './geocoding/time-zones.js';
+import { createApolloServer } from './graphql/apollo.js';
+import { RequestContext, type Context } from './graphql/context.js';
+import { createSchema, namingFor } from './graphql/schema.js';
+import { ResponseWarnings } from './graphql/warnings.js';
+import type { Logger } from './logger.js';
+import { Metrics } from './observability/metrics.js';
+import { startTracing } from './observability/start-tracing.js';
+import { logFields, type RequestTrace, type Tracing } from './observability/tracing.js';
+import { PlaceNameSearch } from './place-names/place-name-search.js';
+import { SpatialSearch } from './spatial/spatial-search.js';
+import { WorkBudget } from './work-budget.js';
+import { listen } from './server/http/listen.js';
+import type { Readiness } from './server/http/ops-routes.js';
+import { ResponseCache } from './server/http/response-cache.js';
+import { routerGuard } from './server/http/router-guard.js';
+import { createHttpServer } from './server/http/server.js';
+import { closeGracefully } from './server/shutdown.js';
 
 export interface AppOptions {
   readonly config: Config;
@@ -49,6 +52,12 @@ export interface App {
   readonly metrics: Metrics;
   /** Resolves when every geocoder can answer and the data is loaded; rejects if it cannot be (a file cannot be read). */
   readonly ready: Promise<void>;
+  /**
+   * Loads the data files again (SIGHUP) and answers from them once they are loaded; resolves with
+   * the new gazetteer, or undefined when no data is held (`GEOCODER` without `embedded`). Rejects,
+   * the data answering unchanged, as `LoadedData.reload` does.
+   */
+  reload(): Promise<Gazetteer | undefined>;
   /** Shuts down as orchestrators expect (see shutdown.ts), then releases everything. */
   stop(): Promise<void>;
 }
@@ -73,10 +82,11 @@ export interface Service {
   close(): Promise<void>;
 }
 
-/** What `startApp` made before the service: the metrics registry, and the tracer when tracing is on. */
+/** What `startApp` made before the service: the metrics registry, the tracer when tracing is on, the overrides read and checked. */
 export interface ServiceRuntime {
   readonly metrics?: Metrics;
   readonly tracing?: Tracing | undefined;
+  readonly overrides?: Overrides | undefined;
 }
 
 /** Assembles the service without an HTTP layer (the HTTP-layer benchmark serves it through others). */
@@ -84,7 +94,14 @@ export function createService({ config, logger, geocoder: injected }: AppOptions
   const metrics = runtime.metrics ?? new Metrics();
   const { gazetteer: dataOptions } = config;
   const data = config.geocoders.includes('embedded')
-    ? new LoadedData({ files: [defaultUsDataFile()], data: dataOptions.data, extraFiles: dataOptions.files, logger: logger.child({ component: 'data' }), metrics })
+    ? new LoadedData({
+        files: [defaultUsDataFile()],
+        data: dataOptions.data,
+        extraFiles: dataOptions.files,
+        overrides: runtime.overrides,
+        logger: logger.child({ component: 'data' }),
+        metrics,
+      })
     : undefined;
   const providers = injected ?? new GeocoderChain(createProviders(config.geocoders, config.providers, { logger, metrics, upstream: config.upstream, data }), metrics);
   // With Redis, replicas share answers below their own LRU; see shared-cache.ts.
@@ -97,6 +114,7 @@ export function createService({ config, logger, geocoder: injected }: AppOptions
   const timeZones = new TimeZones({ metrics, logger: logger.child({ component: 'time-zones' }) });
   const spatial = new SpatialSearch(() => data?.current, data?.answering, config.limits);
   const names = new PlaceNameSearch(() => data?.current, data?.answering, config.limits);
+  const datasets = () => data?.current?.datasets ?? [];
 
   let readyAt: number | null = null;
   let stopping = false;
@@ -118,7 +136,7 @@ export function createService({ config, logger, geocoder: injected }: AppOptions
       const budget = new WorkBudget(config.limits.workBudget);
       const lookups = locator.forOperation({ listener: warnings, maxCodes: config.limits.maxPostalCodes, trace, budget });
       // With tracing, every line of the request carries its trace id, so logs and traces join.
-      return new RequestContext(lookups, timeZones, spatial, names, requestId, warnings, trace, budget, () => logger.child(logFields(requestId, trace)));
+      return new RequestContext(lookups, timeZones, spatial, names, requestId, warnings, trace, budget, () => logger.child(logFields(requestId, trace)), datasets);
     },
     ready,
     readiness: () => {
@@ -138,13 +156,18 @@ export function createService({ config, logger, geocoder: injected }: AppOptions
   };
 }
 
-/** Starts the service on its HTTP layer (node:http; see http/server.ts). */
+/**
+ * Starts the service on its HTTP layer (node:http; see http/server.ts). Rejects with a `DataError`
+ * (`BAD_OVERRIDES`) before anything listens or loads when the DATA_OVERRIDES file is not valid.
+ */
 export async function startApp(options: AppOptions): Promise<App> {
   const { config, logger } = options;
+  const overridesFile = config.geocoders.includes('embedded') ? config.gazetteer.data.overrides : undefined;
+  const overrides = overridesFile === undefined ? undefined : await readOverrides(overridesFile);
   const metrics = new Metrics();
   // Loaded only when OTEL_* configure an endpoint: otherwise nothing of OpenTelemetry is imported.
   const tracing = config.tracing ? await startTracing(config.tracing, { metrics, logger: logger.child({ component: 'tracing' }) }) : undefined;
-  const service = createService(options, { metrics, tracing });
+  const service = createService(options, { metrics, tracing, overrides });
   const { apollo } = service;
   // Never kept longer than the locator keeps the places a response was computed from (CACHE_TTL_MS).
   const { maxBytes, ttlMs } = config.responseCache;
@@ -166,13 +189,8 @@ export async function startApp(options: AppOptions): Promise<App> {
   await apollo.start();
 
   const { server } = http;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.http.port, config.http.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  // A port in use (or a host that is not ours) rejects with a ListenError: service.ts says it in one line.
+  await listen(server, { port: config.http.port, host: config.http.host, portVariable: 'PORT', hostVariable: 'HOST' });
   const { port } = server.address() as AddressInfo;
   const host = config.http.host && config.http.host !== '0.0.0.0' && config.http.host !== '::' ? config.http.host : '127.0.0.1';
 
@@ -181,6 +199,12 @@ export async function startApp(options: AppOptions): Promise<App> {
     port,
     metrics: service.metrics,
     ready: service.ready,
+    async reload() {
+      const gazetteer = await service.data?.reload();
+      // Responses computed from the data replaced must not be served again.
+      responseCache?.clear();
+      return gazetteer;
+    },
     async stop() {
       service.markStopping();
       await closeGracefully(http, config.shutdown, logger);
