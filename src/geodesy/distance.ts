@@ -52,10 +52,6 @@ export function haversineMeasure(a: Point, b: Point): Measurement {
   return { meters, initialBearing: normalizeBearing(Math.atan2(y, x) / RAD) };
 }
 
-export function measure(method: DistanceMethod, a: Point, b: Point): Measurement {
-  return method === 'HAVERSINE' ? haversineMeasure(a, b) : geodesicMeasure(a, b);
-}
-
 /** Maps any angle in degrees to [0, 360). */
 export function normalizeBearing(degrees: number): number {
   const d = degrees % 360;
