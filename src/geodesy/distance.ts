@@ -1,10 +1,6 @@
 /**
- * Distances between two points on the Earth: pure functions, no I/O.
- *
- * GEODESIC uses Karney's algorithm on the WGS-84 ellipsoid (exact to a few nanometres), in
- * ./geographiclib/inverse.ts: GeographicLib's arithmetic, specialised and without its allocations.
- * HAVERSINE uses a sphere of the IUGG mean Earth radius R1, for callers that want the figures
- * other services publish.
+ * Distances between two points on the Earth, pure. GEODESIC: Karney's algorithm on the WGS-84 ellipsoid, exact to a few
+ * nanometres (geographiclib/inverse.ts). HAVERSINE: a sphere of the IUGG mean radius R1, matching what others publish.
  */
 import { wgs84Inverse } from './geographiclib/inverse.js';
 
