@@ -240,22 +240,24 @@ export class SharedCacheGeocoder implements Geocoder {
     while (pending.length > 0 && performance.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, this.options.pollMs));
       const ids = pending.map((j) => this.options.keyPrefix + keyId(keys[indexes[j] as number] as PostalKey));
+      // Leases before answers: the holder stores its answer before it drops the lease, so a lease
+      // seen gone means its answer, if any, is there for the MGET after it.
       const out = await this.command(
         () => {
-          const pipeline = this.redis.pipeline().mget(ids);
+          const pipeline = this.redis.pipeline();
           for (const id of ids) pipeline.exists(`${id}:lease`);
-          return exec(pipeline);
+          return exec(pipeline.mget(ids));
         },
         span,
         'BATCH',
         ids.length + 1,
       );
       if (!out) break; // Redis failed or is skipped: the caller asks the geocoder itself
-      const replies = (out[0]?.[1] as (string | null)[] | undefined) ?? [];
+      const replies = (out[ids.length]?.[1] as (string | null)[] | undefined) ?? [];
       // A code with neither an answer nor a lease was given up by its holder: stop waiting for it.
       pending = pending.filter((j, n) => {
         answers[j] = this.decode(replies[n] ?? null, keys[indexes[j] as number] as PostalKey, ids[n] as string);
-        return !answers[j] && out[n + 1]?.[1] === 1;
+        return !answers[j] && out[n]?.[1] === 1;
       });
     }
     return answers;

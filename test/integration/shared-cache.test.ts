@@ -229,6 +229,8 @@ describe.skipIf(!REDIS_BINARY)(`a fleet of service processes sharing Redis${REDI
     try {
       const urls = await Promise.all(replicas.map(async (r) => String((await r.phase('listen')).url)));
       await Promise.all(replicas.map((r) => r.phase('ready')));
+      // Readiness does not wait for Redis (a query never waits on the cache): until its client connects, a replica asks the provider.
+      for (const url of urls) while (sample(await scrape(new URL(url).origin), 'shared_cache_up') !== 1) await new Promise((r) => setTimeout(r, 10));
       const ask = (url: string, codes: readonly string[]) =>
         fetch(url, {
           method: 'POST',
