@@ -1,12 +1,13 @@
 /**
- * The first step of `npm start`, `npm run data` and `npm pack` (so of `npm publish` and the image's
+ * The first step of `npm start`, `npm run data`, `npm test` and `npm pack` (so of `npm publish` and the image's
  * build stage): builds only when the build is missing or older than what it is built from (src/,
  * schema.graphql, build/, package-lock.json), so a second run starts at once instead of rebuilding
  * what has not changed, and no package is packed without its dist/. Plain JavaScript: it runs
  * before anything is built, and needs nothing but Node.
  *
- *   node build/ensure-built.mjs         npm start: the whole build (`npm run build`: tsc, then the bundles)
- *   node build/ensure-built.mjs pack    npm pack: the same
+ *   node build/ensure-built.mjs         npm start: the whole build (`npm run build`: tsc's emit, then the bundles)
+ *   node build/ensure-built.mjs test    npm test (build/checks.mjs): the same
+ *   node build/ensure-built.mjs pack    npm pack: the types checked (`npm run typecheck`), then the whole build
  *   node build/ensure-built.mjs data    npm run data: the data command's bundle, dist/data.js (build/bundle.ts)
  */
 import { spawnSync } from 'node:child_process';
@@ -19,8 +20,19 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const INPUTS = ['src', 'build', 'schema.graphql', 'package-lock.json', 'tsconfig.json'];
 
 /** What each target needs built, and how to build it. */
-const WHOLE = { outputs: ['dist/bin.js', 'dist/main.js', 'dist/service.js', 'dist/data.js', 'dist/graphiql/manifest.json'], build: () => spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }) };
-const TARGETS = { start: WHOLE, pack: WHOLE, data: { outputs: ['dist/data.js'], build: bundle } };
+const WHOLE = ['dist/bin.js', 'dist/main.js', 'dist/service.js', 'dist/data.js', 'dist/graphiql/manifest.json'];
+const TARGETS = {
+  start: { outputs: WHOLE, build: () => npmRun('build') },
+  test: { outputs: WHOLE, build: () => npmRun('build') },
+  // `npm run build` emits without checking types (`npm test` checks them first): nothing is packed unchecked.
+  pack: { outputs: WHOLE, build: () => (npmRun('typecheck').status === 0 ? npmRun('build') : { status: 1 }) },
+  data: { outputs: ['dist/data.js'], build: bundle },
+};
+
+/** Runs an npm script of this project, its output shown. */
+function npmRun(script) {
+  return spawnSync('npm', ['run', script], { cwd: ROOT, stdio: 'inherit' });
+}
 
 /** Runs build/bundle.ts with tsx, a dev dependency; says what to do without it. */
 function bundle() {
@@ -49,7 +61,7 @@ function newest(target) {
 const name = process.argv[2] ?? 'start';
 const target = TARGETS[name];
 if (!target) {
-  console.error(`ensure-built: unknown target ${JSON.stringify(name)} (start, pack or data)`);
+  console.error(`ensure-built: unknown target ${JSON.stringify(name)} (start, test, pack or data)`);
   process.exit(2);
 }
 

@@ -1,7 +1,4 @@
-/**
- * Checked reads for arrays whose bounds the code knows: an index out of range is a bug, thrown as
- * one instead of read as `undefined` (or papered over as 0) and carried on as data.
- */
+/** Checked reads where the code knows the bounds: a missing item is a bug, thrown, not carried on as `undefined`. */
 
 /** `array[index]`; throws a RangeError when there is no such item. */
 export function at<T>(array: ArrayLike<T>, index: number): T {

@@ -1,15 +1,7 @@
 #!/usr/bin/env node
 /**
- * The package's command, `postal-distance-subgraph` (package.json `bin`; `npx postal-distance-subgraph`
- * once installed):
- *
- *   postal-distance-subgraph [serve]         the service, as `node dist/main.js` runs it
- *   postal-distance-subgraph data <command>  the data command, as `node dist/data.js <command>` runs it
- *
- * It only dispatches: each command is the entry point it names, loaded in this process, so the
- * service handles its signals and exit code exactly as when started directly. Settings come from the
- * environment in both cases (docs/configuration.md). Exit code 2, with the usage on stderr, for a
- * command it does not know; `--help` and `--version` exit 0.
+ * The package's command (package.json `bin`): `serve` (the default) loads main.ts, `data <command>` the data
+ * command, in this process, so signals and exit codes are theirs. An unknown command: usage on stderr, exit 2.
  */
 import { readFileSync } from 'node:fs';
 
@@ -19,13 +11,9 @@ const USAGE = `Usage: postal-distance-subgraph [serve]          serve GraphQL (P
        postal-distance-subgraph --version | --help
 `;
 
-/** The exit code of a usage error, the same as the data command's. */
 const USAGE_ERROR = 2;
 
-/**
- * dist/data.js, the esbuild bundle of src/data/cli.ts beside this file once built. Not a literal
- * import: there is no src/data.ts for TypeScript to resolve it to.
- */
+/** The bundle of src/data/cli.ts beside this file once built: a string, as TypeScript has no module to resolve it to. */
 const DATA_BUNDLE = './data.js';
 
 function version(): string {
@@ -34,9 +22,8 @@ function version(): string {
 }
 
 const [command, ...rest] = process.argv.slice(2);
-// The command lines the service and the data command print name this command (src/data/invocation.ts,
-// PACKAGE_COMMAND_ENV: not imported, as dist/data/ is not in the package). npx and npm scripts
-// that run it would otherwise have them say `npm run data --`.
+// Makes the command lines both commands print name this command, not `npm run data --` (PACKAGE_COMMAND_ENV
+// in src/data/invocation.ts; not imported, as dist/data/ is not in the package).
 process.env.POSTAL_DISTANCE_SUBGRAPH_COMMAND = '1';
 
 if (command === undefined || (command === 'serve' && rest.length === 0)) {

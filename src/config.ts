@@ -1,9 +1,6 @@
 /**
- * Configuration: read from environment variables once at start-up, validated, typed and frozen.
- * Each module declares the variables it reads next to the code that uses them (`defineSettings`,
- * settings.ts); this file only composes those declarations, and `Config` is inferred from them.
- * A bad value stops the process with a message naming every bad variable and what it accepts.
- * `.env.example` and docs/configuration.md are generated from the same declarations.
+ * Configuration: read from the environment once at start-up, validated, typed and frozen. Each module declares
+ * its variables next to its code (settings.ts); this file composes the declarations and infers `Config` from them.
  */
 import { z } from 'zod';
 import { landingPageSettings } from './explorer/settings.js';
@@ -58,7 +55,6 @@ export const SECTIONS = {
   tracing: tracingSettings,
 };
 
-/** Every declaration, with a title, for the generated `.env.example` and docs/configuration.md. */
 export const DECLARATIONS: readonly { readonly title: string; readonly variables: z.ZodRawShape }[] = [
   modeSettings,
   ...Object.values(SECTIONS).slice(0, 4),
@@ -76,7 +72,6 @@ export type Config = Readonly<
   }
 >;
 
-/** A declaration seen from here: each takes the parsed variables it declared (typed where it is declared). */
 interface Composable {
   read(env: Record<string, unknown>, mode: Mode): unknown;
   check?(env: Record<string, unknown>, report: Report, mode: Mode): void;
@@ -118,7 +113,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return Object.freeze({ ...mode, ...sections, providers: Object.freeze(providers) });
 }
 
-/** The error listing every problem: on one line when there is one, else one line each under a heading. */
 function invalid(problems: readonly string[]): ConfigError {
   return new ConfigError(problems.length === 1 ? `Invalid configuration: ${problems[0]!.trim()}` : `Invalid configuration:\n${problems.join('\n')}`);
 }

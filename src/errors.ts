@@ -1,6 +1,6 @@
 /**
- * Domain errors. Every failure a client may see is an `AppError` with a stable `code`;
- * `graphql/error-boundary.ts` turns them into GraphQL errors at one boundary and masks anything else.
+ * Domain errors: a failure a client may see is an `AppError` with a stable `code`, which graphql/error-boundary.ts
+ * turns into a GraphQL error; that boundary masks anything else.
  */
 
 /** The `extensions.code` values this service answers with, besides Apollo's own. */
@@ -25,7 +25,6 @@ export class AppError extends Error {
   }
 }
 
-/** Type guard, so callers need not import the class to test for it. */
 export const isAppError = (value: unknown): value is AppError => value instanceof AppError;
 
 /** Shows at most `max` characters of user input in a message, so a 10,000-character input is not echoed back. */

@@ -21,14 +21,9 @@ export interface LoggerOptions {
   readonly log: { readonly level: LogLevel };
 }
 
-/** The longest line written, in characters; a longer one is replaced by a short line saying so (see {@link boundLine}). */
 export const MAX_LINE_LENGTH = 64 * 1024;
 
-/**
- * A log line of at most {@link MAX_LINE_LENGTH}: a longer one (a value nobody bounded at its source)
- * becomes a valid JSON line with the original's level, time and start, and its length. Logging must
- * never be the way a single request fills a disk or stalls the process on a 30 MB write.
- */
+/** A line over {@link MAX_LINE_LENGTH} characters becomes a valid JSON line with its level, time, start and length. */
 export function boundLine(line: string): string {
   if (line.length <= MAX_LINE_LENGTH) return line;
   const level = /"level":(\d+)/.exec(line.slice(0, 200))?.[1];
@@ -42,8 +37,7 @@ export function createLogger({ production, log }: LoggerOptions): Logger {
     level: log.level,
     base: { service: 'postal-distance' },
     hooks: { streamWrite: boundLine },
-    // pino-pretty is a dev dependency: production never loads it.
-    // Tests run silent: no pretty-printing worker for them.
+    // pino-pretty is a dev dependency: production, and silent tests, never load it.
     ...(production || log.level === 'silent' ? {} : { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,service' } } }),
   });
 }

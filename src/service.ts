@@ -1,9 +1,6 @@
 /**
- * The service process (loaded by main.ts): configuration, logging, start-up phases, graceful
- * shutdown, and reloading the data on SIGHUP. A start that cannot succeed for a reason the person
- * starting it can fix (a bad variable, a port in use, a DATA_DIR that cannot be read or created, a
- * bad DATA_OVERRIDES row) ends in one line saying what and what to do, with its code, and exit code
- * 1: no stack.
+ * The service process: configuration, logging, start-up, graceful shutdown, data reload on SIGHUP. A start failing for
+ * a reason the operator can fix (a variable, a port in use, DATA_DIR, DATA_OVERRIDES) ends in one line: code, exit 1.
  */
 import { loadConfigOrExit } from './config.js';
 import { isDataError } from './data/errors.js';
@@ -19,7 +16,6 @@ logger.info({ phase: 'config', geocoders: config.geocoders, production: config.p
 // A stray rejection is a bug to log, not a reason to drop every in-flight request.
 process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 
-/** Ends a start that cannot succeed with one line, when it is a failure with a code and a message for the person starting it. */
 function failStart(phase: string, error: unknown): never {
   if (isListenError(error) || isDataError(error)) {
     // One line either way: a JSON line in production; in development, pino-pretty puts fields on lines of their own.
@@ -31,8 +27,7 @@ function failStart(phase: string, error: unknown): never {
   process.exit(1);
 }
 
-// SIGHUP: load the data files again (after `npm run data -- update`, or an edited DATA_OVERRIDES);
-// the data loaded answers until the new data is whole, so no request waits or fails.
+// SIGHUP reloads the data files; the loaded data answers until the new data is whole, so no request waits.
 // Listened for from the start: unhandled, SIGHUP would end the process.
 let started: App | undefined;
 process.on('SIGHUP', () => {

@@ -1,13 +1,10 @@
 /**
- * How a module declares its configuration: the environment variables it reads, each a zod schema
- * with its default, bounds and `.describe()` text (with units), and what the module makes of them.
- * The declaration sits next to the code that uses it; `config.ts` only composes the declarations,
- * and `.env.example` and docs/configuration.md are generated from them (`npm run config:docs`).
+ * How a module declares the environment variables it reads (zod schemas with default, bounds and a `.describe()`
+ * with units) and what it makes of them. `.env.example` and docs/configuration.md are generated from these.
  */
 import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
 
-/** What every module may read besides its own variables. */
 export interface Mode {
   /** `NODE_ENV=production`: some defaults differ (introspection, the explorer, CORS). */
   readonly production: boolean;
@@ -17,11 +14,8 @@ export interface Mode {
 export type Report = (variable: string, message: string) => void;
 
 export interface Settings<Shape extends z.ZodRawShape, Options> {
-  /** Heading of the group in the generated files, e.g. `Geocodio`. */
   readonly title: string;
-  /** One zod schema per variable; the variable's name is the key. */
   readonly variables: Shape;
-  /** The module's options from its parsed variables. */
   read(env: z.output<z.ZodObject<Shape>>, mode: Mode): Options;
   /** Rules that span several of this module's variables. */
   check?(env: z.output<z.ZodObject<Shape>>, report: Report, mode: Mode): void;
@@ -32,24 +26,18 @@ export function defineSettings<Shape extends z.ZodRawShape, Options>(settings: S
   return settings;
 }
 
-/** The options a declaration produces. */
 export type OptionsOf<S extends { read(...args: never[]): unknown }> = ReturnType<S['read']>;
 
-// Variable kinds shared by the declarations. Environment values are strings; these coerce them.
-
-/** A whole number in [min, max]. */
+/** A whole number in [min, max]; `ms` is the same, for a duration in milliseconds. */
 export const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
-/** A TCP port, 0 to 65535 (0 picks a free one), with a message that says so. */
 export const port = (fallback: number) => {
   const error = 'a TCP port: a whole number from 0 to 65535 (0 picks a free one)';
   return z.coerce.number({ error }).int({ error }).min(0, { error }).max(65535, { error }).default(fallback);
 };
 
-/** A duration in ms in [min, max]. */
 export const ms = int;
 
-/** `true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`. */
 export const bool = (fallback: boolean) => z.stringbool().default(fallback);
 
 /** A boolean whose default depends on the mode: `undefined` when unset. */
@@ -69,7 +57,6 @@ export const baseUrl = (fallback: string) =>
     .default(fallback)
     .transform((url) => url.replace(/\/+$/, ''));
 
-/** Whether a file exists and can be read. */
 export function readableFile(file: string): boolean {
   try {
     accessSync(file, constants.R_OK);

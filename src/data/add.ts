@@ -1,15 +1,9 @@
 /**
- * Adding one dataset to the data directory: download its zip from the mirror (conditionally when a
- * copy is there), extract the data file while checking every row, then rename it into place. Used
- * by the data command and by the service at start-up (provision.ts).
- *
- * Every step writes to temporary files in the data directory itself, so the final rename stays on
- * one file system (atomic) and a full disk is met before anything is replaced; on any failure the
- * temporary files are removed and the data file there before, if any, is untouched.
- *
- * Every step is bounded (`limits`, the GEONAMES_MAX_* and timeout settings): the download's bytes
- * and time, the extracted file's bytes and its rows, so a hostile or broken mirror costs at most
- * that much disk and time before the dataset fails with a `DataError` saying which bound it hit.
+ * Adds one dataset to the data directory: download its zip (conditionally when a copy is there),
+ * extract the data file while checking every row, rename it into place. Temporary files live in the
+ * data directory itself, so the rename is atomic and a full disk is met before anything is replaced;
+ * on failure they are removed and the previous file is untouched. Every step is bounded (`limits`),
+ * so a hostile mirror costs at most that much disk and time, then a `DataError` naming the bound.
  */
 import { utimes } from 'node:fs/promises';
 import path from 'node:path';
@@ -38,10 +32,7 @@ export interface AddOptions {
   /** Cancels the add: its temporary files are removed, and it rejects with the abort's error. */
   readonly signal?: AbortSignal | undefined;
   readonly onProgress?: (progress: AddProgress) => void;
-  /**
-   * Called with the new data file, checked, before it replaces the one in `dir` (still in place
-   * then): what `data update` compares them with. A rejection fails the add, nothing written.
-   */
+  /** Called with the checked new file while the old one is still in place (`data update` compares them); a rejection fails the add. */
   readonly beforeReplace?: (file: string) => Promise<void>;
 }
 

@@ -1,12 +1,8 @@
 /**
- * What changed between two versions of a dataset's file, as `data update` reports it: the codes
- * added, the codes removed, and the codes whose point moved more than {@link MOVED_METERS} by the
- * WGS-84 geodesic. Codes are compared as the service keys them (country and canonical code), and
- * the first row of a code counts, as the loader keeps it. Lines that are not rows are left out:
- * both files passed the row check.
- *
- * Memory: the old file's codes are held (a key string and two doubles each: for allCountries'
- * 1.5 million rows, what the service itself holds), the new file streams past them.
+ * What changed between two versions of a dataset's file, as `data update` reports it: codes added,
+ * removed, and moved more than {@link MOVED_METERS} (WGS-84 geodesic). Codes are keyed as the service
+ * keys them, and a code's first row counts, as the loader keeps it. The old file's codes are held
+ * (a key and two doubles each); the new file streams past them.
  */
 import { createReadStream } from 'node:fs';
 import { geodesicMeasure } from '../geodesy/distance.js';
@@ -18,7 +14,6 @@ import { normalizeDataPostalCode } from '../postal/postal-code.js';
 /** How far a code's point must move to count as moved, in metres: less is a rounding of the same point. */
 export const MOVED_METERS = 100;
 
-/** A code, with its country: `DE 10115`. */
 export interface ChangedCode {
   readonly countryCode: string;
   readonly postalCode: string;

@@ -1,10 +1,7 @@
 /**
- * Entry point of the data command, `npm run data -- add DE` (bundled as dist/data.js, which runs
- * without dev dependencies; see build/bundle.ts). The command itself is command.ts.
- *
- * SIGINT (Ctrl-C) or SIGTERM cancels the download in progress and those queued after it: their
- * temporary files are removed and the process exits 130. A second signal exits at once, after
- * removing those files synchronously, so even an impatient second Ctrl-C leaves nothing behind.
+ * Entry point of the data command (command.ts), bundled to run without dev dependencies (build/bundle.ts).
+ * SIGINT or SIGTERM cancels the download in progress and those after it, removing their temporary
+ * files (exit 130); a second signal removes them synchronously and exits at once: nothing is left.
  */
 import { EXIT, runDataCommand } from './command.js';
 import { removeStagedFilesSync } from './data-dir.js';

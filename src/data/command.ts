@@ -1,14 +1,8 @@
 /**
- * The data command: `add NAME…`, `update [NAME…]`, `list`, `remove NAME…` on the data directory.
- * It returns its exit code rather than exiting, so tests run it in-process; cli.ts is the process
- * around it.
- *
- * Exit codes: 0 done; 1 a dataset failed (one line on stderr per failure, the others still done);
- * 2 a usage or configuration error (nothing done); 130 interrupted (nothing half-written left, and
- * the datasets after it not started).
- *
- * Every command first removes the temporary files an interrupted run left in DATA_DIR (see
- * data-dir.ts). Command lines it prints are written as the user runs it (invocation.ts).
+ * The data command: `add`, `update`, `list`, `remove` on the data directory. It returns its exit code
+ * rather than exiting (cli.ts is the process): 0 done; 1 a dataset failed (one stderr line each, the
+ * others still done); 2 a usage or configuration error (nothing done); 130 interrupted (nothing
+ * half-written, later datasets not started). Every command first removes what interrupted runs left.
  */
 import { parseArgs } from 'node:util';
 import { addDataset, type AddOutcome } from './add.js';
@@ -101,13 +95,12 @@ export async function runDataCommand(argv: readonly string[], io: CommandIo): Pr
   }
 }
 
-// Removes what interrupted runs left in DATA_DIR, saying so.
 async function tidy(settings: DataOptions, io: CommandIo): Promise<void> {
   const removed = await removeLeftovers(settings.dir);
   if (removed.length > 0) io.stdout.write(`removed ${removed.length} temporary file${removed.length === 1 ? '' : 's'} an interrupted run left in DATA_DIR\n`);
 }
 
-// Private: parses every name before anything is done, so a typo costs no download.
+// Every name is parsed before anything is done, so a typo costs no download.
 async function withDatasets(names: readonly string[], io: CommandIo, run: (datasets: Dataset[]) => Promise<number>): Promise<number> {
   if (names.length === 0) return usageError(io, 'give at least one dataset name, e.g. DE, GB_full or allCountries');
   const datasets = new Map<string, Dataset>();
@@ -129,11 +122,7 @@ async function add(datasets: readonly Dataset[], settings: DataOptions, io: Comm
   return interrupted ?? (failed > 0 ? EXIT.failed : EXIT.ok);
 }
 
-/**
- * `update`: `add` again for the datasets in DATA_DIR (`named`, or all of them when null), each
- * asked conditionally, so an unchanged one costs one 304 and rewrites nothing; a changed one is
- * compared with the file it replaces and the changes printed.
- */
+/** `add` again, conditionally, for the datasets in DATA_DIR (`named`, or all when null): an unchanged one costs one 304, rewrites nothing. */
 async function update(named: readonly Dataset[] | null, settings: DataOptions, io: CommandIo): Promise<number> {
   const datasets: Dataset[] = [];
   let failed = 0;
@@ -162,10 +151,7 @@ async function update(named: readonly Dataset[] | null, settings: DataOptions, i
   return run.interrupted ?? (failed + run.failed > 0 ? EXIT.failed : EXIT.ok);
 }
 
-/**
- * Adds each dataset in turn, printing each outcome; with `compare`, a dataset the mirror changed is
- * compared with the file it replaces, and the changes printed too. Stops at an interruption.
- */
+/** Adds each dataset in turn, printing each outcome (and with `compare`, its changes); stops at an interruption. */
 async function fetchEach(datasets: readonly Dataset[], settings: DataOptions, io: CommandIo, compare: boolean): Promise<{ failed: number; changed: number; interrupted?: number }> {
   const progress = createProgress(io.stdout);
   let failed = 0;
@@ -247,7 +233,6 @@ async function list(settings: DataOptions, io: CommandIo): Promise<number> {
 /** The most codes of each kind `update` names; the rest are counted. */
 const MAX_LISTED = 20;
 
-/** What changed in a dataset, as lines: a summary, then the codes of each kind. */
 function describeChanges(dataset: Dataset, changes: DatasetChanges): string {
   const { added, removed, moved, codesBefore, codesAfter } = changes;
   const counts = `(${codesBefore.toLocaleString('en-US')} codes before, ${codesAfter.toLocaleString('en-US')} now)`;
@@ -269,7 +254,6 @@ function describeChanges(dataset: Dataset, changes: DatasetChanges): string {
   ].join('');
 }
 
-/** A distance in a line: `250 m`, `1.5 km`. */
 const formatMeters = (meters: number): string => (meters < 1_000 ? `${Math.round(meters)} m` : `${(meters / 1_000).toFixed(1)} km`);
 
 async function remove(datasets: readonly Dataset[], settings: DataOptions, io: CommandIo): Promise<number> {

@@ -1,15 +1,10 @@
 /**
- * The data directory (`DATA_DIR`): one data file per dataset under its GeoNames name (`DE.txt`,
- * `GB_full.txt`, `allCountries.txt`), the file's modification time set to the mirror's
- * Last-Modified, and beside it a small sidecar (`DE.source.json`) with where it came from and the
- * validators for the next conditional request.
- *
- * Nothing half-written ever carries a data file's name: files are written under hidden temporary
- * names (`.DE.txt.<pid>-<random>.tmp`), flushed to disk, then renamed into place, which replaces a
- * file atomically; the service loads only data-file names (see datasets.ts), so it never sees a
- * temporary file, and a failed step removes them. What a killed process could not remove, the next
- * command or start removes (`removeLeftovers`): the pid in the name says whose a file is, and the
- * files of a process still running are left alone.
+ * The data directory (`DATA_DIR`): one data file per dataset under its GeoNames name (`DE.txt`), its
+ * modification time the mirror's Last-Modified, beside it a sidecar (`DE.source.json`) with its
+ * origin and validators. Nothing half-written carries a data file's name: files are written under
+ * hidden temporary names (`.DE.txt.<pid>-<8 hex>.tmp`), flushed, then renamed into place atomically,
+ * and the service loads only data-file names. A failed step removes its temporary files; what a
+ * killed process left, the next command or start removes (`removeLeftovers`).
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream, rmSync } from 'node:fs';
@@ -20,7 +15,6 @@ import { compareLoadOrder, datasetOfFile, type Dataset } from './datasets.js';
 import { DataError, fileSystemError, systemErrorCode } from './errors.js';
 import type { Validators } from './mirror.js';
 
-/** A temporary file's name: `.{name}.{pid}-{8 hex digits}.tmp`. */
 const TEMPORARY = /^\..+\.(\d+)-[0-9a-f]{8}\.tmp$/;
 
 /** This process's temporary files not yet committed or removed, every Staging's together. */
@@ -69,7 +63,6 @@ export async function createDataDir(dir: string): Promise<void> {
   }
 }
 
-/** Whether the dataset's data file is in `dir`. */
 export async function hasDataFile(dir: string, dataset: Dataset): Promise<boolean> {
   try {
     return (await stat(dataFilePath(dir, dataset))).isFile();
@@ -133,10 +126,9 @@ export async function summarize(file: string): Promise<Summary> {
 }
 
 /**
- * Removes the temporary files earlier runs left in `dir` (a process killed mid-download): those
- * whose pid is no running process, and those of this process's pid that it did not make (a
- * container's process has the same pid at every start). Those of a process still running are kept:
- * it is writing them. Returns the names removed; never throws (a file it cannot remove stays).
+ * Removes the temporary files earlier runs left in `dir`: those of a pid no process runs, and those
+ * of this pid that this process did not make (a container's process has the same pid at every
+ * start). Returns the names removed; never throws (a file it cannot remove stays).
  */
 export async function removeLeftovers(dir: string): Promise<string[]> {
   let names: string[];
@@ -161,7 +153,6 @@ export async function removeLeftovers(dir: string): Promise<string[]> {
   return removed.sort();
 }
 
-/** Whether a process with this pid runs (on this machine). */
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -172,10 +163,7 @@ function isRunning(pid: number): boolean {
   }
 }
 
-/**
- * Removes this process's temporary files at once, synchronously: for a process about to exit
- * before its cleanup could run (a second Ctrl-C). Never throws.
- */
+/** Removes this process's temporary files synchronously, for a process exiting before its cleanup ran. Never throws. */
 export function removeStagedFilesSync(): void {
   for (const file of staged) {
     try {
@@ -187,16 +175,12 @@ export function removeStagedFilesSync(): void {
   staged.clear();
 }
 
-/**
- * Temporary files in a directory, committed by renaming them into place; whatever is not committed
- * is removed by `discard()`. Create one per operation, and call `discard()` in a `finally`.
- */
+/** Temporary files committed by renaming them into place. One per operation; call `discard()` in a `finally`. */
 export class Staging {
   private readonly pending = new Set<string>();
 
   constructor(readonly dir: string) {}
 
-  /** Creates the directory (and its parents) if it does not exist. */
   async prepare(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
   }

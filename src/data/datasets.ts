@@ -1,13 +1,8 @@
 /**
- * Dataset names and the files they stand for, as GeoNames' postal-code export lays them out:
- *  - a country, `DE`: `DE.zip` holding `DE.txt` (and a `readme.txt`);
- *  - a full-code file, `GB_full`: `GB_full.csv.zip` holding `GB_full.txt` (the set is open: any `{CC}_full`);
- *  - `allCountries`: `allCountries.zip` holding `allCountries.txt`, every country (about 1.5 million rows).
- * In `DATA_DIR` a dataset is its data file under the same name (`DE.txt`).
- *
- * A country is named by its ISO 3166-1 alpha-2 code, as the service names it (src/geonames/country-codes.ts):
- * `UK`, a withdrawn code or an unassigned one is refused here, with what to write instead, before
- * anything asks a mirror for a file that cannot exist.
+ * Dataset names and their files, as GeoNames' export lays them out: `DE` is `DE.zip` holding `DE.txt`;
+ * `GB_full` is `GB_full.csv.zip` holding `GB_full.txt` (any `{CC}_full`); `allCountries` is
+ * `allCountries.zip` holding `allCountries.txt`. In `DATA_DIR` a dataset is its data file. A code
+ * that is no country's (`UK`, withdrawn, unassigned) is refused here, saying what to write instead.
  */
 import { countryAlias, isCountryCode, withdrawnCountry } from '../geonames/country-codes.js';
 import { DataError } from './errors.js';

@@ -1,7 +1,4 @@
-/**
- * Why adding or removing a dataset failed. Every message says what to do about it, so the data
- * command prints it as it is and the service logs it as it is.
- */
+/** Why adding or removing a dataset failed; every message says what to do, so it is printed and logged as it is. */
 
 /** Stable codes: the data command's tests and the `geocoder_dataset_download_failures_total` metric use them. */
 export type DataErrorCode =
@@ -61,10 +58,7 @@ export function systemErrorCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/**
- * A file-system failure in `dir` as a `DataError` naming the directory and what to do; any other
- * error is returned as it is.
- */
+/** A file-system failure in `dir` as a `DataError` naming the directory and what to do; any other error as it is. */
 export function fileSystemError(error: unknown, dir: string): unknown {
   if (isDataError(error)) return error;
   switch (systemErrorCode(error)) {

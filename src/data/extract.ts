@@ -1,13 +1,8 @@
 /**
- * Streams one file out of a zip on disk, with yauzl. A zip's directory is at its end, so it is
- * read from a file rather than from the download as it arrives; the entry itself streams through
- * inflate, so a 1.5-million-row file is never held in memory.
- *
- * The extracted size is bounded: the size the zip declares for the entry must be within `maxBytes`,
- * checked before a byte is inflated; then, since a zip can declare anything, the bytes actually
- * inflated are counted as they come, and an entry that inflates past its declared size fails at
- * that byte as a forged zip. (This count replaces yauzl's own `validateEntrySizes`, to word the
- * failure.) So no entry ever writes more than `maxBytes`.
+ * Streams one file out of a zip on disk (a zip's directory is at its end, so not from the download
+ * as it arrives), never whole in memory. No entry writes more than `maxBytes`: its declared size is
+ * checked before inflating, then the inflated bytes are counted (here rather than by yauzl's
+ * `validateEntrySizes`, to word the failure), so one that inflates past it fails as a forged zip.
  */
 import { createWriteStream } from 'node:fs';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
@@ -16,9 +11,7 @@ import yauzl from 'yauzl';
 import { DataError, firstFailure, formatBytes, isDataError, released } from './errors.js';
 
 export interface ExtractOptions {
-  /** The entry's name in the zip, e.g. `DE.txt`. */
   readonly entryName: string;
-  /** Names the zip in messages, e.g. its URL. */
   readonly source: string;
   /** Every byte of the entry passes through it on its way to the file (the row check). */
   readonly through: Transform;

@@ -1,19 +1,12 @@
 /**
- * The mirror client: fetches one file of a GeoNames export mirror straight to disk with Node's own
- * http/https client (the geocoders' transport buffers bodies; these are megabytes).
- *
- * - Conditional: given the validators of the copy on disk, it sends If-None-Match/If-Modified-Since
- *   and a 304 means "unchanged", nothing downloaded.
- * - Redirects: followed (at most 5) only on the same host, and never from https to http, so a
- *   redirect can neither send the download elsewhere nor drop its encryption.
- * - Bounded: a body over `maxBytes` is refused from its Content-Length, or as soon as that many
- *   bytes have arrived; a mirror silent for `idleTimeoutMs` (connecting, answering, or between two
- *   bytes of the body) is given up on, and so is a download still running at `deadlineMs`, however
- *   steadily its bytes trickle in.
- * - Failures say what went wrong and what to do, by cause: a name that does not resolve, an
- *   address that refuses connections, a timeout, an outage on the mirror's side (see errors.ts).
- * - A new connection per request (`agent: false`): a command makes a handful, and no idle socket
- *   keeps the process alive after it.
+ * The mirror client: one file of a GeoNames mirror straight to disk with node:http/https (the
+ * geocoders' transport buffers bodies; these are megabytes). Conditional when given the copy's
+ * validators (304: unchanged). Redirects are followed (at most 5) only on the same host and never
+ * from https to http, so none can send the download elsewhere or drop its encryption. Bounded by
+ * `maxBytes` (Content-Length, then the bytes received), by `idleTimeoutMs` of silence (connecting,
+ * answering, within the body) and by `deadlineMs` overall. Failures are worded by cause (DNS,
+ * refused, timeout, the mirror's outage). A new connection per request (`agent: false`), so no idle
+ * socket keeps the command alive.
  */
 import { createWriteStream } from 'node:fs';
 import http, { type IncomingMessage } from 'node:http';
@@ -58,7 +51,6 @@ interface Run {
   readonly maxBytes: number;
   /** The caller's cancellation (Ctrl-C, shutdown): its failures are the caller's to word. */
   readonly cancelled: AbortSignal | undefined;
-  /** Fires at the deadline. */
   readonly deadline: AbortSignal;
   /** Either of the two: what the request and the body stream are given. */
   readonly signal: AbortSignal;
@@ -114,7 +106,7 @@ export async function download(url: string, destination: string, options: Downlo
   }
 }
 
-// Private: one GET; resolves with the response head. `failure` holds why the request was torn down later (a timeout mid-body).
+// One GET; resolves with the response head. `failure` holds why the request was torn down later (a timeout mid-body).
 async function get(url: URL, headers: Record<string, string>, run: Run): Promise<{ res: IncomingMessage; failure: { error?: Error } }> {
   const failure: { error?: Error } = {};
   const client = url.protocol === 'https:' ? https : http;
@@ -178,10 +170,7 @@ function validatorsOf(res: IncomingMessage): Validators {
 
 const TRY_AGAIN = 'try again later, or set GEONAMES_BASE_URL to another mirror';
 
-/**
- * Why a request or its body failed, by cause; `received` is how much of the body had arrived, or
- * null before the answer.
- */
+/** Why a request or its body failed, by cause; `received`: the body's bytes so far, or null before the answer. */
 function requestError(run: Run, url: URL, error: unknown, received: number | null): DataError {
   const { url: asked } = run;
   const after = received === null ? '' : ` after ${received} bytes`;

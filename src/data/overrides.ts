@@ -1,20 +1,11 @@
 /**
- * The overrides file (`DATA_OVERRIDES`): rows in the GeoNames column layout that the service loads
- * after every dataset, to move a code's point or add a code the data lacks. Each row wins over any
- * dataset's row for its code.
- *
- * Read strictly, on purpose: a dataset is someone else's file, and a row of it that is not a row
- * is counted and skipped; this file is the operator's own fixes, and a row that would be skipped is
- * a fix that silently does not happen. So any line that is not a valid row stops the read with the
- * file, the line and what is wrong, and the caller loads nothing of it (the service does not start,
- * a reload keeps the data it has). A valid row: what the data command's row check accepts
- * (src/geonames/row.ts), of a country that exists, with a code of that country's format, names no
- * longer than any real one, an accuracy blank or on GeoNames' scale (1 to 6), and a code no earlier
- * line of the file gives. Blank lines and lines starting with `#` (comments) are skipped.
- *
- * The file is read whole into memory (it is a list of fixes, bounded by MAX_OVERRIDES_BYTES), and
- * its rows as checked are what is loaded, so an edit between the check and the load cannot slip
- * through.
+ * The overrides file (`DATA_OVERRIDES`): the operator's rows in the GeoNames layout, loaded after
+ * every dataset; each wins over any dataset's row for its code. Read strictly, unlike a dataset: a
+ * skipped row here is a fix that silently does not happen, so the first line that is not a valid row
+ * stops the read (file, line, what is wrong) and the caller loads none of it. Valid: accepted by the
+ * row check, of an existing country, a code of its format, names no longer than any real one, accuracy
+ * blank or 1 to 6, a code no earlier line gives; blank and `#` lines are skipped. The file is read
+ * whole (bounded) and the rows as checked are what is loaded, so a later edit cannot slip through.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { COLUMN } from '../geonames/format.js';
@@ -31,9 +22,7 @@ export const MAX_OVERRIDES_BYTES = 16 * 2 ** 20;
 /** The accuracies an override may give: GeoNames' scale (1 estimated … 6 the centroid of the code's addresses or shape). */
 const ACCURACY_RANGE = [1, 6] as const;
 
-/** An overrides file, read and checked. */
 export interface Overrides {
-  /** The path, as configured. */
   readonly file: string;
   /** Its rows, checked, one per line (without its comments and blank lines): what the loader loads. */
   readonly bytes: Buffer;
@@ -41,7 +30,6 @@ export interface Overrides {
   readonly rows: number;
   /** The countries of its rows, sorted. */
   readonly countries: readonly string[];
-  /** When the file was last written. */
   readonly modified: Date;
 }
 
@@ -65,14 +53,9 @@ export async function readOverrides(file: string): Promise<Overrides> {
   return { file, bytes: lines, rows, countries, modified };
 }
 
-/**
- * Checks every line of an overrides file's bytes; returns its rows (their count, and the rows
- * themselves one per line) and countries, or throws `BAD_OVERRIDES` at the first line that is not
- * a valid row. `file` names it in the message.
- */
+/** Checks every line; returns the rows (their count, and them one per line) and countries, or throws `BAD_OVERRIDES`. */
 export function checkOverrides(file: string, bytes: Buffer): { rows: number; countries: readonly string[]; lines: Buffer } {
   const scan = new RowScan();
-  /** The line of each code given so far, by country and code. */
   const seen = new Map<string, number>();
   const countries = new Set<string>();
   const kept: Buffer[] = [];
@@ -117,7 +100,6 @@ export function checkOverrides(file: string, bytes: Buffer): { rows: number; cou
 const HASH = 0x23;
 const NEWLINE = Buffer.from('\n');
 
-/** Names of the name columns an override is checked for, in messages. */
 const COLUMN_NAMES: Readonly<Record<number, string>> = { [COLUMN.placeName]: 'place name', [COLUMN.adminName1]: 'admin name', [COLUMN.adminCode1]: 'admin code' };
 
 /** Why a code is not one of its country's, in the words a request would get (with the format expected). */

@@ -4,7 +4,6 @@
  */
 import type { AddProgress } from './add.js';
 
-/** Where the display writes: stdout, or a test's collector. */
 export interface Output {
   write(text: string): unknown;
   readonly isTTY?: boolean | undefined;

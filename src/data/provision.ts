@@ -1,13 +1,8 @@
 /**
- * Start-up downloads (`GEONAMES_COUNTRIES`): each dataset missing from the data directory is
- * downloaded before the embedded geocoder loads, so a container needs no build step. A dataset
- * already there is not asked about (no conditional request either: start-up must work offline;
- * refreshing is the data command's job). A failed download is logged and reported, never thrown:
- * the service starts on what it has. A data directory that cannot be created is thrown
- * (`DATA_DIR_UNWRITABLE`): nothing asked for could ever be there, so the service does not start.
- *
- * Cancellable: aborting `signal` (the service shutting down) stops the download in flight, removes
- * its temporary files, starts none of the ones after it, and rejects with the signal's reason.
+ * Start-up downloads (`GEONAMES_COUNTRIES`) of the datasets missing from the data directory, before
+ * the embedded geocoder loads. One already there is not asked about: start-up must work offline, and
+ * refreshing is the data command's job. A failed download is logged and reported, never thrown: the
+ * service starts on what it has. Only a data directory that cannot be created throws (`DATA_DIR_UNWRITABLE`).
  */
 import type { Logger } from '../logger.js';
 import { addDataset } from './add.js';
@@ -37,10 +32,7 @@ export interface FailedDownload {
   readonly message: string;
 }
 
-/**
- * Downloads, one after the other, the datasets missing from the data directory; resolves with
- * those that failed, or rejects with `signal`'s reason once it is aborted.
- */
+/** Downloads the missing datasets one after the other; resolves with those that failed, rejects with `signal`'s reason. */
 export async function provisionDatasets({ dir, baseUrl, datasets, logger, limits, signal }: ProvisionOptions): Promise<FailedDownload[]> {
   const failed: FailedDownload[] = [];
   let created = false;

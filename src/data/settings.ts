@@ -1,10 +1,7 @@
 /**
- * The variables of the data directory and its downloads, read by the data command (cli.ts) and by
- * the embedded geocoder, whose settings include them (src/geocoding/providers/embedded.ts): both
- * apply the same caps, so what the command accepts the service loads.
- *
- * The caps' defaults sit well above GeoNames' largest files (allCountries and GB_full hold under
- * 2 million rows each) and well below what would harm a replica; docs/data.md says what each stops.
+ * The variables of the data directory and its downloads, read by the data command and by the embedded
+ * geocoder's settings (src/geocoding/providers/embedded.ts), so what the command accepts the service
+ * loads. docs/data.md says what each cap stops.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +12,6 @@ import { parseDataset } from './datasets.js';
 /** The project's root, found from this module (src/data or dist/data), never from the working directory. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** What one download may take; see each variable's description. */
 export interface DownloadLimits {
   /** Bytes of the zip (`GEONAMES_MAX_DOWNLOAD_BYTES`). */
   readonly maxDownloadBytes: number;
@@ -29,6 +25,7 @@ export interface DownloadLimits {
   readonly deadlineMs: number;
 }
 
+/** Well above GeoNames' largest files (under 2 million rows), well below what would harm a replica. */
 export const DEFAULT_LIMITS: DownloadLimits = {
   maxDownloadBytes: 256 * 2 ** 20,
   maxFileBytes: 2 ** 30,

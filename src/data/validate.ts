@@ -1,9 +1,7 @@
 /**
- * Checks, while it streams through, that a data file is GeoNames postal-code rows of the expected
- * country (src/geonames/row.ts says what a row is) and no more of them than a dataset may hold:
- * the bytes pass through unchanged, and the stream fails at the first line that is not such a
- * row, at a line longer than any row (as soon as it is, without buffering it), or at the row past
- * the cap, so a file that fails is never committed (see add.ts). Blank lines are not rows.
+ * A pass-through stream checking that a data file is GeoNames rows (src/geonames/row.ts) of the
+ * expected country, no more than a dataset may hold. It fails at the first bad line, at a line too
+ * long (without buffering it) or at the row past the cap, so a bad file is never committed.
  */
 import { Transform, type TransformCallback } from 'node:stream';
 import { LineReader } from '../geonames/lines.js';
@@ -21,11 +19,9 @@ export interface RowCheckOptions {
   readonly onProgress?: (bytes: number, rows: number) => void;
 }
 
-/** A pass-through stream that fails at the first line that is not a row (`NOT_GEONAMES`) or the first row over the cap (`TOO_LARGE`). */
+/** Fails with `NOT_GEONAMES` at the first line that is not a row, with `TOO_LARGE` at the first row over the cap. */
 export class RowCheck extends Transform {
-  /** Rows seen so far. */
   rows = 0;
-  /** Countries seen so far. */
   readonly countries = new Set<string>();
   private bytes = 0;
   private readonly scan = new RowScan();
@@ -68,7 +64,6 @@ export class RowCheck extends Transform {
     callback();
   }
 
-  // Checks one line and counts it; throws the DataError to fail with.
   private checkLine(buf: Buffer, start: number, end: number): void {
     const fault = scanRow(buf, start, end, this.scan, this.expected);
     if (fault !== RowFault.none) throw this.notGeoNames(`line ${this.lines.lineNumber} ${describeRowFault(fault, buf, start, end, this.options.country)}`);
@@ -80,7 +75,6 @@ export class RowCheck extends Transform {
     }
   }
 
-  // Private: the error for a file that is not what was asked for.
   private notGeoNames(what: string): DataError {
     const { country, source } = this.options;
     return new DataError(
@@ -89,7 +83,6 @@ export class RowCheck extends Transform {
     );
   }
 
-  // The error for a file with more rows than a dataset may hold.
   private tooManyRows(): DataError {
     const max = this.maxRows.toLocaleString('en-US');
     return new DataError(

@@ -1,9 +1,7 @@
 /**
- * The GraphiQL page's files: built into dist/graphiql/ by build/explorer-bundle.ts (a script and a
- * stylesheet named for a hash of their content, and `manifest.json` naming them), read here once per
- * process, when the page is first asked for: the page links them (page.ts) and the HTTP layer serves
- * them (server/http/explorer-routes.ts). They are part of the build, so they never change while the
- * process runs. Missing files are not an error of the service: the page then says how to build them.
+ * The GraphiQL page's script and stylesheet, built into dist/graphiql/ by build/explorer-bundle.ts under hashed names
+ * (a manifest in that folder names them) and read once, when the page is first asked for: part of the build, they never
+ * change while the process runs. Missing files are no error of the service: the page then says how to build them.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -31,7 +29,6 @@ const Manifest = z.object({
   style: z.string().regex(/^graphiql-[A-Z0-9]+\.css$/),
 });
 
-/** Reads the assets built into `dir`. */
 export function readExplorerAssets(dir: URL = BUILT): ExplorerAssets {
   let manifest: z.infer<typeof Manifest>;
   try {
@@ -49,7 +46,6 @@ export function readExplorerAssets(dir: URL = BUILT): ExplorerAssets {
 
 let cached: ExplorerAssets | undefined;
 
-/** The assets of this build, read on the first call. */
 export function explorerAssets(): ExplorerAssets {
   cached ??= readExplorerAssets();
   return cached;

@@ -1,14 +1,11 @@
 /**
- * The HTML of the GraphiQL page: its stylesheet and script (assets.ts), what the script needs in a
- * JSON block, and a Content-Security-Policy that lets it load and connect to nothing but its own
- * origin. Fonts and icons are data: URLs inside GraphiQL's stylesheet, hence `data:` for fonts and
- * images. No inline script runs; the one inline style allowed is the scroll lock GraphiQL's dialogs
- * add while open (a <style> element), by a nonce made for each response.
+ * The HTML of the GraphiQL page, whose Content-Security-Policy loads and connects to nothing but its own origin: `data:`
+ * fonts and images (GraphiQL's stylesheet holds them), no inline script, and one inline style, the scroll lock
+ * GraphiQL's dialogs add, allowed by a nonce made for each response.
  */
 import { randomBytes } from 'node:crypto';
 import type { ExplorerAssets } from './assets.js';
 
-/** The page's policy, whose only inline style is the one carrying `nonce`. */
 export function pageCsp(nonce: string): string {
   return [
     "default-src 'none'",
@@ -29,7 +26,6 @@ export const newNonce = (): string => randomBytes(16).toString('base64');
 export interface PageConfig {
   /** Preloaded in the editor when the browser has no saved tabs. */
   readonly document: string;
-  /** The nonce the page's CSP allows inline styles with. */
   readonly styleNonce: string;
 }
 
@@ -38,10 +34,7 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.char
 /** JSON inside a <script> element: `<` escaped, so no string in it can close the element. */
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
-/**
- * The page. Asset URLs are relative to the page (`graphql/explorer/…` from `/graphql`), so behind a
- * proxy that serves the endpoint under a prefix, they are asked for under the same prefix.
- */
+/** Asset URLs are relative to the page, so behind a proxy that serves `/graphql` under a prefix they keep the prefix. */
 export function graphiqlPage(assets: ExplorerAssets, config: PageConfig): string {
   if (!assets.built) return notBuiltPage(assets.reason, config.styleNonce);
   const relative = (path: string) => path.slice(1);

@@ -1,7 +1,7 @@
 /**
- * Values read from a provider's answer. A coordinate that is not a finite number in range is
- * rejected rather than repaired: a wrong coordinate is worse than an error. A string longer than
- * any real name (`MAX_NAME_LENGTH`) makes the answer malformed rather than a cache entry.
+ * Values read from a provider's answer. A coordinate not a finite number in range is rejected, not
+ * repaired: a wrong coordinate is worse than an error. A string longer than any real name
+ * (`MAX_NAME_LENGTH`) makes the answer malformed rather than a cache entry.
  */
 import { z } from 'zod';
 import { MAX_NAME_LENGTH } from '../postal/place.js';

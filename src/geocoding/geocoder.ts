@@ -21,16 +21,12 @@ export type GeocodeResult =
 export type Settled = Extract<GeocodeResult, { kind: 'found' | 'notFound' }>;
 
 export interface Geocoder {
-  /** Short name used in configuration (`GEOCODER`), logs and metrics. */
+  /** Its name in `GEOCODER`, logs and metrics. */
   readonly name: string;
   /** The most keys one `geocode` call may carry; the chain splits larger batches. */
   readonly maxBatchSize: number;
-  /** Resolves when the provider can answer. */
   ready(): Promise<void>;
-  /**
-   * One result per key, in the order of `keys`. Must not reject. `span` is the batch's span when
-   * tracing: calls to other services (a provider's HTTP API, Redis) start their spans under it.
-   */
+  /** One result per key, in the order of `keys`; must not reject. Calls to other services trace under `span`. */
   geocode(keys: readonly PostalKey[], span?: TraceSpan): Promise<readonly GeocodeResult[]>;
   /** Releases sockets and timers. */
   close?(): Promise<void>;
@@ -39,10 +35,9 @@ export interface Geocoder {
 export const found = (place: Place): Settled => ({ kind: 'found', place });
 
 /**
- * A provider's answer for `key`, from the data row of `matchedPostalCode` (the key's own code by
- * default; its first part when that is all the provider answered). Built field by field, in the
- * order the embedded data uses, so every provider's places share one object shape (and without an
- * object spread, which costs several times more on this path).
+ * A provider's answer for `key`, from the row of `matchedPostalCode` (its first part when that is all
+ * the provider answered). Built field by field in the embedded data's order, so every provider's
+ * places share one object shape (and no spread on this hot path).
  */
 export const foundAt = (
   key: PostalKey,
@@ -88,9 +83,8 @@ const SettledSchema = z.discriminatedUnion('kind', [
 ]);
 
 /**
- * A settled answer for `key` read back from outside the process, or `undefined` when it is not one:
- * the wrong shape, coordinates out of range, names too long, or a place of another code (its own
- * code, or its first part with precision PREFIX, are the only codes a place for `key` may carry).
+ * A settled answer for `key` read back from outside the process, or `undefined` for anything else:
+ * the wrong shape, out of range, too long, or a place of another code than `key`'s or its prefix.
  */
 export function toSettled(value: unknown, key: PostalKey): Settled | undefined {
   const parsed = SettledSchema.safeParse(value);

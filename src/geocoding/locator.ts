@@ -1,45 +1,16 @@
 /**
- * The locator: the one way resolvers turn a postal code into a `Place`.
+ * The locator: the one way resolvers turn a postal code into a `Place` (the layers in order:
+ * docs/architecture.md, A postal code). `memory` (the embedded data heading the chain) answers first,
+ * synchronously. Two LRUs keep settled answers across requests, not-found ones in a smaller LRU of
+ * their own so made-up codes cannot evict real ones; failures are never stored. Misses go to a
+ * process-wide DataLoader whose cache holds only lookups in flight, so each unique code reaches a
+ * provider at most once while cached or in flight. A fresh hit is a plain value, not a promise:
+ * graphql-js then makes none per item.
  *
- * Where the cache layers meet, and why each exists:
- *  1. `normalize` rejects a malformed code before anything else is asked (`BAD_USER_INPUT`).
- *  2. Two LRUs (`lru-cache`, process-wide) keep settled answers across requests: found places
- *     for `ttlMs`, bounded by count and by bytes; not-found answers for the shorter
- *     `notFoundTtlMs`, in a smaller LRU of their own, so a flood of made-up codes cannot evict
- *     the places real traffic uses. Failures are never stored, so the next request tries again.
- *     A hit is answered without touching anything below.
- *  3. A process-wide DataLoader gathers the codes missed within one tick, or within
- *     `batchWindowMs`, into one call of the geocoder chain, which splits it into each provider's
- *     largest allowed batches. Its own cache holds only what is in flight, so concurrent requests
- *     (and repeated codes within one request) asking for a code not yet settled share one lookup;
- *     the batch clears its keys as it stores their answers in the LRU, so the DataLoader never
- *     holds an answer (the LRU does: with a TTL and a bound).
- * So each unique code reaches a provider at most once while it is cached or in flight, in as
- * few requests as the provider allows. A fresh hit is answered synchronously (no promise): most
- * lookups are hits, and a resolver that returns a plain value spares graphql-js a promise per item.
- *
- * Stale-on-error: an expired answer stays in the LRU (`noDeleteOnStaleGet`) until it is evicted
- * or replaced. When the refetch fails with a provider error, the batch answers with the expired
- * entry instead, while it is at most `staleMaxMs` past its TTL, and leaves it there, so the next
- * request tries the provider again. Every caller that receives an expired answer, including those
- * that joined the failed lookup, tells its `StaleListener`, which for a GraphQL request adds a
- * warning to the response. A cache hit reads no clock for this.
- *
- * Data in memory skips all of this: the `memory` (the embedded data, when it heads the chain) is
- * asked first, and its answer is the lookup's, synchronously, with no LRU in front of it (the data
- * keeps one place object per code itself) and no batch behind it.
- *
- * Why not the LRU's own `fetch` for in-flight sharing: it makes an `AbortController` per code,
- * which with its promises cost ~1.5 ms of CPU per 200 cold codes (profiled), besides the batch.
- *
- * Tracing (when on, observability/tracing.ts): a batch serves every request that asked for one of
- * its codes while it was gathered, so it cannot be the child of all of them. Its span's parent is
- * the first of those requests whose trace is sampled (else the first): that request's trace shows
- * the geocoder work inline, where someone reading a slow request looks for it, and a sampled trace
- * is never missing a batch that another, unsampled request happened to start. Every other request
- * is a link. A request that only waits for codes already in flight in an earlier batch is neither:
- * that batch's span began before it asked. A batch that serves no sampled request has no span (it
- * would be exported nowhere). Provider and Redis spans are children of the batch span.
+ * Stale-on-error: an expired entry stays; when its refetch fails it is served, while at most
+ * `staleMaxMs` past its TTL, to every caller waiting, each told through its `StaleListener`. The
+ * LRU's own `fetch` is not used for in-flight sharing: it makes an `AbortController` per code. A
+ * batch's span is under the first sampled request that joined it (docs/operations.md, The spans).
  */
 import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
@@ -86,33 +57,23 @@ export const locatorSettings = defineSettings({
 });
 
 export interface LocatorOptions {
-  /** Most found places kept. */
   readonly maxEntries: number;
   /** Most bytes of found places kept (estimated, see `entryBytes`). Default: no bound but `maxEntries`. */
   readonly maxBytes?: number;
   /** Most not-found answers kept, apart from the found ones. Default: `maxEntries`. */
   readonly notFoundMaxEntries?: number;
-  /** How long a found place is kept, in ms. */
   readonly ttlMs: number;
-  /** How long a not-found answer is kept, in ms. */
   readonly notFoundTtlMs: number;
-  /** How long to wait for more keys before calling the geocoder, in ms; 0 batches one tick. */
   readonly batchWindowMs: number;
   /** How long past its TTL an answer may be served while the geocoder fails, in ms; 0 never. Default 0. */
   readonly staleMaxMs?: number;
   /** Clock for TTLs, in ms; tests inject one. Default `performance`. */
   readonly clock?: Clock;
-  /** Where cache and batch figures go; none in unit tests. */
   readonly metrics?: Metrics;
-  /** Codes held in memory, asked before anything else (the embedded data, when it heads the chain). */
   readonly memory?: Memory | undefined;
 }
 
-/**
- * Postal codes held in memory (the loaded data): asked first, answered at once, with no LRU in
- * front and no batch behind. `final` when the chain has no provider after it: then a code it lacks
- * is not found, without asking the chain.
- */
+/** Codes held in memory, asked first, with no LRU in front. `final`: no provider follows, so a code it lacks is not found. */
 export interface Memory {
   /** The place; null when memory does not hold the code; undefined until the data is loaded. */
   locate(key: PostalKey): Place | null | undefined;
@@ -121,13 +82,10 @@ export interface Memory {
   readonly final: boolean;
 }
 
-/** What one operation's lookups are bound to. */
 export interface OperationLookups {
-  /** Told of every answer served stale because the geocoder failed. */
   readonly listener?: StaleListener;
   /** Most distinct codes the operation may look up (MAX_POSTAL_CODES). */
   readonly maxCodes?: number;
-  /** The operation's place in its trace, when tracing. */
   readonly trace?: RequestTrace | undefined;
   /** Charged one unit per lookup. */
   readonly budget?: WorkBudget | undefined;
@@ -138,13 +96,9 @@ export interface StaleListener {
   staleLocation(key: PostalKey): void;
 }
 
-/** A lookup's answer: the place, or the error to show for it. */
 export type Located = Place | AppError;
 
-/**
- * The lookups of one operation's resolvers (`Locator.forOperation`). Never reject; synchronous when
- * the answer is in memory or cached and fresh.
- */
+/** One operation's lookups (`Locator.forOperation`): never reject; synchronous when in memory or cached and fresh. */
 export interface Lookups {
   locate(postalCode: string, countryCode: string): MaybePromise<Located>;
 }
@@ -210,11 +164,8 @@ export class Locator {
   }
 
   /**
-   * The lookups of one operation: expired answers are reported to its `listener`, every lookup is
-   * charged to its budget, and at most `maxCodes` distinct codes are looked up (a code asked again
-   * does not count twice), so an operation flooding aliases or lists cannot turn into a bill from a
-   * paid geocoder: lookups past the cap fail one by one with `TOO_MANY_POSTAL_CODES`. With `trace`,
-   * the batches its lookups start or join are traced (see the header).
+   * The lookups of one operation, each charged to its budget; past `maxCodes` distinct codes each
+   * fails with `TOO_MANY_POSTAL_CODES`, so aliases or lists cannot run up a paid geocoder's bill.
    */
   forOperation({ listener, maxCodes = Number.POSITIVE_INFINITY, trace, budget }: OperationLookups = {}): Lookups {
     const codes = new Set<string>();
@@ -254,7 +205,6 @@ export class Locator {
     return this.load(key, listener);
   }
 
-  /** Waits for the code's one in-flight lookup (starting it if needed). */
   private async load(key: PostalKey, listener: StaleListener | undefined): Promise<Located> {
     let answer: Answer;
     try {
@@ -272,11 +222,7 @@ export class Locator {
     return meaning(answer.result, key);
   }
 
-  /**
-   * The DataLoader's batch: one call of the geocoder, whose settled answers go into the LRU as
-   * the keys leave the in-flight cache, so a lookup always finds one or the other. A failure falls
-   * back to the expired entry while it is young enough, and is otherwise the key's error.
-   */
+  /** One geocoder call; settled answers go into the LRU as keys leave the in-flight cache, so a lookup finds one or the other. */
   private async settleBatch(keys: readonly PostalKey[]): Promise<Answer[]> {
     const span = this.joining.size > 0 ? this.startBatchSpan(keys) : undefined;
     const results = await this.geocodeBatch(keys, span);
@@ -307,7 +253,7 @@ export class Locator {
     return answers;
   }
 
-  /** The span of a batch, under the first sampled request that joined it, linked to the others; none if none is sampled (see the header). */
+  /** Under the first sampled request that joined the batch, linked to the others; none if none is sampled. */
   private startBatchSpan(keys: readonly PostalKey[]): TraceSpan | undefined {
     const joined = [...this.joining];
     this.joining.clear();
@@ -317,7 +263,7 @@ export class Locator {
         'geocoder.provider': this.geocoder.name,
         'geocoder.codes': keys.length,
         'geocoder.requests': joined.length,
-        // What the shared cache (Redis) answered; without one every code goes to the providers. shared-cache.ts sets its own figures.
+        // Without a shared cache every code goes to the providers; shared-cache.ts sets its own.
         'geocoder.cache.hits': 0,
         'geocoder.cache.misses': keys.length,
       },
@@ -368,7 +314,6 @@ function entryBytes(entry: Entry, id: string): number {
   return 300 + 2 * text;
 }
 
-/** What a settled answer means to the caller: the place, or why there is none. */
 function meaning(settled: Settled, key: PostalKey): Located {
   return settled.kind === 'found' ? settled.place : notFoundError(key, settled.reason);
 }

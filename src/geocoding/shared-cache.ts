@@ -1,26 +1,14 @@
 /**
- * A second-level cache shared by every replica: a `Geocoder` decorator that keeps settled answers
- * in Redis, so a fleet behind a router asks the external geocoder once per code, not once per
- * replica. It sits below each replica's in-process LRU (see locator.ts), so Redis is asked only
- * for codes a replica does not already hold, one `MGET` per batch.
+ * A second-level cache shared by every replica: a `Geocoder` decorator keeping settled answers in
+ * Redis, below each replica's in-process LRU (one `MGET` per batch), so a fleet asks the external
+ * geocoder once per code. The first replica to miss a code takes a lease on it (`SET NX PX`) and
+ * fetches; the others poll for its answer until the lease ends.
  *
- * Concurrent misses across replicas: the first replica to miss a code takes a short lease on it
- * (`SET NX PX`) and asks the geocoder; the others poll for its answer until the lease ends.
- *
- * Redis is an optimisation, never a dependency: every Redis failure or timeout falls through to
- * the wrapped geocoder, is counted, and is logged once per outage. A Redis that hangs rather than
- * dies (frozen, overloaded) is caught by a circuit breaker: after `breakerThreshold` failed
- * commands in a row it is skipped, and marked down, until a probe succeeds `breakerHalfOpenMs`
- * later; without it every cold lookup would wait out the command timeout.
- *
- * Nothing read from Redis is trusted: another process (or an attacker with access to it) may have
- * written it. A value that is not a settled answer for its key, checked as strictly as a
- * provider's answer (`toSettled`), is ignored, deleted, counted, logged, and resolved again.
- *
- * Traced (when the locator passes the batch's span): each Redis round trip is a client span under
- * it, named and described as the database semantic conventions say (`MGET`, `BATCH SET`, `BATCH`
- * for a pipeline of several commands), never with its keys; the batch span gets the codes Redis
- * answered (`geocoder.cache.hits`) and those asked of the providers (`geocoder.cache.misses`).
+ * Redis is an optimisation, never a dependency: a failure or timeout falls through to the wrapped
+ * geocoder (counted, logged once per outage), and a circuit breaker skips a Redis that hangs, so cold
+ * lookups do not each wait out the timeout. Nothing read is trusted: a value that is not a settled
+ * answer for its key (`toSettled`) is ignored, deleted and resolved again. Round trips are client
+ * spans under the batch's, never with their keys.
  */
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -65,29 +53,19 @@ export const sharedCacheSettings = defineSettings({
 
 export interface SharedCacheOptions {
   readonly url: string;
-  /** Key prefix; bump its version when the stored shape changes. */
   readonly keyPrefix: string;
-  /** How long a found place is kept, in ms. */
   readonly ttlMs: number;
-  /** How long a not-found answer is kept, in ms. */
   readonly notFoundTtlMs: number;
-  /** Longest wait for one Redis command, in ms; past it the command counts as failed. */
   readonly timeoutMs: number;
-  /** How long a replica may hold a code while it asks the geocoder, in ms; others wait at most this long. */
   readonly leaseMs: number;
-  /** How often a waiting replica looks for the leaseholder's answer, in ms. */
   readonly pollMs: number;
-  /** Failed commands in a row after which Redis is skipped until a probe succeeds. */
   readonly breakerThreshold: number;
-  /** How long Redis is skipped before one command probes it, in ms. */
   readonly breakerHalfOpenMs: number;
 }
 
 /**
- * ioredis, loaded when the first shared cache is made rather than imported: only a replica with
- * REDIS_URL needs it, and loading it added about 40 ms to every start-up (README, Start-up).
- * A synchronous `require` (ioredis is CommonJS) keeps the constructor synchronous. The bundle
- * leaves ioredis out (build/bundle.ts), so this loads it from node_modules in both builds.
+ * ioredis, required (synchronously: it is CommonJS) when the first shared cache is made, so only a
+ * replica with REDIS_URL loads it; from node_modules in both builds (build/bundle.ts leaves it out).
  */
 const loadIoredis = (): typeof import('ioredis') => createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
 
@@ -130,7 +108,6 @@ export class SharedCacheGeocoder implements Geocoder {
   private readonly breaker: CircuitBreakerPolicy;
   private readonly stats: SharedCacheMetrics;
   private invalidLogged = false;
-  /** Where Redis is, for the spans of its round trips. */
   private readonly server: { readonly 'server.address': string; readonly 'server.port': number };
 
   constructor(
@@ -213,7 +190,6 @@ export class SharedCacheGeocoder implements Geocoder {
     await this.inner.close?.();
   }
 
-  // Private: asks the wrapped geocoder for keys[indexes], stores what settles, releases the leases.
   private async geocodeAndStore(keys: readonly PostalKey[], indexes: readonly number[], span: TraceSpan | undefined): Promise<readonly GeocodeResult[]> {
     if (indexes.length === 0) return [];
     const batch = indexes.map((i) => keys[i] as PostalKey);
@@ -232,7 +208,7 @@ export class SharedCacheGeocoder implements Geocoder {
     return answers;
   }
 
-  // Private: one MGET; on any failure, nothing is cached as far as the caller knows.
+  // One MGET; on any failure, nothing is cached as far as the caller knows.
   private async read(keys: readonly PostalKey[], span: TraceSpan | undefined): Promise<(Settled | undefined)[]> {
     const ids = keys.map((k) => this.options.keyPrefix + keyId(k));
     const values = await this.command(() => this.redis.mget(ids), span, 'MGET');
@@ -240,7 +216,7 @@ export class SharedCacheGeocoder implements Geocoder {
     return values.map((raw, i) => this.decode(raw, keys[i] as PostalKey, ids[i] as string));
   }
 
-  // Private: true for each key whose lease we now hold (or when Redis cannot arbitrate: then we fetch).
+  // True for each key whose lease we now hold, or when Redis cannot arbitrate (then we fetch).
   private async lease(keys: readonly PostalKey[], span: TraceSpan | undefined): Promise<boolean[]> {
     const replies = await this.command(
       () => {
@@ -256,7 +232,7 @@ export class SharedCacheGeocoder implements Geocoder {
     return keys.map((_, i) => replies[i]?.[1] === 'OK');
   }
 
-  // Private: polls for answers another replica is fetching, until each arrives or its lease ends.
+  // Polls for answers another replica is fetching, until each arrives or its lease ends.
   private async awaitLeaseholders(keys: readonly PostalKey[], indexes: readonly number[], span: TraceSpan | undefined): Promise<(Settled | undefined)[]> {
     const answers = new Array<Settled | undefined>(indexes.length);
     let pending = indexes.map((_, j) => j);
@@ -264,31 +240,32 @@ export class SharedCacheGeocoder implements Geocoder {
     while (pending.length > 0 && performance.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, this.options.pollMs));
       const ids = pending.map((j) => this.options.keyPrefix + keyId(keys[indexes[j] as number] as PostalKey));
+      // Leases before answers: the holder stores its answer before it drops the lease, so a lease
+      // seen gone means its answer, if any, is there for the MGET after it.
       const out = await this.command(
         () => {
-          const pipeline = this.redis.pipeline().mget(ids);
+          const pipeline = this.redis.pipeline();
           for (const id of ids) pipeline.exists(`${id}:lease`);
-          return exec(pipeline);
+          return exec(pipeline.mget(ids));
         },
         span,
         'BATCH',
         ids.length + 1,
       );
       if (!out) break; // Redis failed or is skipped: the caller asks the geocoder itself
-      const replies = (out[0]?.[1] as (string | null)[] | undefined) ?? [];
+      const replies = (out[ids.length]?.[1] as (string | null)[] | undefined) ?? [];
       // A code with neither an answer nor a lease was given up by its holder: stop waiting for it.
       pending = pending.filter((j, n) => {
         answers[j] = this.decode(replies[n] ?? null, keys[indexes[j] as number] as PostalKey, ids[n] as string);
-        return !answers[j] && out[n + 1]?.[1] === 1;
+        return !answers[j] && out[n]?.[1] === 1;
       });
     }
     return answers;
   }
 
   /**
-   * Runs one Redis call through the breaker. `undefined` when Redis is disconnected, skipped
-   * (the circuit is open) or the call failed: the caller then goes on without it. With `span`, the
-   * round trip (only one that is made) is a client span named `operation`, of `commands` commands.
+   * Runs one Redis call through the breaker: `undefined` when Redis is disconnected, skipped or the
+   * call failed, and the caller goes on without it. With `span`, a round trip made is a client span.
    */
   private async command<T>(call: () => Promise<T>, span?: TraceSpan, operation = '', commands = 1): Promise<T | undefined> {
     if (!this.connected) return undefined;
@@ -303,7 +280,6 @@ export class SharedCacheGeocoder implements Geocoder {
     }
   }
 
-  // Private: one round trip as a client span under `parent`.
   private async traced<T>(call: () => Promise<T>, parent: TraceSpan, operation: string, commands: number): Promise<T> {
     const span = parent.child(operation, {
       kind: 'client',
@@ -324,7 +300,7 @@ export class SharedCacheGeocoder implements Geocoder {
     }
   }
 
-  // Private: a stored value as a settled answer for its key, or undefined (deleting it when it is not one).
+  // A stored value as a settled answer for its key, or undefined (deleting it when it is not one).
   private decode(raw: string | null, key: PostalKey, id: string): Settled | undefined {
     if (raw === null) return undefined;
     const settled = parseStored(raw, key);
@@ -352,10 +328,7 @@ export class SharedCacheGeocoder implements Geocoder {
   }
 }
 
-/**
- * Runs a pipeline and fails as a whole when any of its commands failed: ioredis resolves a pipeline
- * with per-command errors (a timeout included), which the breaker must count.
- */
+/** Fails as a whole when any command failed: ioredis resolves a pipeline with per-command errors, which the breaker must count. */
 async function exec(pipeline: ChainableCommander): Promise<[error: Error | null, result: unknown][]> {
   const replies = (await pipeline.exec()) ?? [];
   const failed = replies.find(([error]) => error);
@@ -363,7 +336,6 @@ async function exec(pipeline: ChainableCommander): Promise<[error: Error | null,
   return replies;
 }
 
-/** A stored value for `key`: JSON of a settled answer, checked by `toSettled`; anything else is undefined. */
 function parseStored(raw: string, key: PostalKey): Settled | undefined {
   try {
     return toSettled(JSON.parse(raw), key);

@@ -1,32 +1,13 @@
 /**
- * Time zones from coordinates, offline: what `Location.timeZone` answers.
+ * Time zones from coordinates, offline: what `Location.timeZone` answers, from geo-tz's exact
+ * point-in-polygon lookup on the official boundaries (why geo-tz: docs/data.md's Time zones section).
+ * It is imported on the first lookup, so a service never asked for `timeZone` does not load it, and
+ * stays outside the bundle (build/bundle.ts): it reads its boundary files from its own directory.
  *
- * The boundaries are geo-tz's (timezone-boundary-builder's official zone boundaries, built from
- * OpenStreetMap; the "alike since 1970" product, geo-tz's default): an exact point-in-polygon
- * lookup, so a postal code a few hundred metres from a zone line gets the zone it is in. The
- * README's Time zones section says why this library and not a smaller approximate one.
- *
- * Loaded on the first lookup, with a dynamic `import()`, as the compiled executor loads
- * graphql-jit: the package and its index cost ~30 ms and 3 MB of heap (bench/time-zone.ts), which
- * a service whose clients never ask for `timeZone` should not pay at start-up. It stays outside
- * the bundle (build/bundle.ts): it reads its boundary file from its own directory at run time.
- *
- * Two caches, and why each exists:
- *  1. Place → zone, in a `WeakMap` keyed by the place object: a place's zone never changes, and the
- *     locator hands out the same object for a code as long as it caches the code, so each code is
- *     looked up once per stay in the locator's cache, and its zone is forgotten with it (no bound or
- *     setting of its own). A hit is a `WeakMap` read (tens of ns), answered synchronously, so the
- *     resolver costs compiled execution no promise. Keying by coordinates would also share one
- *     lookup among codes at the same point (a ZIP+4 and its ZIP), but formatting the key costs
- *     ~0.3 µs on every hit, to save one lookup of a few µs per code.
- *  2. geo-tz's cache of decoded boundary tiles, which a lookup that misses the first fills: its
- *     default is a `Map` that never forgets, which the US codes alone grow to 574 tiles and ~50 MB
- *     of heap (measured) and the world's 20,433 tiles to far more, so it is bounded here to
- *     `TILE_CACHE_MAX_ENTRIES`: neighbouring codes still share a tile, and memory stays bounded.
- *
- * No guesses: geo-tz answers `Etc/GMT±N` (a nautical zone, by longitude) for a point in no zone's
- * boundary (open sea past territorial waters, terra nullius), and several zones on a border or
- * where the zone depends on whom you ask (a disputed area). Both are answered `null`.
+ * Two caches: place → zone in a `WeakMap` keyed by the place object (the locator hands out one object
+ * per cached code, so a zone lives as long as its place and a hit is synchronous), and geo-tz's cache
+ * of decoded boundary tiles, whose default never forgets, bounded here. Where no zone or several
+ * apply (open sea's `Etc/GMT±N`, a border, a disputed area) the answer is `null`, never a guess.
  */
 import { LRUCache } from 'lru-cache';
 import { AppError, isAppError } from '../errors.js';
@@ -34,30 +15,21 @@ import type { Logger } from '../logger.js';
 import type { MaybePromise } from '../maybe-promise.js';
 import type { Metrics } from '../observability/metrics.js';
 
-/**
- * Decoded boundary tiles geo-tz keeps (see the header). A US tile holds ~90 KB of heap on average
- * (574 tiles, ~50 MB); 64 keep a region's neighbours at a few MB, and a lookup whose tile was
- * evicted reads it again from the file (under a millisecond for most tiles; 25–50 ms for the few
- * largest, on long coastlines and borders, met in the US data).
- */
+/** Decoded boundary tiles kept: enough for a region's neighbours; an evicted tile is read again from its file. */
 export const TILE_CACHE_MAX_ENTRIES = 64;
 
-/** A point on WGS-84, in decimal degrees: a `Place` is one. Its zone is kept by object (see the header). */
+/** A point on WGS-84, in decimal degrees: a `Place` is one. Its zone is kept by object. */
 export interface Point {
   readonly latitude: number;
   readonly longitude: number;
 }
 
-/**
- * The IANA zones at a point, as geo-tz's `find` answers: one inside a zone, several on a border or
- * in a disputed area, an `Etc/GMT±N` zone outside every zone. May throw (an unreadable data file).
- */
+/** The IANA zones at a point, as geo-tz's `find` answers them (see `zoneOf`). May throw (an unreadable data file). */
 export type FindZones = (latitude: number, longitude: number) => readonly string[];
 
 export interface TimeZonesOptions {
   /** Loads the lookup, once, on the first miss. Default: geo-tz, imported then. Tests pass a counting one. */
   readonly load?: () => Promise<FindZones>;
-  /** Where hits and misses are counted (`time_zone_cache_total`); none in unit tests. */
   readonly metrics?: Metrics;
   readonly logger: Logger;
 }
@@ -83,9 +55,8 @@ export class TimeZones {
   }
 
   /**
-   * The IANA time zone at `point` (`America/Denver`), or `null` where none applies (see the header),
-   * looked up once per point object. Synchronous once the boundaries are loaded; never rejects: a
-   * failure is the `AppError` to show.
+   * The IANA time zone at `point` (`America/Denver`), or `null` where none applies, looked up once
+   * per point object. Synchronous once loaded; never rejects: a failure is the `AppError` to show.
    */
   zoneAt(point: Point): MaybePromise<TimeZoneAnswer> {
     const cached = this.cached(point);
@@ -98,14 +69,12 @@ export class TimeZones {
     });
   }
 
-  // Private: the kept answer (counted as a hit), or undefined.
   private cached(point: Point): string | null | undefined {
     const zone = this.zones.get(point);
     if (zone !== undefined && this.lookups) this.lookups.hit++;
     return zone;
   }
 
-  // Private: one lookup of the boundaries (counted as a miss), kept unless it failed.
   private compute(point: Point, find: FindZones): TimeZoneAnswer {
     if (this.lookups) this.lookups.miss++;
     let found: readonly string[];
@@ -120,7 +89,7 @@ export class TimeZones {
     return zone;
   }
 
-  // Private: loads the lookup; a failure is kept for the life of the process, like graphql-jit's (a broken install, not a passing fault).
+  // A failed load is kept for the life of the process, like graphql-jit's: a broken install, not a passing fault.
   private async load(): Promise<FindZones | AppError> {
     const started = performance.now();
     try {
@@ -135,10 +104,7 @@ export class TimeZones {
   }
 }
 
-/**
- * The zone to answer for what geo-tz found at a point: the one zone, or `null` when the point is in
- * no zone (an `Etc/` nautical zone, open sea) or in several (a border, a disputed area).
- */
+/** The zone for what geo-tz found: the one zone, or `null` for an `Etc/` nautical zone (open sea) or several. */
 export function zoneOf(found: readonly string[]): string | null {
   if (found.length !== 1) return null;
   const zone = found[0]!;
@@ -147,7 +113,6 @@ export function zoneOf(found: readonly string[]): string | null {
 
 const unavailable = (): AppError => new AppError('TIME_ZONE_UNAVAILABLE', 'Time zones are unavailable on this server.');
 
-// Private: geo-tz, imported now, with its tile cache bounded (see the header).
 async function loadGeoTz(): Promise<FindZones> {
   const geoTz = await import('geo-tz');
   geoTz.setCache({ store: new LRUCache<string, object>({ max: TILE_CACHE_MAX_ENTRIES }) });

@@ -1,10 +1,6 @@
 /**
- * Distances between two points on the Earth: pure functions, no I/O.
- *
- * GEODESIC uses Karney's algorithm on the WGS-84 ellipsoid (exact to a few nanometres), in
- * ./geographiclib/inverse.ts: GeographicLib's arithmetic, specialised and without its allocations.
- * HAVERSINE uses a sphere of the IUGG mean Earth radius R1, for callers that want the figures
- * other services publish.
+ * Distances between two points on the Earth, pure. GEODESIC: Karney's algorithm on the WGS-84 ellipsoid, exact to a few
+ * nanometres (geographiclib/inverse.ts). HAVERSINE: a sphere of the IUGG mean radius R1, matching what others publish.
  */
 import { wgs84Inverse } from './geographiclib/inverse.js';
 
@@ -50,10 +46,6 @@ export function haversineMeasure(a: Point, b: Point): Measurement {
   const y = Math.sin(Δλ) * Math.cos(φ2);
   const x = Math.cos(φ1) * Math.sin(φ2) - Math.sin(φ1) * Math.cos(φ2) * Math.cos(Δλ);
   return { meters, initialBearing: normalizeBearing(Math.atan2(y, x) / RAD) };
-}
-
-export function measure(method: DistanceMethod, a: Point, b: Point): Measurement {
-  return method === 'HAVERSINE' ? haversineMeasure(a, b) : geodesicMeasure(a, b);
 }
 
 /** Maps any angle in degrees to [0, 360). */

@@ -1,26 +1,13 @@
 /**
- * Exact geodesics without solving one per pair on every request.
- *
- * The exact inverse (geographiclib/inverse.ts) costs about 0.6-1 µs a pair here (haversine: tens of ns),
- * so a request repeating the pairs of an earlier one (a page reloaded, a router retrying) would
- * solve them all again. This keeps the last answers in a direct-mapped table: a slot per hash of
- * the two points' coordinates,
- * holding the coordinates and the answer. A hit is an answer computed for exactly these
- * coordinates (all four compared, not only the hash), so results stay exact; a collision
- * overwrites the slot. Keyed by coordinates rather than postal codes, so a place re-geocoded to
- * new coordinates is measured afresh.
- *
- * Bounded by construction: one `Float64Array` of {@link SLOTS} slots (192 KiB), no per-entry objects
- * for the garbage collector, no LRU bookkeeping; a lookup is one hash and four comparisons.
- *
- * Small on purpose: under random codes (what a router serving many users sends) nearly every
- * lookup misses, and a miss writes a slot. A 3 MiB table made each miss a cache miss in memory:
- * profiled at 9.7% of the CPU under random 20 × 20 matrices, for no hit. A table that stays in
- * the CPU's cache costs a miss next to nothing, and still holds the pairs of a few recent requests.
+ * Exact geodesics remembered, so a request repeating an earlier one's pairs (a reload, a router's retry) does not solve
+ * them again. A direct-mapped table, a slot per hash of the two points' coordinates: a hit compares all four coordinates,
+ * so results stay exact; a collision overwrites the slot. Keyed by coordinates, so a re-geocoded place is measured afresh.
+ * Bounded: one `Float64Array`, no per-entry objects. Small on purpose: random pairs nearly all miss, and a table that
+ * stays in the CPU's cache makes a miss cheap (docs/performance.md).
  */
 import type { Measurement, Point } from './distance.js';
 
-/** Slots in the table: a power of two. 4,096 pairs × 6 doubles = 192 KiB. */
+/** Slots in the table, a power of two: 4,096 pairs × 6 doubles = 192 KiB. */
 export const SLOTS = 1 << 12;
 const WIDTH = 6; // latA, lonA, latB, lonB, meters, initialBearing
 
@@ -30,10 +17,7 @@ export class MeasureMemo {
   hits = 0;
   misses = 0;
 
-  /**
-   * @param compute the exact function being memoized; called only on a miss.
-   * @param slots table size, a power of two (default {@link SLOTS}).
-   */
+  /** `compute` is called only on a miss; `slots` must be a power of two. */
   constructor(
     private readonly compute: (a: Point, b: Point) => Measurement,
     private readonly slots = SLOTS,
@@ -68,7 +52,7 @@ export class MeasureMemo {
 const bits = new Float64Array(1);
 const words = new Int32Array(bits.buffer);
 
-// Private: the four coordinates' bit patterns mixed into 32 bits (multiply-xorshift, as murmur3's finalizer).
+/** The four coordinates' bit patterns mixed into 32 bits (multiply-xorshift, as murmur3's finalizer). */
 const hash4 = (w: number, x: number, y: number, z: number): number => mix(mix(mix(mix(0x9e3779b9 | 0, w), x), y), z) >>> 0;
 
 function mix(h: number, v: number): number {

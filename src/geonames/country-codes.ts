@@ -1,29 +1,18 @@
 /**
- * Country codes, as GeoNames names countries in its files and file names and the service in its
- * requests: which two letters name a country (ISO 3166-1 alpha-2, and XK), and what to say about
- * the two letters people write that do not. Shared by the service, which refuses such a country in
- * a request, and the data command, which refuses it before asking a mirror for a file that cannot
- * exist (`add UK`).
+ * Country codes as GeoNames and the service name them: ISO 3166-1 alpha-2 plus XK (user-assigned,
+ * but GeoNames and most geocoders use it), and what to say about two letters that are not one. The
+ * data command refuses those before asking a mirror for a file that cannot exist (`add UK`).
  */
 import { COUNTRIES } from 'postal-code-checker';
 
-/**
- * The ISO 3166-1 alpha-2 codes (the format source's list of the 249 assigned ones), plus XK
- * (Kosovo): user-assigned, but GeoNames and most geocoders use it.
- */
 const COUNTRY_CODES: ReadonlySet<string> = new Set([...Object.keys(COUNTRIES), 'XK']);
 
-/** How many country codes there are: what bounds the datasets a data directory can hold. */
 export const COUNTRY_CODE_COUNT = COUNTRY_CODES.size;
 
 /** Whether `code` (upper case) is a country code. */
 export const isCountryCode = (code: string): boolean => COUNTRY_CODES.has(code);
 
-/**
- * Codes withdrawn from ISO 3166-1 (ISO 3166-3, "formerly used codes") and not reassigned, with what
- * replaced them. `Intl.DisplayNames` still names many of them (as their successors: SU is "Russia"),
- * so they are refused by name, with the replacement where one is clear.
- */
+/** Withdrawn ISO 3166-1 codes not reassigned, with successors: `Intl.DisplayNames` still names many (SU: Russia). */
 const WITHDRAWN: Readonly<Record<string, string>> = {
   AN: 'the Netherlands Antilles, now CW (Curaçao), SX (Sint Maarten) and BQ (Caribbean Netherlands)',
   BU: 'Burma: use MM (Myanmar)',
@@ -55,7 +44,6 @@ const WITHDRAWN: Readonly<Record<string, string>> = {
 /** What a withdrawn code was and what replaced it, or undefined for any other code. */
 export const withdrawnCountry = (code: string): string | undefined => WITHDRAWN[code];
 
-/** Two letters people write for a country whose code is another: the United Kingdom is GB. */
 const ALIASES: Readonly<Record<string, { readonly code: string; readonly name: string }>> = {
   UK: { code: 'GB', name: 'the United Kingdom' },
 };

@@ -1,8 +1,6 @@
 /**
- * Latitudes and longitudes as GeoNames writes them: decimal degrees, `52.5323`, `-118.4065`, `48`.
- * Nothing else is a number here: no exponent (`1e1`), no hexadecimal (`0x30`, which `Number` reads
- * as 48), no spaces around it, no `Infinity`, no bare point (`1.`, `.5`). The data command's check
- * and the loader both read coordinates with this, so a file the check accepted loads as checked.
+ * Latitudes and longitudes as GeoNames writes them, `[+-]digits[.digits]` only (not `1e1`, `0x30`,
+ * which `Number` reads as 48, spaces, `Infinity`, `.5`); the data command's check and the loader share it.
  */
 
 const PLUS = 0x2b;
@@ -11,16 +9,12 @@ const DOT = 0x2e;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
 
-/** 10^0 … 10^15, written out: each is an exact double (as is any power of ten up to 10^22). */
+// Each is an exact double (as is every power of ten up to 10^22).
 const POWERS_OF_TEN = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15] as const;
 
 /**
- * The number `buf[start, end)` holds, if it is `[+-]digits[.digits]`; NaN otherwise (a blank too).
- *
- * Parsed from the bytes, without making a string: a decimal of at most 15 digits is an exact
- * integer divided by an exact power of ten, and IEEE division rounds that quotient correctly, as
- * `Number` rounds the decimal: the same double. Longer ones (rare) go to `Number`, given only text
- * that is already known to be a plain decimal.
+ * The number `buf[start, end)` holds, or NaN (a blank too). Up to 15 digits, parsed from the bytes:
+ * an exact integer over an exact power of ten, which IEEE division rounds as `Number` would.
  */
 export function parseDegrees(buf: Buffer, start: number, end: number): number {
   let i = start;
@@ -41,7 +35,6 @@ export function parseDegrees(buf: Buffer, start: number, end: number): number {
       return Number.NaN;
     }
   }
-  // No digits at all, or none after the point.
   if (digits === 0 || decimals === 0) return Number.NaN;
   if (digits > 15) return Number(buf.toString('latin1', start, end));
   const value = decimals > 0 ? mantissa / (POWERS_OF_TEN[decimals] ?? Number.NaN) : mantissa;

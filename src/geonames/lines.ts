@@ -1,20 +1,14 @@
 /**
- * Lines out of a stream of chunks, as a GeoNames file is read: each handed over as a range of the
- * bytes it arrived in, with no string made and no chunk copied. Only the start of a line that a
- * chunk cuts short is kept (copied, so the chunk can go), and never more than the longest line
- * allowed: a longer line is reported once, as soon as it passes that length, and its bytes are
- * skipped to the next line break. So reading is linear in the input, and its memory is bounded by
- * the longest line, whatever the input holds.
+ * Lines out of a stream of chunks, each a range of the chunk it arrived in (no string, no copy). Only
+ * a line cut by a chunk's end is carried, never past the limit: a longer line is reported once, as
+ * soon as it passes it, and skipped. So memory is bounded by the limit and time linear in the input.
  */
 import { CARRIAGE_RETURN, MAX_LINE_BYTES, NEWLINE } from './format.js';
 
 export interface LineSink {
-  /**
-   * A non-blank line, `buf[start, end)`, without its line break (LF or CRLF). The bytes are only
-   * valid during the call: keep a copy of what is kept.
-   */
+  /** A non-blank line `buf[start, end)` without its LF or CRLF; the bytes are valid only during the call. */
   line(buf: Buffer, start: number, end: number): void;
-  /** A line longer than the limit, reported once; its bytes are not handed over. */
+  /** A line over the limit, reported once; its bytes are not handed over. */
   tooLong(): void;
 }
 
@@ -38,7 +32,6 @@ export class LineReader {
     return this.lines;
   }
 
-  /** Reads a chunk: hands every line it completes to the sink. */
   push(chunk: Buffer): void {
     let from = 0;
     if (this.carried > 0 || this.skipping) {
@@ -73,7 +66,6 @@ export class LineReader {
     if (length > 0) this.emit(this.carry, 0, length);
   }
 
-  // Keeps `chunk[from..]`, the start of a line, unless that makes the line too long.
   private hold(chunk: Buffer, from: number): void {
     if (this.skipping) return;
     const length = chunk.length - from;
@@ -88,7 +80,6 @@ export class LineReader {
     this.carried += length;
   }
 
-  // One whole line, its line feed left out.
   private emit(buf: Buffer, start: number, end: number): void {
     this.lines++;
     if (end > start && buf[end - 1] === CARRIAGE_RETURN) end--;

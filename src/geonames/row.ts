@@ -1,13 +1,7 @@
 /**
- * What a row of a GeoNames postal-code file is, checked in one pass over its bytes: 11 or 12
- * tab-separated columns (see format.ts) and no control character in them (a byte below 0x20
- * other than the tab, or DEL); a country of two capital letters (the expected one, when a file is
- * of one country); a postal code; a latitude and a longitude in decimal degrees (degrees.ts),
- * within ±90 and ±180. The data command checks every row of a download with this, and the loader
- * indexes only the rows this accepts, so the two always agree on what a file holds.
- *
- * Names are not checked here: the loader bounds them as it does any provider's, and refuses codes
- * their country's format cannot have (src/geocoding/).
+ * What a row of a GeoNames file is, checked in one pass over its bytes: 11 or 12 columns, no control
+ * character, a two-capital country (the expected one, if any), a postal code, degrees within ±90
+ * and ±180 (names are the loader's). The data command and the loader both check rows with this.
  */
 import { parseDegrees } from './degrees.js';
 import { COLUMN, COLUMNS, DELETE, FIRST_PRINTABLE, MAX_LINE_BYTES, MIN_COLUMNS, TAB } from './format.js';
@@ -50,26 +44,20 @@ export const countryKey = (code: string): number => (code.charCodeAt(0) << 8) | 
 export class RowScan {
   /** `ends[i]`: the index just past column i (its tab, or the line's end). Column i > 0 starts at `ends[i - 1] + 1`. */
   readonly ends = new Int32Array(COLUMNS);
-  /** Columns of the row: 12, or 11 when it leaves the accuracy out. */
   columns = 0;
   latitude = Number.NaN;
   longitude = Number.NaN;
 
-  /** Where column `column` starts, in a line starting at `lineStart`. */
   startOf(column: number, lineStart: number): number {
     return column === 0 ? lineStart : (this.ends[column - 1] ?? 0) + 1;
   }
 
-  /** Where column `column` ends. */
   endOf(column: number): number {
     return this.ends[column] ?? 0;
   }
 }
 
-/**
- * Checks the line `buf[start, end)` (no line break) as a row of `country` (a {@link countryKey}, or
- * {@link ANY_COUNTRY}); on `none`, `scan` holds its columns and coordinates.
- */
+/** Checks `buf[start, end)` as a row of `country` (a {@link countryKey} or {@link ANY_COUNTRY}); on `none`, `scan` holds the row. */
 export function scanRow(buf: Buffer, start: number, end: number, scan: RowScan, country: number): RowFault {
   const ends = scan.ends;
   let columns = 0;
@@ -105,15 +93,10 @@ export function scanRow(buf: Buffer, start: number, end: number, scan: RowScan, 
 export const NO_ACCURACY = -1;
 /** {@link readAccuracy}'s answer for an accuracy that is not a whole number from 0 to {@link MAX_ACCURACY}. */
 export const BAD_ACCURACY = -2;
-/** The largest accuracy a row may carry (GeoNames' scale runs from 1 to 6; one byte holds what the index keeps). */
+/** The largest accuracy a row may carry: one byte holds it in the index (GeoNames' scale is 1 to 6). */
 export const MAX_ACCURACY = 254;
 
-/**
- * The accuracy column of a row `scanRow` accepted (the line starts at `start`): the whole number
- * written there, {@link NO_ACCURACY} when the column is blank or absent (11 columns), or
- * {@link BAD_ACCURACY} for anything else. The row check leaves the column unchecked, so the loader
- * takes a bad one as no accuracy, and only the strict overrides reader refuses it.
- */
+/** The accuracy of a row `scanRow` accepted; unchecked there: the loader takes a bad one as none, overrides refuse it. */
 export function readAccuracy(buf: Buffer, scan: RowScan): number {
   if (scan.columns < COLUMNS) return NO_ACCURACY;
   const from = (scan.ends[COLUMN.accuracy - 1] ?? 0) + 1;
@@ -129,10 +112,7 @@ export function readAccuracy(buf: Buffer, scan: RowScan): number {
   return value <= MAX_ACCURACY ? value : BAD_ACCURACY;
 }
 
-/**
- * What is wrong with a line, in words (`has latitude "0x30", expected …`), for a `fault` that
- * `scanRow` found in it; `expected` is the country asked for, or null for any.
- */
+/** The `fault` `scanRow` found in a line, in words (`has latitude "0x30", expected …`); `expected`: null for any country. */
 export function describeRowFault(fault: RowFault, buf: Buffer, start: number, end: number, expected: string | null): string {
   const scan = new RowScan();
   const column = (index: number): string => quote(buf.toString('utf8', scan.startOf(index, start), scan.endOf(index)));
@@ -175,7 +155,6 @@ export function rowProblem(buf: Buffer, start: number, end: number, country: str
   return fault === RowFault.none ? null : describeRowFault(fault, buf, start, end, country);
 }
 
-/** A column's text in a message: quoted, escaped (JSON), and cut short when long. */
 function quote(text: string): string {
   return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 }

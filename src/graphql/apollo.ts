@@ -1,7 +1,6 @@
 /**
- * The Apollo Server instance: the schema, the executor, the limits, the plugins and the error
- * boundary. The HTTP layer hands it requests through Apollo's integration API
- * (`executeHTTPGraphQLRequest`), with one context per operation (context.ts).
+ * The Apollo Server instance: the schema, the executor, the limits, the plugins and the error boundary. The HTTP layer
+ * hands it requests through Apollo's integration API, with one context per operation (context.ts).
  */
 import { ApolloServer } from '@apollo/server';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
@@ -46,7 +45,6 @@ query Example {
 `;
 }
 
-/** The parts of the configuration the Apollo Server instance reads. */
 export interface ApolloOptions {
   readonly apollo: OptionsOf<typeof apolloSettings>;
   readonly landingPage: LandingPageOptions;
@@ -57,7 +55,6 @@ export interface ApolloOptions {
 export interface ApolloDeps {
   /** Builds the schema: once for Apollo, once more for the compiled executor (executor.ts). */
   readonly schema: () => GraphQLSchema;
-  /** The names served (SCHEMA_PREFIX). */
   readonly naming: SchemaNaming;
   readonly logger: Logger;
   readonly metrics: Metrics;
@@ -86,11 +83,7 @@ export function createApolloServer(config: ApolloOptions, { schema, naming, logg
   });
 }
 
-/**
- * Apollo's serializer (JSON and a newline), but a response that cannot be serialized (too large
- * for a string, say) is logged with what is known of it before Apollo answers 500 for it: Apollo
- * itself answers such a failure without a log line.
- */
+/** Apollo's serializer, but a response that cannot be serialized (too large) is logged before Apollo answers 500 for it. */
 export function serializer(logger: Logger): (value: FormattedExecutionResult) => string {
   return (value) => {
     try {

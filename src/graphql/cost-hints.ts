@@ -1,36 +1,20 @@
 /**
- * Cost hints for routers: the `@listSize(assumedSize:)` of schema.graphql, set from the limits
- * this service is configured with.
- *
- * Routers with demand control (Apollo Router, Hive Gateway) read `@cost` and `@listSize` from the
- * subgraph schemas to estimate an operation before they send it. The sizes written in
- * schema.graphql follow the limits' defaults; a deployment that changes `MAX_DISTANCE_PAIRS` or
- * `MAX_MATRIX_CELLS` serves, and prints (`npm run schema:print`), the sizes that follow its own,
- * so the estimates and the limits this subgraph enforces cannot drift apart.
+ * Cost hints for routers with demand control: the `@listSize(assumedSize:)` of schema.graphql, set from the limits this
+ * service runs with, so a router's estimates follow `MAX_DISTANCE_PAIRS` and `MAX_MATRIX_CELLS` (docs/federation.md).
  */
 import { Kind, visit, type ConstArgumentNode, type ConstDirectiveNode, type DocumentNode } from 'graphql';
 import { MAX_DATASETS } from '../gazetteer/datasets.js';
 
 /** The limits the hints follow (a subset of `Limits`, limits.ts). */
 export interface ListSizeLimits {
-  /** Most pairs in one `distances` call. */
   readonly maxDistancePairs: number;
-  /** Most cells (origins × destinations) in one `distanceMatrix` call. */
   readonly maxMatrixCells: number;
 }
 
-/**
- * The size a router assumes for a list as long as an input list (`pairs`; a matrix's `origins`
- * and `destinations`): the cost spec sizes a list only by an `Int` argument, so the size cannot
- * follow the input. The geometric middle of 1 and the limit, rounded, so that no call is estimated
- * more than about √limit times off its real size either way (32 of 1,000 pairs).
- */
+/** For a list as long as an input list (the cost spec sizes by `Int` arguments only): the geometric middle of 1 and the limit. */
 export const assumedLength = (limit: number): number => Math.max(1, Math.round(Math.sqrt(limit)));
 
-/**
- * The side a router assumes for a matrix: rows × distances is {@link assumedLength} of the cell
- * limit (7 × 7 = 49 of 2,500 cells), the same middle for the cells as for `pairs`.
- */
+/** The side assumed for a matrix: rows × columns is {@link assumedLength} of the cell limit. */
 export const matrixSide = (cells: number): number => assumedLength(assumedLength(cells));
 
 /** The `assumedSize` of each list-sized field, by canonical coordinate. */
@@ -46,11 +30,7 @@ export const LIST_SIZES: Readonly<Record<string, (limits: ListSizeLimits) => num
   // and an `assumedSize` beside a slicing argument with a default is an error to Cosmo's composition.
 };
 
-/**
- * The canonical `typeDefs` with the `assumedSize` of every field in {@link LIST_SIZES} set from
- * `limits`. Throws if one of those fields has no `@listSize(assumedSize:)` to set (a schema edit
- * that forgot the table, caught by the tests).
- */
+/** `typeDefs` with each {@link LIST_SIZES} field's `assumedSize` set from `limits`; throws if a field has none to set. */
 export function withListSizes(typeDefs: DocumentNode, limits: ListSizeLimits): DocumentNode {
   const pending = new Set(Object.keys(LIST_SIZES));
   let parent = '';
@@ -69,7 +49,6 @@ export function withListSizes(typeDefs: DocumentNode, limits: ListSizeLimits): D
   return document;
 }
 
-// Private: the directive with its `assumedSize` argument set to `size`; `found` is called if it had one.
 function withAssumedSize(directive: ConstDirectiveNode, size: number, found: () => void): ConstDirectiveNode {
   const args = directive.arguments?.map((arg): ConstArgumentNode => {
     if (arg.name.value !== 'assumedSize') return arg;

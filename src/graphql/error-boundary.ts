@@ -1,9 +1,7 @@
 /**
- * The error boundary: every error leaving the service passes through `formatError`.
- * Domain errors keep their message and stable code; Apollo's own client errors (parse,
- * validation, bad variables) keep theirs; anything else is masked, in every mode, so no
- * stack trace, path or internal message reaches a client. The logging plugin records the
- * details under the request id.
+ * The error boundary: every error leaving the service passes through `formatError`. Domain errors and Apollo's client
+ * errors (parse, validation, variables) keep their message and code; anything else is masked, in every mode, so no stack
+ * trace or internal message reaches a client. The observe plugin logs the details under the request id.
  */
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
@@ -21,12 +19,8 @@ const CLIENT_ERROR_CODES = new Set([
 ]);
 
 /**
- * Whether an error is one we meant to show: a domain error, or a request-level client error
- * (parse, validation, CSRF, variables). `unwrapResolverError` returns the error itself for those;
- * for anything a resolver threw it returns what was thrown, which we never show unless it is an
- * `AppError`. (No `instanceof GraphQLError`: it holds only while every module shares one copy of
- * graphql, as under Node and in the bundle, and under vitest only through an alias in
- * vitest.config.ts; checking the code does not depend on it.)
+ * Whether an error is one we meant to show: an `AppError`, or a request-level client error (nothing else a resolver threw).
+ * Told by code, not `instanceof GraphQLError`, which holds only while every module shares one copy of graphql.
  */
 export function isExpectedError(formatted: GraphQLFormattedError, error: unknown): boolean {
   const original = unwrapResolverError(error);
@@ -35,11 +29,7 @@ export function isExpectedError(formatted: GraphQLFormattedError, error: unknown
   return original === error && ((typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) || isRequestRefusal(error));
 }
 
-/**
- * An error Apollo raised about the request itself with a 4xx status but no code of its own (a
- * persisted query of an unknown version, a hash that does not match its query): the client's
- * mistake, reported as BAD_REQUEST rather than masked as an internal error.
- */
+/** A 4xx Apollo raised about the request with no code of its own (a bad persisted query): BAD_REQUEST, not masked. */
 function isRequestRefusal(error: unknown): boolean {
   const status = (error as { extensions?: { http?: { status?: unknown } } } | null)?.extensions?.http?.status;
   return typeof status === 'number' && status >= 400 && status < 500;
@@ -60,12 +50,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
 /** How Apollo's CSRF prevention (`preventCsrf`) starts its refusal; it gives the refusal no code of its own. */
 const CSRF_REFUSAL = 'This operation has been blocked as a potential Cross-Site Request Forgery';
 
-/**
- * A client error's message, in this service's terms where Apollo's names its own API: Apollo tells
- * the client to "pass introspection: true to ApolloServer", which is nothing a client (or an operator
- * of this service) can do; the setting is INTROSPECTION. And its CSRF refusal lists headers without
- * saying what to send: a `GET /graphql?query=…` from curl is refused that way.
- */
+/** A client error's message in this service's terms where Apollo's names its own API (introspection) or no remedy (CSRF). */
 function messageFor(formatted: GraphQLFormattedError): string {
   if (formatted.extensions?.validationErrorCode === 'INTROSPECTION_DISABLED') {
     return 'Introspection is turned off on this service (the default in production). Its operator can turn it on with INTROSPECTION=true; a router or rover reads the schema through `_service { sdl }`, which stays on.';

@@ -1,43 +1,14 @@
 /**
- * Compiled execution: graphql-jit runs the operations Apollo Server has parsed and validated.
- *
- * Why: when the response cache cannot answer (distinct requests), most of a request's CPU went to
- * graphql-js itself: coercing the variables (`coerceInputValueImpl`, 22% under 100 distinct pairs)
- * and walking the selection set generically for every item. graphql-jit compiles an operation once
- * into JavaScript specialised for its selection set and its variables' types; measured against the
- * graphql-js build in three runs, distinct 100-item requests were served at 1.4–1.8× the rate
- * (README, Performance).
- *
- * How it plugs in: Apollo Server 5 accepts another executor only through its `gateway` option (a
- * `GatewayInterface` whose `load()` hands it the schema and an executor). Everything else stays
- * Apollo's: parsing, validation with our limits, every plugin hook, error formatting through our
- * boundary, the HTTP response. Only the `execute` step changes. One hook does not survive it: a
- * plugin's `willResolveField` runs only where graphql-js executes. Apollo's inline-trace plugin is
- * the only one here that has it, and its requests are left to graphql-js (below); a plugin that
- * needs it on every request would need `JIT_MAX_OPERATIONS=0`.
- *
- * graphql-js (Apollo's own execution, the same results as without this module) still runs:
- *  - a request for an inline trace (`apollo-federation-include-trace: ftv1`): Apollo's trace plugin
- *    records fields by wrapping the schema's resolvers, and graphql-jit calls the resolvers of its
- *    own schema instance (below), so a traced request executes on the schema Apollo instruments;
- *  - an operation the first `compileAfter` times it runs (default once): compiling costs about as
- *    much as parsing and validating (~0.2–0.3 ms), so a document sent once (literal arguments, a
- *    developer's query) would pay it for nothing, and would evict operations that are used; the
- *    next time, it is compiled and kept;
- *  - an operation graphql-jit will not compile (an unknown `operationName`, say), and variables that
- *    fail coercion: graphql-js's errors are what Apollo turns into 400s with `BAD_USER_INPUT`, so
- *    the request is run again by graphql-js (no resolver has run; coercion precedes execution).
- *
- * Two instances of the schema: Apollo's, and one only this module sees. On the first traced request
- * Apollo wraps every field of its schema in a resolver that checks for trace hooks (and stays so);
- * graphql-jit compiles a field without a resolver to a plain property read, so compiling against
- * the wrapped schema would turn every field into a function call from then on. Both are built from
- * the same type definitions and resolvers, so a document valid for one is valid for the other.
- *
- * graphql-jit and the second schema are loaded when the first operation is due for compilation,
- * not at start-up: importing graphql-jit (with fast-json-stringify and ajv) took ~120 ms and the
- * schema ~15 ms, which would otherwise add to every start-up (the US data is ready in ~550 ms).
- * The request that needs them waits for them, once.
+ * Compiled execution: graphql-jit runs the operations Apollo Server has parsed and validated, each compiled once into
+ * JavaScript specialised for its selections and variable types (docs/performance.md). It plugs in through Apollo's
+ * `gateway` option, the only way to replace `execute`; all else stays Apollo's. graphql-js still runs:
+ *  - inline-trace requests, on the schema Apollo's trace plugin instruments (`willResolveField` runs only under
+ *    graphql-js: a plugin that needs it on every request needs `JIT_MAX_OPERATIONS=0`);
+ *  - an operation's first `compileAfter` runs, so a document sent once never pays for compiling;
+ *  - what graphql-jit will not compile, and variables that fail coercion: run again by graphql-js, whose errors Apollo
+ *    answers with 400 (safe: coercion precedes every resolver).
+ * graphql-jit compiles against a second schema instance: Apollo's, once wrapped for tracing, would turn every field into
+ * a function call. That schema and graphql-jit load when the first operation is due for compiling, not at start-up.
  */
 import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface, GatewaySchemaLoadOrUpdateCallback } from '@apollo/server-gateway-interface';
 import { execute, GraphQLError, printSchema, type GraphQLSchema, type SourceLocation } from 'graphql';
@@ -71,33 +42,26 @@ export interface CompiledExecutionOptions {
   readonly maxBytes: number;
   /** The fields an operation compiles to (its plan, fragments expanded). */
   readonly weigh: (request: GatewayGraphQLRequestContext) => number;
-  /** Executions by graphql-js before an operation is compiled; 0 compiles it the first time. Default 1. */
   readonly compileAfter?: number;
   /** How many distinct recent operations not compiled yet are counted. Default 10 × `maxOperations`. */
   readonly admissionWindow?: number;
-  /** Called once per execution with where it ran; the metrics count it. */
   readonly onExecution?: (reason: ExecutionReason) => void;
   /** Called if graphql-jit cannot be loaded; graphql-js then executes everything. */
   readonly onCompilerUnavailable?: (error: unknown) => void;
 }
 
-/**
- * What a compiled operation holds, estimated: graphql-jit generates a closure and its source per
- * field of the plan, plus a fixed part per operation (measured: docs/performance.md, JIT cache).
- */
+/** A compiled operation's size, estimated: graphql-jit generates a closure and its source per planned field, plus a fixed part. */
 const BYTES_PER_FIELD = 750;
 const BASE_BYTES = 20_000;
 
 /** A compiled operation, or `null`: graphql-jit would not compile it (graphql-js says why). */
 type Compiled = CompiledQuery | null;
 
-/** What compiling needs, loaded on first need (see the header). */
 interface Compiler {
   readonly jit: typeof import('graphql-jit');
   readonly schema: GraphQLSchema;
 }
 
-/** The gateway to pass as Apollo Server's `gateway` option. */
 export function compiledExecution(options: CompiledExecutionOptions): GatewayInterface {
   if (!(options.maxOperations > 0)) throw new RangeError(`maxOperations must be positive, got ${options.maxOperations}`);
   const compileAfter = options.compileAfter ?? 1;
@@ -134,7 +98,7 @@ export function compiledExecution(options: CompiledExecutionOptions): GatewayInt
     });
   };
 
-  // Private: the operation compiled now if it has run `compileAfter` times (`key` not compiled yet); undefined until then.
+  // The operation compiled now if it has run `compileAfter` times; undefined until then.
   const admit = async (request: GatewayGraphQLRequestContext, key: string): Promise<{ readonly query: Compiled } | undefined> => {
     const ran = uses.get(key) ?? 0;
     if (ran < compileAfter) {
@@ -189,7 +153,6 @@ export function compiledExecution(options: CompiledExecutionOptions): GatewayInt
   };
 }
 
-// Private: the request's operation compiled, or null if graphql-jit will not compile it.
 function compile({ jit, schema }: Compiler, request: GatewayGraphQLRequestContext): CompiledQuery | null {
   const result = jit.compileQuery(schema, request.document, request.request.operationName, {
     // Errors reach clients masked or as domain errors (errors.ts): a stack per error would be wasted work.
@@ -199,13 +162,8 @@ function compile({ jit, schema }: Compiler, request: GatewayGraphQLRequestContex
 }
 
 /**
- * An error of graphql-jit as graphql-js would have raised it. graphql-jit's errors inherit from
- * graphql's `GraphQLError` but define no `extensions` unless the thrown error had some, and Apollo
- * reads `error.extensions.code` of every error (an error without them would be answered as a bare
- * INTERNAL_SERVER_ERROR, without its path and without our boundary). The original error is kept
- * for `unwrapResolverError` (errors.ts), the path for partial results. graphql-js derives
- * `locations` from the field's AST nodes, which graphql-jit's errors do not carry; graphql-jit
- * computed the same locations from the same nodes, so they are copied.
+ * A graphql-jit error as graphql-js would raise it: with `extensions` (Apollo reads `extensions.code` of every error, and
+ * graphql-jit leaves it out), the original error for `unwrapResolverError`, the path, and the locations it computed.
  */
 function asGraphQLError(error: GraphQLError): GraphQLError {
   const converted = new GraphQLError(error.message, { path: error.path, originalError: error.originalError, extensions: error.extensions });

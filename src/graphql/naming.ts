@@ -1,22 +1,9 @@
 /**
- * Schema namespacing (`SCHEMA_PREFIX`): the names this subgraph serves, as one transformation of
- * the canonical schema at build time.
- *
- * Why: `Location`, `Distance`, `location` and `distance` are among the commonest names in GraphQL.
- * Beside a subgraph that already owns one of them (Apollo's FlyBy demo has `Location @key(fields:
- * "id")` and `Query.location(id:)`), composition fails, and the fix that needs neither a change to
- * the other team's schema nor a fork of this one is to serve this subgraph's names under a prefix:
- * `PostalLocation`, `postalDistance`.
- *
- * What is renamed: every type, input, enum, interface, union and scalar schema.graphql defines,
- * and every field of the root types (`Query`, and `Mutation` or `Subscription` if they ever
- * exist). What is not: the root types themselves (composition merges them); the fields of other
- * types, arguments and enum values (they live in their type's namespace); directives; what
- * federation adds or owns (`_Any`, `_Entity`, `_Service`, `_entities`, `_service`, `FieldSet`,
- * `link__*`, `federation__*`), none of which schema.graphql defines; and the built-in scalars.
- *
- * Resolvers, generated types and tests keep the canonical names; code that looks a type or root
- * field up by name asks a {@link SchemaNaming} which name the schema gives it.
+ * Schema namespacing (`SCHEMA_PREFIX`): the names this subgraph serves, one transformation of the canonical schema at
+ * build time, so it composes beside a subgraph that already owns `Location` or `location` (docs/federation.md).
+ * Renamed: every type schema.graphql defines, and every field of the root types. Kept: the root types (composition
+ * merges them), other types' fields, arguments, enum values, directives, federation's own names, built-in scalars.
+ * Resolvers, generated types and tests keep the canonical names; a {@link SchemaNaming} maps between the two.
  */
 import { Kind, visit, type ASTNode, type DocumentNode, type NameNode } from 'graphql';
 import { z } from 'zod';
@@ -41,14 +28,10 @@ export const namingSettings = defineSettings({
 
 /** The names of the served schema against the canonical names of schema.graphql. */
 export interface SchemaNaming {
-  /** The prefix; `''` when names are served as they are. */
   readonly prefix: string;
   /**
-   * The served name of a canonical type (`Location` → `PostalLocation`), root field
-   * (`distance` → `postalDistance`) or field coordinate (`Query.distances` → `Query.postalDistances`,
-   * `DistanceMatrixRow.distances` → `PostalDistanceMatrixRow.distances`). Any other name is returned
-   * as it is. A bare name is taken as a root field when it is one: prefer a coordinate for fields of
-   * other types, which are never renamed.
+   * The served name of a canonical type, root field or coordinate (`Location` → `PostalLocation`, `Query.distances` →
+   * `Query.postalDistances`); any other name as it is. A bare name is a root field if it is one: prefer coordinates.
    */
   toSchema(canonicalName: string): string;
   /** The inverse of {@link toSchema}: `PostalLocation` → `Location`, `postalDistance` → `distance`. */
@@ -74,7 +57,6 @@ const TYPE_DEFINITIONS = new Set<string>([
   Kind.SCALAR_TYPE_EXTENSION,
 ]);
 
-/** A named type definition or extension, as the visitor sees it. */
 interface TypeNode {
   readonly kind: string;
   readonly name: NameNode;
@@ -85,11 +67,7 @@ const isTypeNode = (node: ASTNode): node is ASTNode & TypeNode => TYPE_DEFINITIO
 /** The canonical names, as the schema has them: served as they are. */
 export const CANONICAL_NAMING: SchemaNaming = Object.freeze({ prefix: '', toSchema: (name: string) => name, toCanonical: (name: string) => name });
 
-/**
- * The naming of `typeDefs` served under `prefix` (`''`: {@link CANONICAL_NAMING}). Throws a
- * `RangeError` for a prefix that is not a GraphQL name starting upper case, or one under which a
- * renamed name would collide with a name the schema already has.
- */
+/** The naming of `typeDefs` under `prefix`; a `RangeError` for a prefix not matching PREFIX_PATTERN, or making a name collide. */
 export function schemaNaming(typeDefs: DocumentNode, prefix: string): SchemaNaming {
   if (prefix === '') return CANONICAL_NAMING;
   if (!PREFIX_PATTERN.test(prefix)) throw new RangeError(`A schema prefix is a GraphQL name starting with an upper-case letter (e.g. Postal), got ${JSON.stringify(prefix)}`);
@@ -109,7 +87,7 @@ export function schemaNaming(typeDefs: DocumentNode, prefix: string): SchemaNami
     backward.set(served, canonical);
   }
 
-  // Private: a `Type.field` coordinate, each part mapped; a field of a root type follows its root field's name.
+  // A `Type.field` coordinate, each part mapped; a field of a root type follows its root field's name.
   const coordinate = (name: string, map: ReadonlyMap<string, string>, isRoot: (type: string) => boolean): string => {
     const dot = name.indexOf('.');
     const type = name.slice(0, dot);
@@ -145,10 +123,7 @@ export function renameTypeDefs(typeDefs: DocumentNode, naming: SchemaNaming): Do
 /** A resolver map in the shape `@apollo/subgraph` takes: resolvers (or a scalar) by type name. */
 export type ResolverMap = Readonly<Record<string, object>>;
 
-/**
- * The canonical resolver map keyed by the served names: types renamed, and the fields of root
- * types. Anything else (a scalar's instance, another type's resolvers) is passed on as it is.
- */
+/** The canonical resolver map keyed by the served names (types, and root types' fields); anything else as it is. */
 export function renameResolvers(resolvers: ResolverMap, naming: SchemaNaming): ResolverMap {
   if (naming.prefix === '') return resolvers;
   return Object.fromEntries(
@@ -163,10 +138,7 @@ export function renameResolvers(resolvers: ResolverMap, naming: SchemaNaming): R
   );
 }
 
-/**
- * The lower-camel form of a prefix, for field names: `Postal` → `postal`, `PD` → `pd`,
- * `PDGeo` → `pdGeo` (a leading run of capitals is one word, less the capital that starts the next).
- */
+/** A prefix in lower camel case, for field names: `Postal` → `postal`, `PD` → `pd`, `PDGeo` → `pdGeo`. */
 export function lowerCamel(prefix: string): string {
   const run = /^[A-Z]+/.exec(prefix)?.[0] ?? '';
   const next = prefix.charAt(run.length);
@@ -174,7 +146,7 @@ export function lowerCamel(prefix: string): string {
   return prefix.slice(0, length).toLowerCase() + prefix.slice(length);
 }
 
-// Private: the names `typeDefs` defines that may be renamed, and which of its types are roots.
+/** The names `typeDefs` defines that may be renamed, and which of its types are roots. */
 function definedNames(typeDefs: DocumentNode): { types: Set<string>; rootTypes: Set<string>; rootFields: Set<string> } {
   const rootTypes = new Set<string>();
   for (const definition of typeDefs.definitions) {

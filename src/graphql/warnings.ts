@@ -1,8 +1,4 @@
-/**
- * Warnings of one GraphQL request, sent in the response's top-level `extensions.warnings`
- * (an answer that is still data, but that the client should know about). Today: a location served
- * from the cache past its freshness because the geocoder failed (`STALE_LOCATION`).
- */
+/** Warnings of one request, in the response's `extensions.warnings`: data the client should know about (`STALE_LOCATION`). */
 import type { StaleListener } from '../geocoding/locator.js';
 import { keyId, type PostalKey } from '../postal/postal-code.js';
 
@@ -14,7 +10,7 @@ export interface ResponseWarning {
 }
 
 export class ResponseWarnings implements StaleListener {
-  // Private: created on the first warning, so a request without any allocates nothing more; keyed so a code repeated 100 times warns once.
+  // Made on the first warning; keyed, so a code repeated in one request warns once.
   private byKey: Map<string, ResponseWarning> | undefined;
 
   staleLocation(key: PostalKey): void {

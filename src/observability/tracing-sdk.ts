@@ -1,16 +1,9 @@
 /**
- * The OpenTelemetry SDK behind `tracing.ts`, loaded only when tracing is configured. Its packages
- * are imported dynamically here, not at the top of the file: the bundle keeps them external
- * (build/bundle.ts), and esbuild hoists a static import of an external package to the top of
- * dist/main.js, which would load the SDK at every start-up.
- *
- * One tracer provider per app, never registered globally: several apps in one process (the tests)
- * trace independently, and nothing here reads or sets the API's global context, so no context
- * manager (AsyncLocalStorage) is needed; parents are passed explicitly (see `tracing.ts`).
- *
- * The pipeline: sampler → `BatchSpanProcessor` (a bounded queue, drained in the background) →
- * OTLP/HTTP exporter (protobuf or JSON) over a keep-alive agent this module owns, so shutdown can
- * cut a connection to a collector that never answers.
+ * The OpenTelemetry SDK behind tracing.ts, loaded only when tracing is configured. Its packages are imported dynamically:
+ * the bundle keeps them external, and esbuild would hoist a static import to the bundle's top, loading them at every start.
+ * One tracer provider per app, never registered globally, and no context manager (parents are passed explicitly), so
+ * several apps in one process trace independently. Sampler → BatchSpanProcessor (a bounded queue) → OTLP/HTTP exporter,
+ * over a keep-alive agent this module owns, so shutdown can cut a connection to a collector that never answers.
  */
 import http from 'node:http';
 import type * as Api from '@opentelemetry/api';
@@ -25,7 +18,6 @@ type SdkModule = typeof import('@opentelemetry/sdk-trace');
 /** The name the BatchSpanProcessor reports its processed spans under (its self-observability metric). */
 const PROCESSED_SPANS = 'otel.sdk.processor.span.processed';
 
-/** The exporter's counters, registered on the app's registry when tracing starts. */
 class TracingMetrics {
   readonly exported: Counter;
   readonly dropped: Counter<'reason'>;
@@ -101,17 +93,12 @@ export async function createTracing(options: TracingOptions, { metrics, logger }
   };
 }
 
-/** What every span of one tracer needs: the API (loaded with the SDK) and the tracer. */
 interface Tools {
   readonly api: ApiModule;
   readonly tracer: Api.Tracer;
 }
 
-/**
- * Starts a span under `parent` (an API context) and wraps it for the seams. Its attributes are set
- * once it is known to be recorded: the SDK would otherwise copy and check them for every span, sampled
- * or not, and none of the samplers `OTEL_TRACES_SAMPLER` offers looks at them.
- */
+/** Starts a span under `parent`; attributes are set only on a recorded span, as none of our samplers reads them. */
 function start(tools: Tools, name: string, parent: Api.Context, kind: Api.SpanKind, attributes: Attributes | undefined, links: readonly TraceSpan[] | undefined): SdkSpan {
   const span = tools.tracer.startSpan(
     name,
@@ -188,11 +175,7 @@ function samplerOf(sdk: SdkModule, { sampler, samplerRatio }: TracingOptions): S
   }
 }
 
-/**
- * A meter provider for the BatchSpanProcessor's self-observability that keeps one thing: the spans
- * it dropped because its queue was full (`error.type` `queue_full`), added to
- * `tracing_spans_dropped_total`. Every other instrument is the API's no-op.
- */
+/** The BatchSpanProcessor's meter: keeps only its queue-full drops, as `tracing_spans_dropped_total`; the rest is no-op. */
 function droppedSpansMeter(api: ApiModule, counters: TracingMetrics): Api.MeterProvider {
   const noop = api.createNoopMeter();
   const dropped = counters.dropped.labels('queue_full');
@@ -207,10 +190,7 @@ function droppedSpansMeter(api: ApiModule, counters: TracingMetrics): Api.MeterP
   return { getMeter: () => meter };
 }
 
-/**
- * The OTLP exporter, counting what became of each export and logging an outage once (when exports
- * start failing, and when they work again) rather than once per batch.
- */
+/** The OTLP exporter, counting each export's outcome and logging an outage once (its start and end), not per batch. */
 class CountingExporter implements SpanExporter {
   private failing = false;
 

@@ -1,28 +1,9 @@
 /**
- * Distributed tracing with OpenTelemetry: its settings, and what the rest of the service sees of it.
- *
- * Routers (Apollo Router, Hive Gateway) start a trace and send W3C `traceparent` to subgraphs; a
- * subgraph that drops it is a hole in every trace. The spans are made explicitly, at our own seams:
- *  - the HTTP request (`server/http/graphql-route.ts`), continuing the caller's `traceparent` and
- *    `tracestate`; a request answered from the response cache says so on it;
- *  - the GraphQL operation (`operation-span.ts`, by the request plugin), a child of the HTTP span;
- *  - each geocoder batch (`geocoding/locator.ts`), see there for its parent and links;
- *  - each upstream HTTP attempt (`geocoding/upstream/upstream-client.ts`) and each Redis round trip
- *    (`geocoding/shared-cache.ts`), children of the batch span they serve.
- * Not the auto-instrumentation packages: `instrumentation-http` and its kin patch Node's modules,
- * cost on every request even when the trace is not sampled, and would see our server and client only
- * as anonymous sockets (no operation, no batch, no provider).
- *
- * Off unless an OTLP endpoint is configured (`OTEL_EXPORTER_OTLP_ENDPOINT` or
- * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`). Off, nothing of OpenTelemetry is loaded (`startTracing`
- * (start-tracing.ts) imports the SDK, `tracing-sdk.ts`, only when called; the bundle keeps the packages external) and
- * each seam holds `undefined` where a span would be: one comparison, no span object, no
- * AsyncLocalStorage. On, the span of the work at hand is passed along explicitly (to the locator
- * with the request, to the geocoders with the batch), never through an implicit async context.
- *
- * Export never holds up a request: finished spans go to a bounded queue (`OTEL_BSP_MAX_QUEUE_SIZE`)
- * that a background exporter drains; past its bound spans are dropped and counted
- * (`tracing_spans_dropped_total`).
+ * Distributed tracing with OpenTelemetry: its settings, and the interfaces the seams use. Spans are made explicitly at
+ * our seams (the HTTP request, the GraphQL operation, each geocoder batch, upstream attempt and Redis round trip; see
+ * docs/operations.md) and passed along explicitly, never through an async context. Off unless an OTLP endpoint is set:
+ * then nothing of OpenTelemetry is loaded (start-tracing.ts) and each seam holds `undefined` where a span would be.
+ * Export never holds up a request: spans go to a bounded queue, and past its bound are dropped and counted.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
@@ -33,10 +14,7 @@ import type { Metrics } from './metrics.js';
 const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
 export type SamplerName = (typeof SAMPLERS)[number];
 
-/**
- * A list of `key=value` pairs separated by commas, values percent-encoded, as the OpenTelemetry
- * specification writes `OTEL_EXPORTER_OTLP_HEADERS` and `OTEL_RESOURCE_ATTRIBUTES`.
- */
+/** Comma-separated `key=value` pairs, values percent-encoded, as OpenTelemetry's specification writes them. */
 const keyValueList = () =>
   z
     .string()
@@ -123,9 +101,7 @@ export interface TracingOptions {
   /** Where spans are POSTed: the traces endpoint as given, or the endpoint with `/v1/traces`. */
   readonly url: string;
   readonly protocol: 'http/protobuf' | 'http/json';
-  /** Sent with every export (credentials of a hosted collector, say). */
   readonly headers: Readonly<Record<string, string>>;
-  /** Longest one export may take, retries included, in ms. */
   readonly exportTimeoutMs: number;
   readonly serviceName: string;
   /** Resource attributes besides `service.name`. */
@@ -133,17 +109,13 @@ export interface TracingOptions {
   readonly sampler: SamplerName;
   /** The ratio of the `traceidratio` samplers, in [0, 1]. */
   readonly samplerRatio: number;
-  /** Longest a finished span waits before an export starts, in ms. */
   readonly scheduleDelayMs: number;
-  /** Most finished spans waiting for export; more are dropped and counted. */
   readonly maxQueueSize: number;
-  /** Most spans in one export. */
   readonly maxExportBatchSize: number;
   /** Longest the queue waits for one export before going on, in ms; also bounds the flush at shutdown. */
   readonly queueExportTimeoutMs: number;
 }
 
-/** What a span attribute may hold. */
 export type AttributeValue = string | number | boolean | readonly string[];
 export type Attributes = Readonly<Record<string, AttributeValue>>;
 
@@ -159,11 +131,9 @@ export interface SpanOptions {
 export interface TraceSpan {
   /** The trace's id, 32 hex digits, for log lines. */
   readonly traceId: string;
-  /** This span's id, 16 hex digits. */
   readonly spanId: string;
   /** Whether the trace is recorded and exported (the sampler's decision); an unsampled span costs little and exports nothing. */
   readonly sampled: boolean;
-  /** Starts a span under this one. */
   child(name: string, options?: SpanOptions): TraceSpan;
   setAttribute(key: string, value: AttributeValue): void;
   setAttributes(attributes: Attributes): void;
@@ -174,16 +144,12 @@ export interface TraceSpan {
 
 /** The tracer of one app, made by `startTracing` (start-tracing.ts). */
 export interface Tracing {
-  /**
-   * Starts the server span of an HTTP request: a child of the caller's span when the request
-   * carries a valid `traceparent` (with its `tracestate`), else the root of a new trace.
-   */
+  /** A request's server span: a child of the caller's span when `traceparent` is valid, else a new trace's root. */
   startRequest(name: string, headers: IncomingHttpHeaders, attributes: Attributes): TraceSpan;
   /** Exports what is queued (for at most `OTEL_BSP_EXPORT_TIMEOUT`), then stops. */
   shutdown(): Promise<void>;
 }
 
-/** One request's place in its trace. */
 export interface RequestTrace {
   /** The HTTP server span. */
   readonly span: TraceSpan;
@@ -197,7 +163,6 @@ export function logFields(requestId: string, trace: RequestTrace | undefined): R
 }
 
 export interface TracingDeps {
-  /** Where the exporter's counters go (`tracing_spans_exported_total`, `tracing_spans_dropped_total`). */
   readonly metrics: Metrics;
   readonly logger: Logger;
 }

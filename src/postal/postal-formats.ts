@@ -1,27 +1,12 @@
 /**
- * Each country's postal-code format, compiled from the `postal-code-checker` package: Google's
- * libaddressinput address metadata (its `zip` pattern and `zipex` examples per country, data under
- * CC-BY 4.0; see the package's NOTICE), regenerated from the Address Data Service at each release.
- *
- * The metadata has no canonical-spelling rule, so one is derived from each pattern and its examples:
- * a space or hyphen in a pattern (` ?`, `-?`, `[ \-]`, or a plain ` ` or `-`) is a separator
- * site. A code may be written with a space, a hyphen or nothing at each site (`sw1a1aa`,
- * `SW1A-1AA`), and its canonical form puts at each site what the examples put there (`SW1A 1AA`,
- * `K1A 0B1`, `1012 AB`, `22162-1010`, `11455`). The unit tests prove that every example of every
- * country validates and is already canonical.
- *
- * Rules are compiled on a country's first use: a few regular expressions each.
+ * Each country's postal-code format, compiled on first use from `postal-code-checker` (libaddressinput, CC-BY 4.0). A space
+ * or hyphen in a pattern is a separator site, where a code may have either or nothing; canonical is what the examples have.
  */
 import { COUNTRIES } from 'postal-code-checker';
 
 /**
- * Countries whose codes have a first part that is published and looked up on its own, named as
- * users know it. GeoNames' basic files key CA, IE and MT by it, and the UK (with the Crown
- * dependencies, which share its format) by the outward code (GeoNames postal readme); its NL file
- * by the four digits of PC4 (its `NL_full` file holds full codes); US data has five-digit ZIPs,
- * the first part of a ZIP+4. Such a part is accepted on its own as input, and a full code is
- * matched by it when the loaded data holds the part (see geonames-index.ts). The part is the code
- * up to its first separator.
+ * Countries whose codes have a first part (up to the first separator) that GeoNames' files key by (the UK's outward
+ * code, a US ZIP of a ZIP+4), by the name users know it: accepted alone, and matching a full code in such data.
  */
 const FIRST_PARTS: Readonly<Record<string, string>> = {
   CA: 'forward sortation area',
@@ -35,36 +20,25 @@ const FIRST_PARTS: Readonly<Record<string, string>> = {
   US: 'ZIP',
 };
 
-/** The compiled format of one country. */
 export interface PostalFormat {
   /**
-   * Matches an upper-case code with a space, a hyphen or nothing at each separator site. Site `i`
-   * has two groups: `2i + 1` captures the rest of the code from the site on (where it is),
-   * `2i + 2` the separator written there; both are undefined at a site the match did not reach.
+   * Matches an upper-case code with a space, a hyphen or nothing at each site. Site `i` has groups `2i + 1`, the rest of
+   * the code from there, and `2i + 2`, the separator written; both undefined at a site the match did not reach.
    */
   readonly lenient: RegExp;
   /** What each site holds in canonical form: `' '`, `'-'` or `''`. */
   readonly separators: readonly string[];
-  /** Matches exactly the canonical codes (the fast path for input that is canonical already). */
+  /** Matches exactly the canonical codes. */
   readonly canonical: RegExp;
-  /** The source's examples, canonical. */
   readonly examples: readonly string[];
-  /** The first part's name, for countries in {@link FIRST_PARTS}. */
   readonly firstPartName: string | undefined;
-  /**
-   * Per distinct example: its text from its first separator on (`' 8SY'`), to complete a first
-   * part with when checking it (a first part is valid when some completion is a valid code).
-   */
+  /** Each example from its first separator on (`' 8SY'`): a first part is valid when one of these completes it. */
   readonly completions: readonly string[];
 }
 
-/** Compiled formats by country; `null` for a country the source has no pattern for. */
 const formats = new Map<string, PostalFormat | null>();
 
-/**
- * The format of a country (ISO 3166-1 alpha-2, upper case), compiled on first use; `undefined`
- * when the source has no pattern for it (countries without postal codes, and XK).
- */
+/** A country's format (upper-case ISO code); `undefined` when the source has none (no postal codes, or XK). */
 export function postalFormatOf(countryCode: string): PostalFormat | undefined {
   let format = formats.get(countryCode);
   if (format === undefined) {
@@ -76,13 +50,9 @@ export function postalFormatOf(countryCode: string): PostalFormat | undefined {
   return format ?? undefined;
 }
 
-/** Every country the source has a pattern for (for tests and documentation). */
 export const countriesWithFormats = (): string[] => Object.keys(COUNTRIES).filter((cc) => (COUNTRIES[cc]?.patterns.length ?? 0) > 0);
 
-/**
- * Where a code's separator sites fall, from a match of `format.lenient`: its canonical spelling.
- * Returns the input itself when it is canonical already (no string is made).
- */
+/** The canonical spelling of `code` from its match of `format.lenient`: `code` itself when canonical already. */
 export function canonicalFrom(format: PostalFormat, code: string, match: RegExpExecArray): string {
   let out = '';
   let from = 0;
@@ -125,15 +95,12 @@ export function isFirstPart(format: PostalFormat, code: string): boolean {
   return false;
 }
 
-// Private: a separator site of the source pattern, as the tokenizer finds it.
 interface Site {
-  /** The characters the pattern allows there (`' '`, `'-'`, or both). */
   readonly chars: string;
-  /** Whether the pattern lets the site be empty (`?`). */
   readonly optional: boolean;
 }
 
-// Private: builds a country's format; throws (a bug in the derivation, caught by the unit tests) when an example disagrees.
+/** Throws when an example disagrees with the derived format: a bug, which the unit tests catch. */
 function compileFormat(countryCode: string, wrapped: string, examples: readonly string[]): PostalFormat {
   // The package wraps each pattern as "/^(?:...)$/".
   const { lenientSource, canonicalSource, sites } = rewrite(wrapped.slice(1, -1));
@@ -156,10 +123,7 @@ function compileFormat(countryCode: string, wrapped: string, examples: readonly 
   return { ...format, completions: [...completions] };
 }
 
-/**
- * What a site holds in canonical form: what every example that reaches it writes there; for a site
- * no example reaches, its one character if the pattern requires it, else nothing.
- */
+/** What every example reaching the site writes there; for a site none reaches, its required character or nothing. */
 function canonicalSeparator(site: Site, index: number, lenient: RegExp, examples: readonly string[], countryCode: string): string {
   const seen = new Set<string>();
   for (const example of examples) {
@@ -175,10 +139,8 @@ function canonicalSeparator(site: Site, index: number, lenient: RegExp, examples
 }
 
 /**
- * Rewrites a source pattern: each separator site becomes `(?=([^]*))([ -]?)` in the lenient form
- * and a placeholder filled with the canonical separator in the canonical form; the source's own
- * capturing groups become non-capturing, so the sites' groups are numbered 1, 2, 3, ...
- * The patterns use only escapes, character classes, groups, alternation and quantifiers.
+ * Each separator site becomes `(?=([^]*))([ -]?)` in the lenient form and its canonical separator in the canonical form;
+ * other groups become non-capturing, so the sites' are 1, 2, 3... Patterns use only escapes, classes, groups, |, quantifiers.
  */
 function rewrite(source: string): { lenientSource: string; canonicalSource: (separators: readonly string[]) => string; sites: Site[] } {
   const sites: Site[] = [];
@@ -206,7 +168,6 @@ function rewrite(source: string): { lenientSource: string; canonicalSource: (sep
       if (members.length > 0 && /^[ -]+$/.test(members)) separator = [...new Set(members)].join('');
       i = end + 1;
     } else if (c === '(') {
-      // A capturing group becomes non-capturing; `(?:`, `(?=`, `(?!` stay as they are.
       emit(source[i + 1] === '?' ? '(' : '(?:');
       i++;
       continue;

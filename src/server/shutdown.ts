@@ -1,18 +1,9 @@
 /**
- * Shutting down the way orchestrators expect, so that a rolling deploy loses no request:
- *
- *  1. `/readyz` answers 503 at once (the caller flips readiness before calling here);
- *  2. every response from now on, in-flight ones included, says `Connection: close`, so a router
- *     opens its next request elsewhere instead of reusing a socket about to close under it;
- *  3. serving goes on for `delayMs`, while load balancers notice the 503 and stop sending;
- *  4. connections the kernel has already accepted are picked up: the listener stays open until
- *     none has arrived for {@link QUIET_MS} and a turn of the event loop after that accepted none
- *     either (closing the listener resets every connection still in the kernel's queue, and a
- *     busy event loop gets to that queue late: up to 26 of 30 requests sent 20 ms before SIGTERM
- *     were reset when the listener closed after a fixed pause), then it closes; kept-alive connections between requests are closed, and a
- *     connection that has not sent its first request yet gets a moment to send it (closing it
- *     would reset a request already on its way: Node's own `closeIdleConnections` does that);
- *  5. requests in flight finish, for at most `timeoutMs`; whatever is left is then cut.
+ * Graceful shutdown, so a rolling deploy loses no request (the steps: docs/operations.md). The caller has flipped
+ * readiness; every response then says `Connection: close`, serving goes on for `delayMs`, and the listener closes only
+ * once no connection arrived for {@link QUIET_MS} and a turn of the event loop accepted none (closing it resets every
+ * connection still in the kernel's queue). Idle connections are closed, but one that has sent nothing gets
+ * {@link FIRST_REQUEST_GRACE_MS} (its request may be on its way); requests in flight get `timeoutMs`, then are cut.
  */
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -43,7 +34,7 @@ export interface ShutdownOptions {
   readonly timeoutMs: number;
 }
 
-/** Steps 2 to 5 above; resolves once every connection is closed. */
+/** Resolves once every connection is closed. */
 export async function closeGracefully({ server, connections }: HttpServer, options: ShutdownOptions, logger: Logger): Promise<void> {
   connections.closeConnectionsAfterResponses();
   if (options.delayMs > 0) {
@@ -76,7 +67,7 @@ export async function closeGracefully({ server, connections }: HttpServer, optio
   clearTimeout(deadline);
 }
 
-/** How long no connection must arrive before the listener closes (step 4), in ms. */
+/** How long no connection must arrive before the listener closes. */
 const QUIET_MS = 100;
 /** How long a connection that has sent nothing yet may take to send its first request once shutdown closes the listener. */
 const FIRST_REQUEST_GRACE_MS = 1_000;

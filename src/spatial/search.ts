@@ -1,30 +1,9 @@
 /**
- * Spatial searches over the loaded postal codes, exact by the WGS-84 geodesic: the codes within a
- * radius of an origin, or the codes nearest a point, nearest first, one page at a time. Pure: no
- * GraphQL, no I/O.
- *
- * Order: by geodesic distance (`geodesicMeasure`, the function `distance` answers with), then the
- * origin's own code before any other (it is at distance 0 when the origin is a loaded code), then
- * country code, then postal code. Several GeoNames codes share coordinates, so the ties are
- * common; the order is total, which keyset pagination needs (cursor.ts).
- *
- * How it stays exact without solving a geodesic per code. sphere.ts bounds the geodesic by the
- * spherical distance s: geodesicAtLeast(s) ≤ geodesic ≤ geodesicAtMost(s), and the same bounds
- * hold for a whole kd-tree node from the least and greatest spherical distance to its box
- * (tree-walk.ts). So:
- *  - membership in a radius R: a code (or node) with geodesicAtLeast(s) > R is out and one with
- *    geodesicAtMost(s) ≤ R is in; a node wholly in is counted without visiting its codes, and only
- *    the codes in the thin shell between (about 1% of R thick) get a geodesic;
- *  - the page: the (first + 1)-th smallest geodesicAtMost(s) among codes surely after the cursor
- *    bounds the page's last distance, so only codes whose geodesicAtLeast(s) is below it are kept,
- *    solved and sorted: about `first` of them, however many codes the radius holds;
- *  - the nearest codes with no radius: geokdbush walks each country's tree (the nearest countries
- *    first, while they can still hold nearer codes) in spherical order to the first + 1 nearest
- *    codes that may follow the cursor; the largest geodesic of the first + 1 nearest of those, G,
- *    settles the search, since at least first + 1 codes after the cursor lie within G; the page is
- *    then the page of the radius search of G. (No further growing is needed: G is provably enough,
- *    whichever codes it came from.)
- * The unit tests compare every result with a geodesic scan of every code.
+ * Spatial searches over the loaded codes, exact by the WGS-84 geodesic, pure: the codes within a
+ * radius of an origin, or nearest a point, one page at a time. Order (total, as keyset paging needs):
+ * geodesic distance, then the origin's own code, then country code, then postal code. Spherical
+ * bounds (sphere.ts) and whole-node bounds (tree-walk.ts) decide most codes without a geodesic; how
+ * that stays exact: docs/spatial.md. The unit tests compare every result with a geodesic scan.
  */
 import { around } from 'geokdbush';
 import quickselect from 'quickselect';
@@ -39,29 +18,19 @@ import { walkTree, type TreeVisitor } from './tree-walk.js';
 
 /** What to search for. Everything here decides which codes match and their order; cursors are bound to it. */
 export interface SpatialQuery {
-  /** Where distances are measured from (degrees on WGS-84; see `searchPoint` in arguments.ts). */
+  /** Degrees on WGS-84. */
   readonly origin: Point;
-  /**
-   * The loaded code the search starts from (`Location.nearby`): it sorts before every other code
-   * at its distance. Give `origin` as the coordinates the index holds for it (those `location`
-   * answers with) and it is the first edge, at distance 0 (unless `countryCodes` leaves its
-   * country out: the filter applies to it as to any code).
-   */
+  /** The loaded code searched from (`Location.nearby`): first among codes at its distance; `countryCodes` filters it too. */
   readonly originCode?: PostalKey;
-  /**
-   * Only codes at most this far from `origin`, in metres along the geodesic (`radius`, `within`);
-   * then `totalCount` counts them. Omitted: every code, nearest first, and `totalCount` counts every
-   * code of the countries searched.
-   */
+  /** Only codes at most this many geodesic metres away, which `totalCount` then counts; omitted: every code of the countries searched. */
   readonly radiusMeters?: number;
-  /** Only codes of these countries (upper-case ISO 3166-1 alpha-2); omitted: every country. */
+  /** Upper-case ISO 3166-1 alpha-2 codes; omitted: every country. */
   readonly countryCodes?: readonly string[];
 }
 
 export interface PageRequest {
-  /** Page size: an integer ≥ 1 (arguments.ts `pageSize` applies the service's maximum). */
+  /** An integer ≥ 1. */
   readonly first: number;
-  /** The cursor the page starts after (an `endCursor` or an edge's cursor); omitted: the first page. */
   readonly after?: string | null;
   /** Charged one unit per geodesic solved and per edge returned; the search stops when it is spent. */
   readonly budget?: WorkBudget | undefined;
@@ -69,29 +38,23 @@ export interface PageRequest {
 
 /** One code found, with its distance and direction from the origin. */
 export interface SpatialEdge extends PostalKey {
-  /** The coordinates the index holds for the code (degrees). Build the place with `GeoNamesIndex.get`. */
+  /** The coordinates the index holds for the code. */
   readonly latitude: number;
   readonly longitude: number;
-  /** Geodesic distance from the origin, in metres. */
   readonly meters: number;
-  /** Initial bearing of the geodesic from the origin, degrees clockwise from north in [0, 360); null at distance 0. */
+  /** Degrees clockwise from north in [0, 360); null at distance 0. */
   readonly initialBearing: number | null;
 }
 
 export interface SpatialPage {
   readonly edges: readonly SpatialEdge[];
-  /** Codes matching the whole search, not only this page (see {@link SpatialQuery.radiusMeters}). */
+  /** Codes matching the whole search, not only this page. */
   readonly totalCount: number;
-  /** Whether codes follow the last edge. */
   readonly hasNextPage: boolean;
-  /** The cursor of the last edge; null when the page is empty. */
   readonly endCursor: string | null;
 }
 
-/**
- * One page of the codes matching `query`, nearest first, after the cursor `request.after`.
- * Throws `AppError('BAD_USER_INPUT')` when that cursor is not one this search issued.
- */
+/** One page of the codes matching `query` after `request.after`; `BAD_USER_INPUT` for a cursor this search did not issue. */
 export function searchNearby(index: SpatialIndex, query: SpatialQuery, request: PageRequest): SpatialPage {
   if (!Number.isInteger(request.first) || request.first < 1) throw new RangeError(`first must be an integer ≥ 1, got ${request.first}`);
   const tag = tagOf(query);
@@ -108,12 +71,10 @@ export function searchNearby(index: SpatialIndex, query: SpatialQuery, request: 
   return { edges, totalCount, hasNextPage: found.length > request.first, endCursor: last ? encodeCursor(tag, last) : null };
 }
 
-/** The cursor of an edge of a page of `query` (computed on demand: it costs a hash, about 1 µs). */
+/** The cursor of an edge of a page of `query`: a hash, so computed only when asked for. */
 export const edgeCursor = (query: SpatialQuery, edge: SpatialEdge): string => encodeCursor(tagOf(query), edge);
 
-// Private: the tag of a search, from everything that decides its members and their order. The unit
-// of the GraphQL arguments is not in it: it only changes how distances are shown, and the radius is
-// compared in metres, so a page may be asked for in another unit as long as the radius is the same.
+// Everything that decides a search's members and order; not the unit, so a page may be asked for in another one.
 function tagOf(query: SpatialQuery): string {
   const { origin, originCode, radiusMeters, countryCodes } = query;
   const countries = countryCodes === undefined ? null : [...new Set(countryCodes)].sort();
@@ -128,37 +89,27 @@ interface Entry {
 }
 
 /**
- * One search: `collect*` gathers the codes that may be on the page, `select` ranks them.
- *
- * While gathering, the page's last distance is bounded by the `limit`-th smallest upper bound
- * (geodesicAtMost) of the codes surely after the cursor seen so far, and a code whose lower bound
- * exceeds it is not kept: so a radius holding 100,000 codes keeps a few hundred, not all of them.
+ * One search: `collect*` gathers the codes that may be on the page, `select` ranks them. A code whose
+ * lower bound exceeds the `limit`-th smallest upper bound of codes surely after the cursor is not kept.
  */
 class Scan {
   private readonly sphere: SphericalOrigin;
-  /**
-   * The countries searched (loaded ones, by country index), the nearest first: with the least
-   * distance to the box around their codes. Nearest first, so the codes nearest the origin are met
-   * early and the bound on the page tightens before far countries are walked.
-   */
+  /** Loaded countries searched, nearest box first, so the page's bound tightens before far ones are walked. */
   private readonly searched: readonly { readonly country: number; readonly least: number }[];
-  /** Where the cursor is (metres); -∞ on the first page. */
   private readonly afterMeters: number;
-  /** Geodesics solved so far, by code id: each is solved at most once per search. */
+  /** By code id: each geodesic is solved at most once per search. */
   private readonly solved = new Map<number, Measurement>();
-  /** Codes kept, with their spherical distances (metres). */
   private readonly ids: number[] = [];
   private readonly sphericals: number[] = [];
   /** Spherical distances of kept codes surely after the cursor; cut to the `limit` smallest by {@link tighten}. */
   private nearest: number[] = [];
-  /** No code with a larger geodesic can be on the page (metres). */
+  /** No code with a larger geodesic can be on the page. */
   private bound = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly index: SpatialIndex,
     private readonly query: SpatialQuery,
     private readonly after: CursorPosition | undefined,
-    /** Codes wanted: the page and one more. */
     private readonly limit: number,
     private readonly budget: WorkBudget | undefined,
   ) {
@@ -173,16 +124,13 @@ class Scan {
       .sort((a, b) => a.least - b.least);
   }
 
-  /** Whether any loaded code can match (false when no country asked for is loaded). */
   get searchesAnything(): boolean {
     return this.searched.length > 0;
   }
 
   /**
-   * Gathers the codes within `radiusMeters` (geodesic) that may be on the page. With `exact`, a code
-   * whose bounds straddle the radius is solved to decide, and the result is the number of codes
-   * within the radius; without, such codes are kept (`select` ranks them past the page anyway) and
-   * the result is meaningless.
+   * Gathers the codes within `radiusMeters` that may be on the page. With `exact`, codes straddling
+   * the radius are solved and the count within it returned; without, they are kept and the result is meaningless.
    */
   collect(radiusMeters: number, exact: boolean): number {
     const reach = sphericalReach(radiusMeters);
@@ -214,10 +162,7 @@ class Scan {
     return members;
   }
 
-  /**
-   * Gathers the codes that may be among the `limit` nearest following the cursor (see the module
-   * comment). Returns the number of codes in the countries searched.
-   */
+  /** Gathers the codes that may be among the `limit` nearest after the cursor; returns the codes in the countries searched. */
   collectNearest(): number {
     const { latitudes, longitudes } = this.index;
     const { longitude, latitude } = this.query.origin;
@@ -272,7 +217,7 @@ class Scan {
     };
   }
 
-  // Private: keeps code `id`, `s` metres away on the sphere, unless it is surely before the cursor or past the page.
+  // Keeps code `id`, `s` metres away on the sphere, unless it is surely before the cursor or past the page.
   private keep(id: number, s: number): void {
     const least = geodesicAtLeast(s);
     if (least > this.bound || geodesicAtMost(s) < this.afterMeters) return;
@@ -285,7 +230,6 @@ class Scan {
     this.sphericals.push(s);
   }
 
-  // Private: lowers the bound to the limit-th smallest upper bound of the codes surely after the cursor.
   private tighten(): void {
     const { nearest, limit } = this;
     if (nearest.length < limit) return;
@@ -294,14 +238,12 @@ class Scan {
     this.bound = Math.min(this.bound, geodesicAtMost(at(nearest, limit - 1)));
   }
 
-  // Private: the tree of a loaded country, by country index.
   private tree(country: number): CountryTree {
     const tree = this.index.trees[country];
     if (tree === undefined) throw new RangeError(`no tree for country index ${country}`);
     return tree;
   }
 
-  // Private: the geodesic from the origin to code `id`, solved once.
   private measure(id: number): Measurement {
     let measurement = this.solved.get(id);
     if (measurement === undefined) {
@@ -313,14 +255,13 @@ class Scan {
     return measurement;
   }
 
-  // Private: whether code `id`, `meters` from the origin, sorts after the cursor.
   private follows(id: number, meters: number): boolean {
     const after = this.after;
     if (after === undefined || meters > after.meters) return true;
     return meters === after.meters && this.compareTies(id, after) > 0;
   }
 
-  // Private: whether code `id` may sort after the cursor, deciding from its spherical distance where it can.
+  // Whether code `id` may sort after the cursor, from its spherical distance where that decides.
   private mayFollow(id: number): boolean {
     const after = this.after;
     if (after === undefined) return true;
@@ -330,7 +271,7 @@ class Scan {
     return this.follows(id, this.measure(id).meters);
   }
 
-  // Private: the order of code `id` against `key` at the same distance: the origin's code first, then country, then postal code.
+  // At the same distance: the origin's code first, then country, then postal code.
   private compareTies(id: number, key: PostalKey): number {
     const { countryCode, postalCode } = this.keyOf(id);
     const rank = this.isOrigin(countryCode, postalCode) ? 0 : 1;

@@ -1,26 +1,17 @@
 /**
- * A walk through kdbush's tree that lets the caller judge whole nodes by their distance from an
- * origin on the search sphere, so a search can count or skip thousands of codes without visiting
- * them one by one (kdbush's own `range` lists every code in a box).
- *
- * kdbush keeps its tree implicitly in two arrays: the codes of node [left, right] sit in
- * ids[left..right], its median m = (left + right) >> 1 splits it on longitude (even depths) or
- * latitude (odd depths), the left half holding coordinates ≤ the median's and the right half ≥;
- * nodes of at most `nodeSize` + 1 codes are leaves. geokdbush walks the same layout; the box of a
- * node is narrowed at each split, as it does (from the box around the tree's codes, not the Earth).
+ * A walk through kdbush's tree that lets the caller judge whole nodes by their spherical distance
+ * bounds, so a search counts or skips thousands of codes without visiting them (kdbush's `range`
+ * lists every one). kdbush's implicit layout: node [left, right] holds ids[left..right], split at
+ * m = (left + right) >> 1 on longitude (even depths) or latitude (odd); leaves hold ≤ nodeSize + 1.
  */
 import { at } from '../arrays.js';
 import type { SphericalOrigin } from './sphere.js';
 import type { CountryTree } from './spatial-index.js';
 
 export interface TreeVisitor {
-  /**
-   * Whether to look inside a node whose codes (`codes` of them) are all between `least` and
-   * `greatest` metres from the origin on the search sphere. Answering false passes the node by,
-   * having counted it or not: its codes are not visited.
-   */
+  /** Whether to look inside a node of `codes` codes, all `least` to `greatest` metres away on the sphere; false skips them. */
   enter(least: number, greatest: number, codes: number): boolean;
-  /** Visits code `id` (the code's id in the index, not the tree's), `spherical` metres from the origin on the search sphere. */
+  /** Code `id` (the index's id, not the tree's), `spherical` metres away on the sphere. */
   visit(id: number, spherical: number): void;
 }
 
@@ -31,10 +22,7 @@ const MAX_FRAMES = 2 * 33;
 /** The walk's stack, shared (as kdbush shares its own): a walk runs to its end synchronously, and visitors never start another. */
 const stack = new Float64Array(FRAME * MAX_FRAMES);
 
-/**
- * Walks a country's tree from `origin`, nearer halves first, asking `visitor` at every node. The
- * root's box is the one around the country's codes, so a far country is passed by at once.
- */
+/** Walks a country's tree, nearer halves first, asking `visitor` at every node; the root's box is the country's. */
 export function walkTree({ tree, firstId, box }: CountryTree, from: SphericalOrigin, visitor: TreeVisitor): void {
   const { ids, coords, nodeSize } = tree;
   const { point: origin, distance, boxDistances } = from;

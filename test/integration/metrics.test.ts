@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeZippopotam } from '../support/fake-providers/index.js';
 import { sample, scrape } from '../support/metrics.js';
@@ -11,6 +12,13 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 describe('/metrics', () => {
+  it("lists only metrics docs/operations.md describes, besides Node's process metrics", async () => {
+    const documented = readFileSync(new URL('../../docs/operations.md', import.meta.url), 'utf8');
+    const names = [...(await scrape(server.url)).matchAll(/^# TYPE (\S+)/gm)].map((m) => m[1]!).filter((name) => !/^(process|nodejs)_/.test(name));
+    expect(names.length).toBeGreaterThan(10);
+    expect(names.filter((name) => !documented.includes(`\`${name}\``))).toEqual([]);
+  });
+
   it('serves the Prometheus text format, with process metrics and the dataset size', async () => {
     const res = await fetch(`${server.url}/metrics`);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);

@@ -11,8 +11,8 @@ import { runService as run } from '../support/service-process.js';
 /** A line of a stack trace. */
 const STACK = /\n\s+at /;
 
-/** Permissions do not stop root: as root, the service runs as `nobody` where a test takes them away. */
-const ANOTHER_USER = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+/** Where a test takes permissions away, the service meets them also when the tests run as root. */
+const BOUND = { permissions: true };
 
 /** The fatal lines of a JSON log, with what says why. */
 const fatalLines = (stdout: string) =>
@@ -94,7 +94,7 @@ describe('the service process', () => {
 
   it('stops in one log line, without a stack, when DATA_DIR cannot be read, and exits 1', async () => {
     const dir = lockedDir('unreadable-', 0o000);
-    const p = run({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir }, ANOTHER_USER);
+    const p = run({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir }, BOUND);
     expect(await p.exited).toBe(1);
     expect(fatalLines(p.output().stdout)).toEqual([{ phase: 'ready', code: 'DATA_DIR_UNREADABLE', msg: expect.stringMatching(new RegExp(`^cannot read DATA_DIR \\(${dir}\\): EACCES: .*; make it a directory this user can read, or set DATA_DIR to one$`)) }]);
     expect(p.output().stdout).not.toMatch(STACK);
@@ -102,7 +102,7 @@ describe('the service process', () => {
 
   it('stops in one log line, without a stack, when DATA_DIR cannot be created for GEONAMES_COUNTRIES, and exits 1', async () => {
     const dir = path.join(lockedDir('read-only-', 0o555), 'geonames');
-    const p = run({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, GEONAMES_COUNTRIES: 'DE', GEONAMES_BASE_URL: 'http://127.0.0.1:9' }, ANOTHER_USER);
+    const p = run({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, GEONAMES_COUNTRIES: 'DE', GEONAMES_BASE_URL: 'http://127.0.0.1:9' }, BOUND);
     expect(await p.exited).toBe(1);
     expect(fatalLines(p.output().stdout)).toEqual([{ phase: 'ready', code: 'DATA_DIR_UNWRITABLE', msg: expect.stringMatching(new RegExp(`^cannot write to DATA_DIR \\(${dir}\\): EACCES: .*; make it a writable directory, or set DATA_DIR to one$`)) }]);
     expect(p.output().stdout).not.toMatch(STACK);

@@ -222,11 +222,15 @@ describe.skipIf(!REDIS_BINARY)(`a fleet of service processes sharing Redis${REDI
     const redis = await startRedis();
     const fake = new FakeZippopotam();
     await fake.start();
-    const env = { PORT: '0', HOST: '127.0.0.1', GEOCODER: 'zippopotam', ...FAST_UPSTREAM, ...fake.env(), REDIS_URL: redis.url, REDIS_POLL_MS: '5' };
+    // A Redis command timed out falls back to the provider, by design: on a loaded machine the default
+    // timeout would let both replicas ask for a code; this test is about leases, not timeouts.
+    const env = { PORT: '0', HOST: '127.0.0.1', GEOCODER: 'zippopotam', ...FAST_UPSTREAM, ...fake.env(), REDIS_URL: redis.url, REDIS_POLL_MS: '5', REDIS_TIMEOUT_MS: '5000' };
     const replicas = [runService(env), runService(env)];
     try {
       const urls = await Promise.all(replicas.map(async (r) => String((await r.phase('listen')).url)));
       await Promise.all(replicas.map((r) => r.phase('ready')));
+      // Readiness does not wait for Redis (a query never waits on the cache): until its client connects, a replica asks the provider.
+      for (const url of urls) while (sample(await scrape(new URL(url).origin), 'shared_cache_up') !== 1) await new Promise((r) => setTimeout(r, 10));
       const ask = (url: string, codes: readonly string[]) =>
         fetch(url, {
           method: 'POST',

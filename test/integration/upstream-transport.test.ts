@@ -33,12 +33,12 @@ function geo() {
   return { geocoder, logs };
 }
 
-function geocodioRequest(signal = new AbortController().signal) {
+function geocodioRequest(signal = new AbortController().signal, codes: readonly string[] = CODES) {
   return {
     url: new URL(`${geocodio.url}/${geocodio.version}/geocode?api_key=${geocodio.apiKey}`),
     method: 'POST' as const,
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(CODES),
+    body: JSON.stringify(codes),
     signal,
     readsBody: (status: number) => status === 200,
   };
@@ -94,11 +94,13 @@ describe('body size limit', () => {
     const transport = new Transport(1_000_000);
     closing.push(transport);
     geocodio.latencyMs = 200;
-    const aborted = transport.exchange(geocodioRequest(AbortSignal.timeout(20)));
+    const [refusedCode, ...others] = CODES;
+    const aborted = transport.exchange(geocodioRequest(AbortSignal.timeout(20), others));
     await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
     geocodio.latencyMs = 0;
-    geocodio.failNext({ kind: 'status', status: 503, retryAfter: '3' });
-    const refused = await transport.exchange(geocodioRequest());
+    // By code, not the next request: on a loaded machine the aborted one may still arrive after this line.
+    geocodio.failCode(refusedCode!, { kind: 'status', status: 503, retryAfter: '3' });
+    const refused = await transport.exchange(geocodioRequest(undefined, [refusedCode!]));
     expect(refused).toMatchObject({ status: 503, text: undefined, headers: { 'retry-after': '3' } });
   });
 });

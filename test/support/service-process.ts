@@ -6,12 +6,19 @@ import { EMPTY_DATA_DIR } from './server.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
-/** Starts `dist/main.js` in production mode (JSON logs) with `env`, collecting its output; as another user when `user` says so. */
-export function runService(env: Record<string, string>, user: { uid?: number; gid?: number } = {}) {
-  const child = spawn(process.execPath, [MAIN], {
+/**
+ * Root reads and writes past file permissions (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH): as root, a
+ * service that must meet them starts without those two capabilities (util-linux's `setpriv`), still
+ * as root, so it reaches the Node binary and the project wherever they are installed.
+ */
+const BOUND_BY_PERMISSIONS: readonly string[] = process.getuid?.() === 0 ? ['setpriv', '--bounding-set', '-dac_override,-dac_read_search', '--'] : [];
+
+/** Starts `dist/main.js` in production mode (JSON logs) with `env`, collecting its output; bound by file permissions, also as root, when `permissions` says so. */
+export function runService(env: Record<string, string>, { permissions = false } = {}) {
+  const [command, ...args] = [...(permissions ? BOUND_BY_PERMISSIONS : []), process.execPath, MAIN] as [string, ...string[]];
+  const child = spawn(command, args, {
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', DATA_DIR: EMPTY_DATA_DIR, SHUTDOWN_DELAY_MS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
-    ...user,
   });
   let stdout = '';
   let stderr = '';

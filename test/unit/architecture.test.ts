@@ -1,7 +1,8 @@
 /**
  * The import graph of src/ runs one way: each folder imports only folders below it in LAYERS, and
  * the files of src/ itself are either shared leaves (below every folder) or the top (the process,
- * its configuration and the assembly). docs/architecture.md draws the same order.
+ * its configuration and the assembly). docs/architecture.md draws the same order. Within a folder,
+ * no file imports itself back through others: a cycle would leave one module half-initialized.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -30,6 +31,34 @@ function sources(dir: string): string[] {
   });
 }
 
+/** The relative imports of `file`, resolved to the .ts files they name. */
+function importsOf(file: string): { specifier: string; target: string }[] {
+  return [...readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*'(\.[^']+)'/g)].map((match) => ({
+    specifier: match[1]!,
+    target: path.resolve(path.dirname(file), match[1]!.replace(/\.js$/, '.ts')),
+  }));
+}
+
+/** Every import cycle found by a depth-first walk, each as the files around it. */
+function cycles(files: readonly string[]): string[][] {
+  const edges = new Map(files.map((file) => [file, importsOf(file).map((edge) => edge.target)]));
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const found: string[][] = [];
+  const visit = (file: string): void => {
+    state.set(file, 'open');
+    stack.push(file);
+    for (const next of edges.get(file) ?? []) {
+      if (state.get(next) === 'open') found.push(stack.slice(stack.indexOf(next)).map((f) => path.relative(SRC, f)));
+      else if (!state.has(next)) visit(next);
+    }
+    stack.pop();
+    state.set(file, 'done');
+  };
+  for (const file of files) if (!state.has(file)) visit(file);
+  return found;
+}
+
 describe('the layers of src/', () => {
   const files = sources(SRC);
 
@@ -42,13 +71,22 @@ describe('the layers of src/', () => {
     const upward: string[] = [];
     for (const file of files) {
       const from = layerOf(file);
-      for (const match of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*'(\.[^']+)'/g)) {
-        const to = layerOf(path.resolve(path.dirname(file), match[1]!));
+      for (const { specifier, target } of importsOf(file)) {
+        const to = layerOf(target);
         if (to !== from && LAYERS.indexOf(to as (typeof LAYERS)[number]) > LAYERS.indexOf(from as (typeof LAYERS)[number])) {
-          upward.push(`${path.relative(SRC, file)} (${from}) imports ${match[1]} (${to})`);
+          upward.push(`${path.relative(SRC, file)} (${from}) imports ${specifier} (${to})`);
         }
       }
     }
     expect(upward).toEqual([]);
+  });
+
+  it('imports every relative module that exists', () => {
+    const missing = files.flatMap((file) => importsOf(file).filter(({ target }) => !files.includes(target)).map(({ specifier }) => `${path.relative(SRC, file)}: ${specifier}`));
+    expect(missing).toEqual([]);
+  });
+
+  it('has no import cycle between files', () => {
+    expect(cycles(files)).toEqual([]);
   });
 });

@@ -1,12 +1,8 @@
 /**
  * Geocodio-compatible batch API: `POST {url}/{version}/geocode?api_key=...` with a JSON array of
- * queries, answered in input order; US, Canada and Mexico only. Up to 10,000 lookups per request,
- * so N uncached codes cost ceil(N / batchSize) requests.
- *
- * A postal-code query geocodes to the code's centroid with accuracy type `place` (Geocodio's
- * "zip code or city centroid"). Only such results whose `zip` is the requested code are accepted:
- * a street (`rooftop`, `range_interpolation`, ...), a county or state centroid, or a nearby ZIP is
- * not that postal code, whatever its coordinates.
+ * queries, answered in input order, at most 10,000 a request; US, Canada and Mexico only. Only a
+ * `place` result (a ZIP or city centroid) whose `zip` is the code asked is accepted: a street, a
+ * county or a nearby ZIP is not that postal code, whatever its coordinates.
  */
 import { z } from 'zod';
 import type { TraceSpan } from '../../observability/tracing.js';
@@ -46,11 +42,8 @@ export interface GeocodioOptions extends ProviderDeps {
   /** Base URL without a trailing slash, e.g. `https://api.geocod.io`. */
   readonly url: string;
   readonly apiKey: string;
-  /** Path segment Geocodio requires, e.g. `v1.11`. */
   readonly apiVersion: string;
-  /** Most queries per request (Geocodio: 10,000). */
   readonly batchSize: number;
-  /** Most batch requests in flight at once. */
   readonly concurrency: number;
   /** Per-request timeout, in ms; replaces the shared one (a large batch takes longer than one lookup). */
   readonly timeoutMs: number;
@@ -70,11 +63,7 @@ export const ACCEPTED_ACCURACY_TYPES: ReadonlySet<string> = new Set(['place']);
 /** Whether Geocodio covers a country; others are not found without a request. */
 export const geocodioCovers = (countryCode: string): boolean => COUNTRIES.has(countryCode);
 
-/**
- * The query string for a key Geocodio covers: `90210`, `K1A 0B1, Canada`, `06700, Mexico`. A US
- * ZIP+4 is asked as its ZIP: Geocodio's postal-code results are five-digit ZIPs, and the ZIP+4s of
- * one ZIP then share one query.
- */
+/** The query for a key Geocodio covers (`K1A 0B1, Canada`); a ZIP+4 is asked as its ZIP, as Geocodio answers ZIPs. */
 export function geocodioQuery(key: PostalKey): string {
   const country = COUNTRIES.get(key.countryCode);
   if (country) return `${key.postalCode}, ${country}`;
@@ -103,10 +92,8 @@ const BatchItem = z.object({
 const BatchBody = z.object({ results: z.array(BatchItem) });
 
 /**
- * Reads a batch answer for `keys`, sent as `queries` (same order). Throws a malformed-answer
- * `UpstreamError` when the batch cannot be trusted as a whole: the wrong shape, the wrong length,
- * or an item answering another query than the one at its position. Otherwise one result per key;
- * a single unusable item is that key's error.
+ * Reads a batch answer for `keys`, sent as `queries`: one result per key, an unusable item being its
+ * key's error. Throws a malformed-answer `UpstreamError` when the batch as a whole cannot be trusted.
  */
 export function parseGeocodioBatch(keys: readonly PostalKey[], queries: readonly string[], body: unknown): GeocodeResult[] {
   const parsed = BatchBody.safeParse(body);
@@ -119,7 +106,7 @@ export function parseGeocodioBatch(keys: readonly PostalKey[], queries: readonly
   return items.map((item, i) => parseItem(keys[i]!, item));
 }
 
-// Private: one query's answer: the first candidate that really is the postal code, or not found.
+// One query's answer: the first candidate that really is the postal code, or not found.
 function parseItem(key: PostalKey, item: z.infer<typeof BatchItem>): GeocodeResult {
   if (item.response.error !== undefined) return notFound('geocodio could not read the query');
   for (const raw of item.response.results ?? []) {
@@ -190,8 +177,7 @@ export class GeocodioGeocoder implements Geocoder {
       if (entry) entry.indexes.push(i);
       else byQuery.set(query, { key, indexes: [i] });
     });
-    // The chain hands over at most `maxBatchSize` keys, so the distinct queries fit one request
-    // (which other batches asked meanwhile may join).
+    // The chain hands over at most `maxBatchSize` keys, so the distinct queries fit one request.
     if (byQuery.size === 0) return results;
     const entries = [...byQuery.values()];
     const answers = await this.batches.run([...byQuery].map(([query, { key }]) => ({ query, key, span })));
@@ -203,7 +189,6 @@ export class GeocodioGeocoder implements Geocoder {
     this.client.close();
   }
 
-  // Private: one batch request; a failure of the whole request is every key's error.
   private async batch(queries: readonly string[], keys: readonly PostalKey[], span: TraceSpan | undefined): Promise<GeocodeResult[]> {
     try {
       return await this.client.request(

@@ -40,7 +40,6 @@ export interface ChainDeps {
   readonly logger: Logger;
   readonly metrics?: Metrics | undefined;
   readonly upstream: UpstreamOptions;
-  /** The data in memory, for `embedded`. */
   readonly data?: LoadedData | undefined;
 }
 

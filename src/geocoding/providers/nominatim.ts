@@ -1,13 +1,10 @@
 /**
  * Nominatim (OpenStreetMap) structured search, for codes in any country:
- * `GET {url}/search?postalcode=...&countrycodes=..&format=jsonv2&limit=1&addressdetails=1`,
- * a JSON array (`[]` when nothing matches) with coordinates as strings.
- *
- * Its usage policy is part of the contract: at most one request per second for the whole
- * application, an identifying `User-Agent`, results cached. So every request of the process goes
- * through one queue (concurrency 1) that spaces their starts `minIntervalMs` apart, retries
- * included; the locator's cache makes sure a code is asked once. Under load, lookups queue
- * politely rather than fail.
+ * `GET {url}/search?postalcode=...&countrycodes=..&format=jsonv2&limit=1&addressdetails=1`, a JSON
+ * array (`[]` when nothing matches) with coordinates as strings. Its usage policy is part of the
+ * contract (one request a second for the whole application, an identifying `User-Agent`, results
+ * cached), so every request of the process goes through one queue that spaces them `minIntervalMs`
+ * apart, retries included: under load, lookups queue rather than fail.
  */
 import { z } from 'zod';
 import { baseUrl, defineSettings, ms } from '../../settings.js';
@@ -20,10 +17,7 @@ import { defineProvider, type ProviderDeps } from './provider.js';
 /** The public instance, whose usage policy the configuration enforces. */
 export const PUBLIC_NOMINATIM_URL = 'https://nominatim.openstreetmap.org';
 
-/**
- * Shipped so development works out of the box. The policy asks for an agent that identifies the
- * application and a way to reach its operator, so production on the public instance refuses it.
- */
+/** Lets development work out of the box; production on the public instance refuses it (the policy wants a contact). */
 export const DEFAULT_NOMINATIM_USER_AGENT = 'postal-distance-subgraph/0.1 (set NOMINATIM_USER_AGENT to your app and contact)';
 
 const settings = defineSettings({
@@ -54,12 +48,10 @@ const settings = defineSettings({
 export interface NominatimOptions extends ProviderDeps {
   /** Base URL without a trailing slash, e.g. `https://nominatim.openstreetmap.org`. */
   readonly url: string;
-  /** Identifies this deployment, as the usage policy requires. */
   readonly userAgent: string;
-  /** Sent as `email`, so the instance's operator can reach this deployment's. */
   readonly email: string | undefined;
   readonly acceptLanguage: string;
-  /** Least time between the starts of two requests, in ms. */
+  /** Least time from one request's end to the next one's start, in ms. */
   readonly minIntervalMs: number;
 }
 
@@ -97,9 +89,8 @@ export function nominatimUrl(options: Pick<NominatimOptions, 'url' | 'email'>, k
 }
 
 /**
- * Reads one answer. `[]` and a match that is not a postcode (a town that happens to match) are
- * not found. Throws a malformed-answer `UpstreamError` for a body of the wrong shape, a postcode of
- * another code or country, or coordinates out of range.
+ * Reads one answer: `[]` or a match that is not a postcode is not found. Throws a malformed-answer
+ * `UpstreamError` for the wrong shape, another code or country, or coordinates out of range.
  */
 export function parseNominatimResponse(key: PostalKey, answer: UpstreamResponse): GeocodeResult {
   if (!Array.isArray(answer.body)) throw malformed('the body is not a Nominatim result list');
@@ -135,7 +126,6 @@ export function parseNominatimResponse(key: PostalKey, answer: UpstreamResponse)
 
 export class NominatimGeocoder extends SingleLookupGeocoder {
   readonly name = 'nominatim';
-  // Every key is its own request through the one shared queue (concurrency 1, paced).
   protected readonly client: UpstreamClient;
 
   constructor(private readonly options: NominatimOptions) {

@@ -1,15 +1,9 @@
 /**
- * Zippopotam.us-compatible single-lookup API: `GET {url}/{country}/{code}`, about 60 countries,
- * no key. 200 carries the code's places with coordinates as strings; 404 (body `{}`) means the
- * code or country is unknown.
- *
- * Its data is GeoNames' basic files (its README: for the UK "only out-codes"), which hold only the
- * first part of a code where one exists (a UK outward code, a Canadian forward sortation area, a
- * US ZIP of a ZIP+4), so such a code is asked by that part and answered with precision `PREFIX`.
- *
- * One request per code is all the API allows, so the savings come from above (the locator never
- * asks for a code twice while it is cached or in flight) and the cost is bounded here: any number
- * of keys per call, one request each, at most `concurrency` at a time.
+ * Zippopotam.us-compatible single-lookup API: `GET {url}/{country}/{code}`, no key; 200 carries the
+ * code's places with coordinates as strings, 404 (body `{}`) an unknown code or country. Its data is
+ * GeoNames' basic files, which hold only a code's first part where one exists (a UK outward code, a
+ * Canadian forward sortation area, the ZIP of a ZIP+4), so such a code is asked by that part and
+ * answered with precision `PREFIX`.
  */
 import { z } from 'zod';
 import { baseUrl, defineSettings, int } from '../../settings.js';
@@ -31,7 +25,6 @@ const settings = defineSettings({
 export interface ZippopotamOptions extends ProviderDeps {
   /** Base URL without a trailing slash, e.g. `https://api.zippopotam.us`. */
   readonly url: string;
-  /** Most requests in flight at once. */
   readonly concurrency: number;
 }
 
@@ -49,7 +42,7 @@ const ZippopotamBody = z.object({
   places: z.array(ZippopotamPlace).min(1),
 });
 
-/** The code Zippopotam is asked for a key: its first part where it has one (see above), else the code. */
+/** The code Zippopotam is asked for a key: its first part where it has one, else the code. */
 export const zippopotamCode = (key: PostalKey): string => postalCodePrefix(key) ?? key.postalCode;
 
 /** The request for one key. The API's own examples use lower-case countries. */
@@ -57,10 +50,7 @@ export function zippopotamUrl(base: string, key: PostalKey): URL {
   return new URL(`${base}/${key.countryCode.toLowerCase()}/${encodeURIComponent(zippopotamCode(key))}`);
 }
 
-/**
- * Reads one answer (status 200 or 404). Throws a malformed-answer `UpstreamError` for a body that
- * is not a Zippopotam place, is for another code or country, or has coordinates out of range.
- */
+/** Reads a 200 or 404. Throws a malformed-answer `UpstreamError` for the wrong shape, code or country, or range. */
 export function parseZippopotamResponse(key: PostalKey, answer: UpstreamResponse): GeocodeResult {
   if (answer.status === 404) return notFound();
   const parsed = ZippopotamBody.safeParse(answer.body);

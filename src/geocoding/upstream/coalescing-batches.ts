@@ -1,14 +1,10 @@
 /**
  * Fewer requests to a batch provider under concurrency, at no cost to a lone request: a batch asked
- * while `maxInFlight` requests are already out waits for one of them to finish, and joins every
- * other batch asked meanwhile in the next request (up to `maxBatchSize` items). A batch asked when
- * a slot is free goes out at once.
- *
- * Why not a time window (`BATCH_WINDOW_MS`): a window delays every cold lookup by its length, to
- * gather codes that may never come. Here the gathering happens exactly while there is something to
- * wait for anyway (a request in flight), as Nagle's algorithm does for TCP. 16 clients at once
- * (test/integration/remote-geocodio.test.ts, the fake Geocodio answering in 30 ms) made 5 requests
- * with every batch sent at once, and 3 this way; a single cold query waits for nothing.
+ * while `maxInFlight` requests are out waits for one to finish and joins every other batch asked
+ * meanwhile in the next request (up to `maxBatchSize` items); one asked with a slot free goes at
+ * once. Not a time window (`BATCH_WINDOW_MS`), which delays every cold lookup to gather codes that
+ * may never come: this gathers only while there is something to wait for anyway, as Nagle's algorithm
+ * does for TCP.
  */
 
 interface Waiting<T, R> {
@@ -21,11 +17,7 @@ export class CoalescingBatches<T, R> {
   private readonly waiting: Waiting<T, R>[] = [];
   private inFlight = 0;
 
-  /**
-   * @param send one request for `items`, answering one result per item in their order.
-   * @param maxBatchSize the most items one request may carry.
-   * @param maxInFlight requests out at once before batches start to wait and join. Must be ≥ 1.
-   */
+  /** `send` answers one result per item, in order; `maxBatchSize` and `maxInFlight` must be ≥ 1. */
   constructor(
     private readonly send: (items: readonly T[]) => Promise<readonly R[]>,
     private readonly maxBatchSize: number,
@@ -43,7 +35,6 @@ export class CoalescingBatches<T, R> {
     });
   }
 
-  // Private: sends what waits while there are free slots.
   private pump(): void {
     while (this.inFlight < this.maxInFlight && this.waiting.length > 0) {
       // Whole batches, in order of arrival, as many as fit (the first always goes, whatever its size).
@@ -59,7 +50,7 @@ export class CoalescingBatches<T, R> {
     }
   }
 
-  // Private: one request for the joined batches; each gets its own slice of the answer.
+  // One request for the joined batches; each gets its own slice of the answer.
   private async dispatch(joined: readonly Waiting<T, R>[]): Promise<void> {
     try {
       const results = await this.send(joined.length === 1 ? joined[0]!.items : joined.flatMap((batch) => batch.items));

@@ -1,16 +1,13 @@
 /**
- * Spaces calls for providers whose usage policy caps the request rate (Nominatim: 1 request per
- * second for the whole application). A call may start `intervalMs` after the previous one
- * finished: counting from its end rather than its start means the provider sees requests at
- * least `intervalMs` apart however long the previous one took to reach it (a new connection, a
- * TLS handshake). Callers must run one at a time (a bulkhead of 1 in front of it), which is what
- * makes a single timestamp enough.
+ * Spaces calls for providers whose usage policy caps the request rate (Nominatim: 1 a second). A call
+ * may start `intervalMs` after the previous one ended, not started, so the provider sees them at
+ * least that far apart however long the previous took to reach it. Callers must run one at a time (a
+ * bulkhead of 1 in front), which is what makes a single timestamp enough.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../../clock.js';
 
 export class IntervalGate {
-  // Private: when the next call may start, on the `now` clock.
   private nextStartAt = Number.NEGATIVE_INFINITY;
 
   constructor(

@@ -1,20 +1,14 @@
 /**
- * The resilience policy of one remote geocoder, built from cockatiel's policies:
+ * The resilience policy of one remote geocoder, from cockatiel's policies, outermost first:
  *
  *   retry → bulkhead → circuit breaker → [interval gate] → timeout → the HTTP call
  *
- * - retry (outermost): exponential backoff with decorrelated jitter, or the provider's
- *   `Retry-After`; on 5xx, 429 and network errors only. Waiting between attempts holds no
- *   bulkhead slot.
- * - bulkhead: the concurrency cap; callers past it queue.
- * - circuit breaker: after `breakerThreshold` consecutive provider faults it fails fast for
- *   `breakerHalfOpenAfterMs`, then lets one probe through. It sits inside the bulkhead so a
- *   queued call checks the circuit when its turn comes, not when it joined the queue.
- * - interval gate (rate-limited providers only): starts each attempt at least `minIntervalMs` after
- *   the previous one ended; inside the breaker so an open circuit fails fast instead of waiting.
- * - timeout (innermost): per attempt, body included, through the `AbortSignal` given to `fetch`.
- *
- * Every retry, timeout and breaker state change is logged.
+ * Retry: backoff with decorrelated jitter, or the provider's `Retry-After`, on 5xx, 429 and network
+ * errors only; its waits hold no bulkhead slot. The breaker sits inside the bulkhead so a queued call
+ * checks the circuit when its turn comes; the interval gate (rate-limited providers) inside the
+ * breaker so an open circuit fails fast instead of waiting. The timeout is per attempt, body
+ * included, through the `AbortSignal` the transport is given. Retries, timeouts and breaker changes
+ * are logged.
  */
 import {
   bulkhead,
@@ -61,19 +55,13 @@ export const upstreamSettings = defineSettings({
   },
 });
 
-/** The resilience every remote geocoder shares (`UPSTREAM_*`). */
+/** The resilience every remote geocoder shares: the `UPSTREAM_*` settings above, in the same order. */
 export interface UpstreamOptions {
-  /** Per-attempt timeout of a remote call, body included, in ms. */
   readonly timeoutMs: number;
-  /** Retries after the first attempt, on 5xx, 429 and network errors only. */
   readonly retries: number;
-  /** First retry delay (exponential backoff with decorrelated jitter grows from it), in ms. */
   readonly retryBaseDelayMs: number;
-  /** Longest wait before one retry, in ms; a `Retry-After` asking for longer is not retried. */
   readonly retryMaxDelayMs: number;
-  /** Consecutive failed attempts (5xx, network, timeout, malformed body) that open the circuit. */
   readonly breakerThreshold: number;
-  /** How long an open circuit fails fast before one probe request is let through, in ms. */
   readonly breakerHalfOpenAfterMs: number;
 }
 
@@ -138,7 +126,7 @@ function retryBackoff(options: ResilienceOptions): DelegateBackoff<IRetryBackoff
   });
 }
 
-// Private: a log-friendly summary of why an attempt failed, without bodies or URLs.
+// Why an attempt failed, for the log: never a body or a URL.
 function describe(reason: FailureReason<unknown>): Record<string, unknown> {
   if (!('error' in reason)) return { value: 'rejected result' };
   const { error } = reason;

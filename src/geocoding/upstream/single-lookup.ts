@@ -28,7 +28,6 @@ export abstract class SingleLookupGeocoder implements Geocoder {
     this.client.close();
   }
 
-  // Private: one key, one request; every failure becomes this key's error result.
   private async lookup(key: PostalKey, span: TraceSpan | undefined): Promise<GeocodeResult> {
     try {
       const { request, parse } = this.lookupOf(key);

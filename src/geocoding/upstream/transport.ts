@@ -1,19 +1,9 @@
 /**
- * One HTTP exchange with Node's own client (`node:http`, `node:https`): the request, the status,
- * and the body (decompressed, refused past a size), over keep-alive connections owned by one
- * upstream client.
- *
- * Why not the global `fetch`: against the fake providers on this machine (`npm run
- * bench:transport`), undici's fetch spent about twice the CPU of `http.request` per request (its
- * WHATWG streams, Request and Headers objects): 0.38 against 0.16 ms per Zippopotam lookup, client
- * and fake together, and 0.56 ms more latency per Geocodio batch of 200 codes. Zippopotam makes
- * one request per postal code, so that is paid per code. The `undici` package's `request`
- * is as fast, but takes 70 ms to import, and the remote providers need nothing `fetch` adds
- * beyond what is here: decompression (providers compress when asked, and a batch of 10,000
- * results is megabytes of JSON) and an abort signal that covers the whole body.
- *
- * `node:https` (TLS) and `node:zlib` are loaded when first needed: the embedded default and the
- * tests' plain-HTTP fakes never pay for them at start-up.
+ * One HTTP exchange with Node's own client (`node:http`, `node:https`): the request, the status and
+ * the body (decompressed, refused past a size), over keep-alive connections owned by one upstream
+ * client. Not the global `fetch`: its WHATWG streams and objects cost more CPU per request, paid per
+ * code by single-lookup providers, and nothing it adds is needed beyond the decompression and
+ * whole-body abort done here. TLS and zlib are loaded on first use only.
  */
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { pipeline, type Readable } from 'node:stream';
@@ -37,7 +27,6 @@ export interface Exchange {
   readonly text: string | undefined;
 }
 
-/** What we ask providers to compress with, in order of preference. */
 const ACCEPT_ENCODING = 'br, gzip';
 
 type Requester = (url: URL, options: http.RequestOptions, onResponse: (res: IncomingMessage) => void) => http.ClientRequest;
@@ -52,9 +41,8 @@ export class Transport {
   }
 
   /**
-   * Sends the request and reads the answer. Rejects with what Node's client raised (network
-   * errors, an abort), or an `UpstreamError` (`malformed`) for a body over the size limit or in
-   * an encoding we did not ask for.
+   * Sends the request and reads the answer. Rejects with what Node's client raised (network errors,
+   * an abort), or a `malformed` `UpstreamError` for a body over the limit or in an encoding not asked for.
    */
   async exchange(request: ExchangeRequest): Promise<Exchange> {
     const send = request.url.protocol === 'https:' ? await this.https() : this.plain;
@@ -79,7 +67,7 @@ export class Transport {
     for (const agent of this.agents) agent.destroy();
   }
 
-  // Private: the body, decoded, as UTF-8; over the limit (declared or actual, after decoding) is a malformed answer.
+  // Over the limit (declared, or actual after decoding) is a malformed answer.
   private async readBody(res: IncomingMessage): Promise<string> {
     const max = this.maxResponseBytes;
     const declared = Number(res.headers['content-length'] ?? Number.NaN);
@@ -111,7 +99,6 @@ export class Transport {
     return Buffer.concat(chunks, size).toString('utf8');
   }
 
-  // Private: loads TLS on the first https request only.
   private https(): Promise<Requester> {
     this.secure ??= import('node:https').then((https) => this.requester(https.request, new https.Agent({ keepAlive: true })));
     return this.secure;

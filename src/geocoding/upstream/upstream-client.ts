@@ -1,15 +1,11 @@
 /**
- * The HTTP plumbing every remote geocoder shares: Node's own HTTP client (`transport.ts`, which
- * says why not `fetch`) behind one resilience policy per provider (`resilience.ts`). A call
- * either returns what the provider's parser made of an answer (a status its contract defines as
- * one, with its JSON body), or throws:
- * an `UpstreamError`, or one of cockatiel's (circuit open, cancelled). `failure.ts` turns those
- * into what clients see. The parser runs inside the policy, so a malformed answer counts against
- * the circuit breaker like any other provider fault (and, like a 4xx, is not retried).
- *
- * Never logged: URLs (they may carry an API key) and bodies; requests are named by a label.
- * Traced (when the caller passes its span): one client span per attempt, retries included, with
- * the method, host, port and status, never the URL's path or query string.
+ * The HTTP plumbing every remote geocoder shares: the transport (transport.ts) behind one resilience
+ * policy per provider (resilience.ts). A call returns what the provider's parser made of an answer (a
+ * status its contract defines as one, with its JSON body), or throws an `UpstreamError` or one of
+ * cockatiel's (circuit open); failure.ts turns those into what clients see. The parser runs inside
+ * the policy, so a malformed answer counts against the breaker (and, like a 4xx, is not retried).
+ * URLs (which may carry an API key) and bodies are never logged nor traced: a request is named by its
+ * label; each attempt, retries included, is a client span.
  */
 import { isBrokenCircuitError, type CircuitState } from 'cockatiel';
 import type { Logger } from '../../logger.js';
@@ -21,20 +17,14 @@ import { Transport, type Exchange } from './transport.js';
 import { isUpstreamError, UpstreamError } from './upstream-error.js';
 
 export interface UpstreamClientOptions {
-  /** The provider's name, in logs. */
   readonly provider: string;
   readonly logger: Logger;
   readonly resilience: ResilienceOptions;
-  /** Sent with every request (`User-Agent` and the like). */
   readonly headers: Readonly<Record<string, string>>;
   /** Largest body accepted, in bytes; a larger one is a malformed answer. */
   readonly maxResponseBytes: number;
-  /**
-   * What an operator should do about a status, logged at error level when it happens
-   * (e.g. 403 from Geocodio: check the API key and quota).
-   */
+  /** What an operator should do about a status (403: check the API key), logged at error level. */
   readonly statusHints?: Readonly<Partial<Record<number, string>>>;
-  /** Where request outcomes and the circuit's state go; none in unit tests. */
   readonly metrics?: Metrics;
 }
 
@@ -59,7 +49,7 @@ const DEFAULT_ANSWERS: readonly number[] = [200];
 
 export class UpstreamClient {
   private readonly resilience: Resilience;
-  // Private: aborted on close, so shutdown does not wait for a slow provider or a pending retry.
+  // Aborted on close, so shutdown does not wait for a slow provider or a pending retry.
   private readonly closing = new AbortController();
   private readonly transport: Transport;
 
@@ -73,15 +63,13 @@ export class UpstreamClient {
     }
   }
 
-  /** The circuit's state, for readiness reports and tests. */
   get circuitState(): CircuitState {
     return this.resilience.breaker.state;
   }
 
   /**
-   * Sends one request through the policy and parses its answer with `parse`, which throws an
-   * `UpstreamError` (`malformed`) for a body that breaks the contract. Throws on anything but an
-   * answer; see the module comment. With `span` (the batch's, when tracing), each attempt is a child span.
+   * Sends one request through the policy and parses its answer with `parse`, which throws a
+   * `malformed` `UpstreamError` for a body that breaks the contract. Throws on anything but an answer.
    */
   async request<T>(request: UpstreamRequest, parse: (answer: UpstreamResponse) => T, span?: TraceSpan): Promise<T> {
     try {
@@ -101,7 +89,7 @@ export class UpstreamClient {
     this.transport.close();
   }
 
-  // Private: one attempt and its parsing, as a client span under `parent`: the status, or how it failed as `error.type`.
+  // One attempt and its parsing as a client span: the status, or how it failed as `error.type`.
   private async tracedAttempt<T>(request: UpstreamRequest, parse: (answer: UpstreamResponse) => T, signal: AbortSignal, parent: TraceSpan): Promise<T> {
     const method = request.method ?? 'GET';
     const { url } = request;
@@ -127,7 +115,6 @@ export class UpstreamClient {
     }
   }
 
-  // Private: one attempt, counted by its outcome (the HTTP status, or how it failed).
   private async attempt(request: UpstreamRequest, signal: AbortSignal): Promise<UpstreamResponse> {
     const { metrics, provider } = this.options;
     try {
@@ -141,7 +128,7 @@ export class UpstreamClient {
     }
   }
 
-  // Private: from sending the request to the last byte of the body, under the timeout's signal.
+  // From sending the request to the last byte of the body, under the timeout's signal.
   private async send(request: UpstreamRequest, signal: AbortSignal): Promise<UpstreamResponse> {
     const answers = request.answers ?? DEFAULT_ANSWERS;
     const headers: Record<string, string> = { accept: 'application/json', ...this.options.headers };
@@ -171,7 +158,7 @@ export class UpstreamClient {
     }
   }
 
-  // Private: names what a failed exchange means: our timeout, our shutdown, or the network.
+  // What a failed exchange means: our timeout, our shutdown, or the network.
   private transportFailure(error: unknown, signal: AbortSignal): UpstreamError {
     if (isUpstreamError(error)) return error;
     if (this.closing.signal.aborted) return new UpstreamError('cancelled', 'shutting down', { cause: error });
@@ -182,7 +169,7 @@ export class UpstreamClient {
     return new UpstreamError('network', `network error (${name})`, { cause: error });
   }
 
-  // Private: one log line per failed call (after retries), at a level that says whether an operator must act.
+  // One log line per failed call (after retries), at a level that says whether an operator must act.
   private logFailure(request: UpstreamRequest, error: unknown, span: TraceSpan | undefined): void {
     const { logger, statusHints } = this.options;
     const traced = span && { trace_id: span.traceId, span_id: span.spanId };

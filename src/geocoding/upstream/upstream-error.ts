@@ -1,7 +1,6 @@
 /**
- * What can go wrong talking to a remote geocoder, as one error class the resilience policies
- * classify by value (which failures are retried, which count against the circuit breaker).
- * Its messages are for logs only: clients see the `AppError` that `failure.ts` maps it to.
+ * What can go wrong talking to a remote geocoder, as one error class the resilience policies classify
+ * by value. Its messages are for logs only: clients see the `AppError` failure.ts maps it to.
  */
 
 export type UpstreamFailure =
@@ -50,15 +49,13 @@ export function isRetryable(error: unknown, maxDelayMs: number): boolean {
   if (error.failure === 'network') return true;
   if (error.failure !== 'status' || error.status === undefined) return false;
   if (error.status !== 429 && error.status < 500) return false;
-  // A provider asking us to wait longer than we are willing to hold a client gets no retry; the
-  // caller sees the failure now rather than after a wait it would likely time out on anyway.
+  // A provider asking for a longer wait than we hold a client gets no retry: the caller fails now.
   return error.retryAfterMs === undefined || error.retryAfterMs <= maxDelayMs;
 }
 
 /**
- * Says the provider itself is unwell, so enough of them in a row open the circuit. A 429 does
- * not (the provider is healthy and asked us to slow down; retries honour it), nor do 4xx answers
- * to our own request (a bad key is a configuration error that failing fast would not fix).
+ * The provider itself is unwell: enough in a row open the circuit. Not a 429 (it asked us to slow
+ * down) nor another 4xx (a bad key is a configuration error that failing fast would not fix).
  */
 export function isProviderFault(error: unknown): boolean {
   if (!isUpstreamError(error)) return false;
@@ -74,5 +71,4 @@ export function isProviderFault(error: unknown): boolean {
   }
 }
 
-/** A body that breaks the provider's contract. */
 export const malformed = (message: string): UpstreamError => new UpstreamError('malformed', message);

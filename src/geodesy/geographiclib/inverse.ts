@@ -1,8 +1,8 @@
 /**
  * The inverse geodesic problem on the WGS-84 ellipsoid, distance and initial azimuth only: a port
- * of GeographicLib 2.2.0's JavaScript (src/Geodesic.js, src/Math.js), © Charles Karney 2011–2022,
- * MIT (LICENSE; what is kept and changed: README.md). Same arithmetic in the same order, so the
- * results are GeographicLib's to the last bit; a call allocates no objects or arrays.
+ * of GeographicLib 2.2.0's JavaScript (src/Geodesic.js, src/Math.js), © Charles Karney 2011–2022, MIT
+ * (LICENSE, and README.md on what is kept and changed, beside this file). Same arithmetic in the same order,
+ * so the results are GeographicLib's to the last bit; a call allocates no objects or arrays.
  *
  * Why typed arrays between functions: V8 passes numbers to a function it has not inlined, and
  * returns them from it, as heap-allocated boxes. `lambda12`, `dlambda12` and `solveNewton` are too
@@ -539,11 +539,8 @@ function astroid(x: number, y: number): number {
  * geodesics are shortest and GeographicLib picks one. Longitudes may be any finite numbers; a
  * latitude outside [−90°, 90°], or a NaN input, gives NaN for both.
  *
- * Why a caller-owned array rather than a returned object: an object would be an allocation per
- * call, and a returned number could carry only one of the two results. Keep one `Float64Array(2)`
- * and reuse it; nothing of it is kept between calls.
- *
- * @param out receives s12 and azi1; at least two elements.
+ * A caller-owned array, not a returned object, so a call allocates nothing: keep one `Float64Array(2)` and reuse
+ * it; nothing of it is kept between calls.
  */
 export function wgs84Inverse(lat1: number, lon1: number, lat2: number, lon2: number, out: Float64Array): void {
   // LatFix (NaN outside [−90°, 90°]), then AngRound: points within 2⁻⁵⁷° of the equator are on it.

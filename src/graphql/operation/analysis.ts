@@ -1,13 +1,8 @@
 /**
- * One analysis per operation, made the first time a parsed operation is seen and kept with it
- * (Apollo reuses the parsed document of a repeated query): what the plugins and the HTTP layer
- * need to know of an operation, from one plan of it (plan.ts):
- *  - its metrics label: the root fields it selects, names the schema defines (no client can make
- *    up a new one);
- *  - its cache policy (cache-policy.ts);
- *  - its size for the variables of one request (size.ts), measured once when no variable enters it.
- * Variables are coerced by graphql-js, defaults included, exactly as execution will coerce them;
- * only those the size reads are coerced here.
+ * One analysis per parsed operation, made on first sight and kept (Apollo reuses a repeated query's parsed document), from
+ * one plan of it (plan.ts): its metrics label (root fields the schema defines, so no client makes one up), its cache
+ * policy, and its size for one request's variables (size.ts), measured once when no variable enters it. Only the
+ * variables the size reads are coerced here, by graphql-js, exactly as execution will coerce them.
  */
 import { getVariableValues, visit, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type ValueNode, type VariableDefinitionNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
@@ -24,12 +19,10 @@ export interface OperationAnalysis {
   readonly policy: ResponsePolicy;
   /** Why the whole operation is refused before it runs, if it is (its fragments expand too far). */
   readonly refusal: AppError | undefined;
-  /** The size of one request of the operation, with the variables it sent. */
   size(variables: Readonly<Record<string, unknown>> | undefined): Size;
 }
 
 export interface AnalysisOptions {
-  /** Maps a served schema coordinate to the canonical one (SCHEMA_PREFIX). */
   readonly toCanonical: (coordinate: string) => string;
   readonly limits: SizeLimits;
   /** Most fields an operation may select once its fragments are expanded. */
@@ -44,9 +37,8 @@ export const INVALID_LABEL = 'invalid';
 const RULED = new Set(RULE_COORDINATES);
 
 /**
- * Analyses by parsed operation. Bounded by the fields their plans hold, not by a WeakMap on
- * Apollo's document cache: that cache weighs documents by their text, and a few hundred bytes of
- * fragments can plan into thousands of fields.
+ * Analyses by parsed operation, bounded by the fields their plans hold, not tied to Apollo's document cache: that weighs
+ * documents by their text, and a few hundred bytes of fragments can plan into thousands of fields.
  */
 export class OperationAnalyzer {
   private readonly analyses: LRUCache<OperationDefinitionNode, OperationAnalysis>;
@@ -55,7 +47,6 @@ export class OperationAnalyzer {
     this.analyses = new LRUCache({ maxSize: options.maxHeldFields, sizeCalculation: (analysis) => Math.max(1, analysis.weight) });
   }
 
-  /** The analysis of `operation` (of `document`), made on first sight. */
   analyse(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): OperationAnalysis {
     let analysis = this.analyses.get(operation);
     if (!analysis) this.analyses.set(operation, (analysis = this.make(schema, document, operation)));
@@ -95,11 +86,7 @@ export class OperationAnalyzer {
 
 const EMPTY: Size = { fields: 0, searches: 0, verdicts: undefined };
 
-/**
- * Variables that fail coercion fail the request before anything runs, in graphql-js and in
- * graphql-jit alike; every root field is refused all the same, so no executor can run one on values
- * the measure did not see.
- */
+/** Variables that fail coercion refuse every root field, so no executor runs one on values the measure did not see. */
 function refuseAll(roots: readonly PlannedField[], error: AppError): Size {
   const verdicts = new Map<string, Verdict>();
   for (const root of roots) verdicts.set(root.key, root.coordinate === 'Query._entities' ? { kind: 'partial', allowed: 0, error } : { kind: 'refused', error });

@@ -1,13 +1,9 @@
 /**
- * The cache policy of an operation, from the `@cacheControl` hints of every field it selects, with
- * Apollo Server's rules but decided from the plan once per operation instead of by a hook on every
- * resolved field (Apollo's own cache-control plugin is turned off beside it):
- *  - a field returning an object, interface or union takes its type's hint, else 0 unless the type
- *    or the field says `inheritMaxAge`; a field's own hint overrides its type's; a root field
- *    without a hint is 0; scalars below the root add nothing; the smallest `maxAge` wins.
- * Where Apollo decides at run time, this is at least as strict: a field under a parent that
- * resolved to null still counts; `_entities` takes the strictest hint of every entity type;
- * introspection is not cacheable.
+ * An operation's cache policy from the `@cacheControl` hints of every field it selects, by Apollo Server's rules but
+ * decided once from the plan, not by a hook per resolved field: a field returning a composite type takes its type's hint,
+ * else 0 unless it or the type says `inheritMaxAge`; a field's own hint overrides its type's; a root field without one is
+ * 0; scalars below the root add nothing; the smallest `maxAge` wins. Where Apollo decides at run time this is as strict
+ * or stricter: a field under a null parent still counts, `_entities` takes the strictest entity's hint, introspection is 0.
  */
 import {
   getNamedType,
@@ -34,7 +30,6 @@ interface Hint {
   readonly inheritMaxAge?: boolean;
 }
 
-/** The `Cache-Control` header for a policy, for a response with or without errors. */
 export function cacheControlHeader(policy: ResponsePolicy, hasErrors: boolean): string {
   return hasErrors || policy.maxAge <= 0 ? 'no-store' : `max-age=${policy.maxAge}, ${policy.scope.toLowerCase()}`;
 }
@@ -61,7 +56,6 @@ export function cachePolicy(roots: readonly PlannedField[]): ResponsePolicy {
   return maxAge === Number.POSITIVE_INFINITY || maxAge <= 0 ? NOT_CACHEABLE : { maxAge, scope };
 }
 
-/** The hint Apollo's plugin gives one field. */
 function fieldHint(field: PlannedField, isRoot: boolean): Hint {
   const { definition } = field;
   const target: GraphQLNamedType = getNamedType(definition.type);
@@ -83,7 +77,6 @@ function fieldHint(field: PlannedField, isRoot: boolean): Hint {
   return hint;
 }
 
-/** `_entities` may return any entity type: the strictest of their hints. */
 function strictestOf(types: readonly GraphQLCompositeType[]): Hint {
   let maxAge: number | undefined;
   let scope: Hint['scope'];

@@ -1,11 +1,7 @@
 /**
- * The plan of an operation: its selections with fragments inlined and each field resolved against
- * the schema, made once per parsed operation. The analysis reads its label, its cache policy and its
- * size from it (analysis.ts), so no request walks the document itself.
- *
- * Inlining fragments multiplies selections (a fragment spread twice in a fragment spread twice …):
- * a plan holds at most `maxFields` fields, and `planOperation` refuses an operation that expands
- * past it, whatever its lists hold.
+ * The plan of an operation: its selections with fragments inlined and each field resolved against the schema, made once
+ * per parsed operation (analysis.ts), so no request walks the document. Inlining multiplies selections, so a plan holds at
+ * most `maxFields` fields and `planOperation` refuses an operation that expands past it.
  */
 import {
   getNamedType,
@@ -38,7 +34,6 @@ export interface PlannedField {
   readonly coordinate: string;
   /** Its definition; introspection's meta fields (`__typename`, `__schema`, `__type`) included. */
   readonly definition: GraphQLField<unknown, unknown>;
-  /** The type it is selected on: the root type, an object, or a fragment's type condition. */
   readonly parent: GraphQLCompositeType;
   readonly returnsList: boolean;
   /** `@skip` and `@include` on the field and on every fragment around it. */
@@ -49,14 +44,10 @@ export interface PlannedField {
 export interface PlanOptions {
   /** Maps a served coordinate to the canonical one (they differ under SCHEMA_PREFIX). */
   readonly toCanonical: (coordinate: string) => string;
-  /** Most fields a plan may hold once fragments are inlined. */
   readonly maxFields: number;
 }
 
-/**
- * The root fields of `operation`, planned. Throws BAD_USER_INPUT when its fragments expand past
- * `maxFields` fields; a field the schema lacks is left out (validation has refused the operation).
- */
+/** The root fields planned; BAD_USER_INPUT past `maxFields`. A field the schema lacks is left out (validation refused it). */
 export function planOperation(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, options: PlanOptions): readonly PlannedField[] {
   const root = schema.getRootType(operation.operation);
   if (!root) return [];

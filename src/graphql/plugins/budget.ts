@@ -1,8 +1,7 @@
 /**
- * Ends an operation that spent its work budget (WORK_BUDGET, src/work-budget.ts) with that one
- * client error: what it built is dropped. The data keeps the shape a router relies on: a root list
- * with nullable items (`_entities`) becomes as many nulls, a nullable root field null; a non-null
- * root field nulls the whole `data`, as GraphQL's null propagation would.
+ * Ends an operation that spent its work budget (src/work-budget.ts) with that one error, dropping what it built but keeping
+ * the shape a router relies on: a root list of nullable items (`_entities`) becomes as many nulls, a nullable root field
+ * null; a non-null root field nulls the whole `data`, as null propagation would.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { getNullableType, isListType, isNonNullType, Kind, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';

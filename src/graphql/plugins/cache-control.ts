@@ -1,8 +1,6 @@
 /**
- * Sets each response's `Cache-Control` from its operation's policy (operation/cache-policy.ts),
- * `no-store` with any error or warning, and records what the HTTP layer needs of the answered
- * operation on the context (`answer.result`): its label, the policy it was given, its outcome.
- * Apollo's own cache-control plugin, a hook on every resolved field, is turned off beside it.
+ * Sets each response's `Cache-Control` from its operation's policy (`no-store` with any error or warning), and records on
+ * the context (`answer.result`) what the HTTP layer needs: the operation's label, the policy given, its outcome.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Context, ResultKind } from '../context.js';

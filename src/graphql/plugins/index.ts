@@ -1,8 +1,6 @@
 /**
- * Every Apollo Server plugin of the service, one job each, in the order their hooks run (a
- * response hook sees what the plugins before it did): the landing page; the limits before
- * execution; the work budget; warnings; Cache-Control and the result the HTTP layer reads; logs,
- * error metrics and the operation span.
+ * Every Apollo Server plugin of the service, one job each, in the order their hooks run: a response hook sees what the
+ * plugins before it did.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
@@ -20,11 +18,9 @@ import { warningsPlugin } from './warnings.js';
 
 export interface PluginDeps {
   readonly analyzer: OperationAnalyzer;
-  /** Plugins of the validation rules (GraphQL Armor's). */
   readonly validationPlugins: readonly ApolloServerPlugin<Context>[];
   /** Which explorer a browser gets on GET /graphql, if any (EXPLORER, LANDING_PAGE). */
   readonly landingPage: LandingPageOptions;
-  /** The operation the explorer opens with. */
   readonly example: string;
   readonly metrics: Metrics;
   readonly logger: Logger;

@@ -1,7 +1,6 @@
 /**
- * What a browser gets on GET /graphql (Apollo's landing page: a GET whose Accept prefers text/html):
- * GraphiQL, served from this package and working offline (src/explorer/), Apollo Sandbox embedded
- * from Apollo's servers with its telemetry off, or nothing. Both IDEs open with the example operation.
+ * What a browser gets on GET /graphql (Apollo's landing page): GraphiQL, served from this package and working offline,
+ * Apollo Sandbox from Apollo's servers with its telemetry off, or nothing. Both open with the example operation.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';

@@ -1,9 +1,7 @@
 /**
- * Limits checked before execution. Parsing is bounded by graphql-js's `maxTokens`; validation
- * refuses operations of a type the schema lacks, and (GraphQL Armor) depth, aliases, directives and
- * cost; then, once Apollo knows which operation runs, its analysis measures it with the variables
- * it will run with (operation/size.ts): an operation whose fragments expand too far is refused as a
- * whole, a root field over a bound is refused by its verdict (root-fields.ts), the rest runs.
+ * Limits checked before execution: graphql-js's `maxTokens` while parsing; in validation, the schema's operation types and
+ * (GraphQL Armor) depth, aliases, directives and cost; then the operation's analysis with its variables (operation/size.ts):
+ * one whose fragments expand too far is refused whole, a root field over a bound by its verdict (root-fields.ts).
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
@@ -30,7 +28,6 @@ export interface Validation {
   readonly plugins: ApolloServerPlugin<Context>[];
 }
 
-/** Parse options, validation rules and Armor's plugins for `limits`. */
 export function validation(limits: ValidationLimits, maskFieldSuggestions: boolean): Validation {
   const protection = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true },
@@ -56,11 +53,7 @@ const knownOperationTypes: ValidationRule = (context) => ({
   },
 });
 
-/**
- * GraphQL Armor's cost rule (MAX_COST), blind to page sizes: Armor multiplies a selection by a
- * literal `first`, never by a variable, and the size measure counts pages by `first` either way,
- * so the rule judges the document without those arguments: the shape of the selection.
- */
+/** Armor's cost rule (MAX_COST) on the selection without `first`/`last`: the size measure counts pages, Armor only literal ones. */
 function costWithoutPageSizes(maxCost: number): ValidationRule {
   const rule = costLimitRule({
     maxCost,
@@ -79,10 +72,8 @@ function costWithoutPageSizes(maxCost: number): ValidationRule {
 }
 
 /**
- * Measures every operation once Apollo knows which one runs, before it runs. A whole-operation
- * refusal is a request error answered as GraphQL-over-HTTP asks: 400 for
- * `application/graphql-response+json`, 200 for `application/json` (Apollo Gateway turns a
- * subgraph's non-2xx answer into "400: Bad Request" and drops its errors).
+ * Measures every operation before it runs. A whole-operation refusal is answered as GraphQL-over-HTTP asks: 400 for
+ * `application/graphql-response+json`, 200 for `application/json` (Apollo Gateway drops a non-2xx answer's errors).
  */
 export function sizePlugin(analyzer: OperationAnalyzer): ApolloServerPlugin<Context> {
   return {

@@ -1,9 +1,7 @@
 /**
- * What an operation leaves for operators: one log line per operation with errors (the request id,
- * the operation name, at most LOGGED_ERRORS errors described and the rest counted by code; stacks
- * only for unexpected errors, which clients never see), its errors counted by code, a debug line
- * per operation, and, when its trace is sampled, its span (operation-span.ts). A client's own
- * mistakes are logged at debug level: they need no operator. Requests are counted by the HTTP layer.
+ * What an operation leaves for operators: one log line if it had errors (at most LOGGED_ERRORS described, the rest
+ * counted by code; stacks only for unexpected ones, at error level; a client's own mistakes at debug), its errors counted
+ * by code, a debug line, and its span when sampled (operation-span.ts). The HTTP layer counts requests.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from '../../logger.js';

@@ -1,13 +1,7 @@
 /**
- * The span of a GraphQL operation, a child of the request's HTTP span, started and ended by the
- * observe plugin (observe.ts) rather than by a plugin of its own: an extra Apollo plugin costs its
- * hooks on every request, sampled or not, and only sampled requests need this span.
- *
- * What it carries, after the semantic conventions for GraphQL: the operation's type and name
- * (`graphql.operation.type`, `graphql.operation.name`; the span is named `query Distances`, or
- * `GraphQL Operation` when the document did not validate), the root fields it selects
- * (`graphql.root_fields`, the same bounded label as the metrics), and the errors of its response
- * by code. Never the variables, nor the document, whose literals may be values a client sent.
+ * The span of a GraphQL operation, a child of the request's span, started and ended by the observe plugin: a plugin of
+ * its own would cost its hooks on every request, sampled or not. Attributes follow the semantic conventions for GraphQL
+ * (docs/operations.md); never the variables nor the document, whose literals may be values a client sent.
  */
 import type { GraphQLFormattedError, OperationDefinitionNode } from 'graphql';
 import type { Context } from '../context.js';
@@ -22,11 +16,9 @@ export function startOperationSpan(context: Context): TraceSpan | undefined {
   return span;
 }
 
-/** What the response said, for {@link endOperationSpan}. */
 export interface OperationResult {
   readonly operation: OperationDefinitionNode | undefined;
   readonly operationName: string | null | undefined;
-  /** The metrics label of the operation (its root fields). */
   readonly label: string;
   readonly data: unknown;
   readonly errors: readonly GraphQLFormattedError[] | undefined;

@@ -1,17 +1,11 @@
-/**
- * The `Location` entity: resolved by key for routers, measured from with `distanceTo`, placed in
- * its `timeZone`, and searched around with `nearby`.
- */
+/** The `Location` entity: resolved by key for routers, with `distanceTo`, `timeZone` and `nearby`. */
 import { AppError } from '../../errors.js';
 import type { LocationResolvers } from '../../generated/resolvers-types.js';
 import { andThen } from '../../maybe-promise.js';
 import { distanceBetween } from '../models/distance.js';
 
 export const Location: LocationResolvers = {
-  /**
-   * A router's `_entities` call resolves every representation here in the same tick,
-   * so the locator's DataLoader turns hundreds of them into one geocoder batch.
-   */
+  /** Every representation of an `_entities` call is resolved here in one tick, so the locator batches them into one lookup. */
   __resolveReference: (reference, { lookups }) => {
     // `_Any` is not validated by @apollo/subgraph: a representation may lack either key field.
     const { postalCode, countryCode } = reference as { postalCode?: unknown; countryCode?: unknown };

@@ -1,9 +1,7 @@
 /**
- * Subgraph batching: a router may send a JSON array of operations (Apollo Router's subgraph
- * batching) and gets the array of their answers, in the same order. Each operation runs as a
- * request of its own, with its own context, limits and budget, and is counted once; they run
- * together, so their lookups still share one geocoder batch. An array longer than
- * MAX_BATCH_OPERATIONS, or one whose items are not operations, is refused whole as a client error.
+ * Subgraph batching: a JSON array of operations gets the array of their answers, in order. Each runs as a request of its
+ * own (context, limits, budget, counted once), all together, so their lookups share one geocoder batch. An array over
+ * MAX_BATCH_OPERATIONS, or with an item that is no operation, is refused whole as a client error.
  */
 import { defineSettings, int } from '../../settings.js';
 

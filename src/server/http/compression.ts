@@ -1,10 +1,7 @@
 /**
- * Response compression for /graphql: a body of at least `minBytes` is sent gzip-encoded (level 1),
- * or brotli-encoded (quality 1) to a caller that takes brotli but not gzip, compressed on zlib's
- * thread pool, never on the event loop. At these levels both cost a fraction of answering the
- * request and shrink a list four- to fivefold; higher levels save little more for two to three
- * times the CPU (docs/performance.md). `Vary: Accept, Accept-Encoding` either way, so a cache
- * between the router and the subgraph keeps the encodings apart.
+ * Response compression for /graphql: a body of at least `minBytes` is sent gzip (level 1), or brotli (quality 1) to a
+ * caller that takes brotli but not gzip, compressed on zlib's thread pool; higher levels cost far more CPU for little
+ * more. `Vary: Accept, Accept-Encoding` either way, so a cache in between keeps the encodings apart.
  */
 import type { IncomingMessage } from 'node:http';
 import { promisify } from 'node:util';
@@ -41,7 +38,6 @@ export function encodingFor(req: IncomingMessage): Encoding | undefined {
   return chosen === 'br' || chosen === 'gzip' ? chosen : undefined;
 }
 
-/** `body` encoded with `encoding`. */
 export function compress(body: string, encoding: Encoding): Promise<Buffer> {
   return encoding === 'br' ? brotli(body, BROTLI) : gzipped(body, GZIP);
 }

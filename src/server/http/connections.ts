@@ -1,18 +1,10 @@
 /**
- * The HTTP server's connections: what each one carries, the cap on how many are open, what a client
- * too slow to send its request is told, and what a graceful shutdown needs to know and close.
- *
- * Invariants:
- *  - once a new connection has been dealt with, at most `maxConnections` are open. At the cap, the
- *    new one makes room by closing the oldest connection that is waiting on its client (one that has
- *    not sent a whole request yet, headers or body, or a 413's lingering body), else the oldest
- *    idle kept-alive one; a connection whose request is being answered is never closed for another.
- *    Only when every open connection is answering is the new one closed at once. So slow clients
- *    cannot hold every connection: a probe of `/healthz` or a router's request always gets in.
- *  - a request whose headers are not in within `headersTimeoutMs`, or which is not whole within
- *    `requestTimeoutMs` (both counted from its first byte, or from the connection for its first
- *    request), is answered 408 and its connection closed. Node times them (server.ts passes the
- *    options); Node then emits `clientError`, handled here: no response of ours had started.
+ * The HTTP server's connections: what each carries, the cap on how many are open, the 408 for a client too slow to send
+ * its request, and what a graceful shutdown needs (docs/operations.md, Slow and many clients). Invariants:
+ *  - once a new connection is dealt with, at most `maxConnections` are open: at the cap, it closes the oldest connection
+ *    waiting on its client (no whole request yet, or a 413's lingering body), else the oldest idle one. One being
+ *    answered is never closed for another; the new one is closed only when all are answering.
+ *  - a request past its deadlines (Node times them, server.ts passes them) is answered 408 and its connection closed.
  *  - every refusal is counted in `http_refusals_total` by reason.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -22,14 +14,12 @@ import type { Metrics } from '../../observability/metrics.js';
 import { graphqlError, writeRawReply } from './replies.js';
 
 export interface ConnectionLimits {
-  /** Most connections open at once (`HTTP_MAX_CONNECTIONS`). */
   readonly maxConnections: number;
   /** As given to Node; here only to say them in a 408's message. */
   readonly headersTimeoutMs: number;
   readonly requestTimeoutMs: number;
 }
 
-/** What the server knows of one connection. */
 interface Connection {
   readonly socket: Socket;
   readonly openedAt: number;
@@ -87,11 +77,7 @@ export class Connections {
     for (const res of this.open) if (!res.headersSent) res.setHeader('connection', 'close');
   }
 
-  /**
-   * Closes the connections that carry no request: kept-alive ones between requests, and those
-   * opened more than `firstRequestGraceMs` ago that have not sent one. A connection opened just
-   * now is waiting for its first request to arrive: closing it would reset that request.
-   */
+  /** Closes idle kept-alive connections, and those silent past `firstRequestGraceMs` (sooner could reset a request on its way). */
   closeIdleConnections(firstRequestGraceMs: number): void {
     const now = performance.now();
     for (const { socket, requests, active, openedAt } of this.connections.values()) {
@@ -104,7 +90,6 @@ export class Connections {
     return this.open.size;
   }
 
-  /** Connections open. */
   get size(): number {
     return this.connections.size;
   }
@@ -169,10 +154,7 @@ export class Connections {
     );
   }
 
-  /**
-   * Node's `clientError`: a request timed out, or could not be parsed. Answers as Node would
-   * (408, 431, 400, with a JSON body of ours) when no response has started, and closes.
-   */
+  /** Node's `clientError` (a timeout, or a request it cannot parse): answered as Node would, with our JSON body, then closed. */
   private clientError(error: NodeJS.ErrnoException, socket: Socket): void {
     const current = this.connections.get(socket)?.current ?? null;
     const answerable = socket.writable && !current?.res.headersSent;
@@ -193,7 +175,6 @@ export class Connections {
   }
 }
 
-/** Node's own answers to a request it cannot parse, with a body of ours. */
 function parseFailureReply(code: string | undefined): [number, ReturnType<typeof graphqlError>] {
   if (code === 'HPE_HEADER_OVERFLOW') return [431, graphqlError('The request headers are too large.', 'REQUEST_HEADER_FIELDS_TOO_LARGE')];
   if (code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW') return [413, graphqlError('The chunk extensions of the request body are too large.', 'PAYLOAD_TOO_LARGE')];

@@ -1,7 +1,4 @@
-/**
- * The GraphiQL page's script and stylesheet (src/explorer/assets.ts), one route each at its hashed
- * name: a name never serves other content, so browsers may keep them for a year without asking again.
- */
+/** GraphiQL's script and stylesheet, each at its hashed name: a name never serves other content, so browsers keep it a year. */
 import type { ExplorerAsset, ExplorerAssets } from '../../explorer/assets.js';
 import type { Route } from './graphql-route.js';
 import { sendJson } from './replies.js';

@@ -1,10 +1,7 @@
 /**
- * `/graphql`: the router guard, CORS, the request id, the body, the response cache, then Apollo
- * through its documented integration API (`executeHTTPGraphQLRequest`), the pairing Apollo's
- * standalone server uses, once per operation: a JSON array is a batch (batch.ts), each item run
- * as a request of its own. Every operation is counted here once answered, from what its plugins
- * recorded on its context (`answer.result`); a response-cache hit under the label it was stored
- * with. Bodies are compressed for callers that accept it (compression.ts).
+ * `/graphql`: the router guard, CORS, the request id, the body, the response cache, then Apollo's integration API
+ * (`executeHTTPGraphQLRequest`) once per operation; a JSON array is a batch (batch.ts). Every operation is counted here
+ * once answered, from what its plugins recorded; a response-cache hit under the label it was stored with.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
@@ -27,11 +24,8 @@ export interface GraphQLRouteDeps {
   readonly body: BodyReader;
   readonly cors: Middleware | null;
   readonly cache: ResponseCache | null;
-  /** Whether a request comes from the router (ROUTER_SECRET); null when every request may. */
   readonly guard: ((req: IncomingMessage) => boolean) | null;
-  /** Smallest body compressed, in bytes; 0: never. */
   readonly compressMinBytes: number;
-  /** Most operations in one batched request; 0 refuses batches. */
   readonly maxBatchOperations: number;
   readonly logger: Logger;
   readonly metrics: Metrics;
@@ -55,7 +49,6 @@ export function graphqlRoute(deps: GraphQLRouteDeps): Route {
   const { apollo, cache, logger, metrics, tracing } = deps;
   const cacheResults = metrics.responseCacheResults;
 
-  /** Runs one operation, and counts it. */
   const run = async (req: IncomingMessage, search: string, body: unknown, requestId: string, trace: RequestTrace | undefined, started: number): Promise<Answer> => {
     const context = deps.context(requestId, trace);
     const response = await apollo.executeHTTPGraphQLRequest({
@@ -157,10 +150,8 @@ function headerMapOf(req: IncomingMessage): HeaderMap {
 const METHODS = new Set(['GET', 'POST', 'OPTIONS', 'HEAD', 'PUT', 'PATCH', 'DELETE']);
 
 /**
- * The server span of one request, continuing the caller's trace, ended when the response is done
- * (or the connection closed before it was): `POST /graphql` with the HTTP semantic conventions'
- * attributes, the status, and what the response cache did. A span whose trace is not sampled
- * records nothing, so it is not waited for: it still names the trace in the request's log lines.
+ * The server span of one request, ended when the response is done or its connection closed. An unsampled span records
+ * nothing, so it is not waited for: it only names the trace in the request's log lines.
  */
 function traceRequest(tracing: Tracing, req: IncomingMessage, res: ServerResponse): RequestTrace {
   const method = req.method !== undefined && METHODS.has(req.method) ? req.method : '_OTHER';

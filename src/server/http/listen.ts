@@ -25,9 +25,8 @@ export interface ListenTarget {
   readonly port: number;
   /** Unset: every interface. */
   readonly host?: string | undefined;
-  /** The variable that sets the port, e.g. `PORT`. */
   readonly portVariable: string;
-  /** The variable that sets the host, e.g. `HOST`; none when it cannot be set. */
+  /** None when the host cannot be set. */
   readonly hostVariable?: string;
 }
 

@@ -1,7 +1,6 @@
 /**
- * What the HTTP layer answers by itself, outside Apollo: JSON bodies, GraphQL-shaped errors with a
- * stable `extensions.code`, and the replies written straight onto a socket when Node gave up on a
- * request before there was a response object to answer with (a timeout, a malformed request).
+ * What the HTTP layer answers outside Apollo: JSON bodies, GraphQL-shaped errors with a stable `extensions.code`, and
+ * replies written onto a socket when Node gave up on a request before it had a response object.
  */
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -15,10 +14,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-/**
- * Writes a whole `Connection: close` response onto a socket the caller is about to destroy, as Node
- * itself does for a request it cannot parse: small enough to be in the kernel's buffer at once.
- */
+/** Writes a whole `Connection: close` reply on a socket about to be destroyed, as Node does: small enough to go at once. */
 export function writeRawReply(socket: Socket, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   socket.write(

@@ -1,14 +1,8 @@
 /**
- * What the /graphql route reads from a request before Apollo: its id, its CORS standing, and its body.
- *
- * The body is JSON within `MAX_BODY_BYTES`, read as UTF-8 by body-parser (charsets, compression,
- * the limit while streaming), its raw bytes kept when the response cache wants them as its key.
- * A body over the limit is refused with 413 as soon as that is known: from its declared
- * `Content-Length` when the headers arrive, or at the byte that crosses the limit. The refusal
- * lingers, as nginx's lingering close does: the 413 goes out at once, but the connection is closed
- * only when the client has stopped sending, or after {@link LINGER_BYTES} more bytes or
- * {@link LINGER_MS}, whichever comes first. A client still writing its body when the connection
- * closes gets a reset, and Node's fetch (undici) then reports EPIPE or ECONNRESET, not the 413.
+ * What the /graphql route reads from a request before Apollo: its id, its CORS standing, and its JSON body (body-parser:
+ * charsets, compression), raw bytes kept when the response cache keys on them. A body over `MAX_BODY_BYTES` gets a 413 as
+ * soon as that is known, then lingers as nginx's lingering close does, so the client reads the 413 and not a reset: the
+ * connection closes once the client stops sending, or after {@link LINGER_BYTES} or {@link LINGER_MS}.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -21,7 +15,6 @@ import { graphqlError, sendJson } from './replies.js';
 
 export type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
 
-/** A request id we accept from upstream; anything else (too long, odd characters) gets a fresh one. */
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /** The caller's `x-request-id` (set by a router or load balancer) when it is a sane one, otherwise a fresh UUID. */
@@ -80,9 +73,8 @@ export function bodyReader({ maxBytes, keepRaw, logger, metrics }: BodyReaderOpt
       };
       if (Number(req.headers['content-length']) > maxBytes) return refuse();
 
-      // Only a body without a declared length can outgrow the limit while it streams in: Node's
-      // parser delivers no more than Content-Length. Counted on the wire, so a compressed body that
-      // never ends is refused too (body-parser counts the inflated bytes, and drains the rest).
+      // Only a body without a declared length can outgrow the limit while streaming (Node delivers no more than
+      // Content-Length); counted on the wire, so a compressed body that never ends is refused too.
       let received = 0;
       const watch =
         req.headers['content-length'] === undefined
@@ -112,10 +104,8 @@ export function bodyReader({ maxBytes, keepRaw, logger, metrics }: BodyReaderOpt
 export type LingerEnd = 'complete' | 'client-closed' | 'bytes' | 'time';
 
 /**
- * Sends a whole `Connection: close` response at once, then reads and discards what the client
- * still sends, and ends the response (which closes the connection) when the body is complete,
- * after {@link LINGER_BYTES} or {@link LINGER_MS}, or when the client closes. The response stays
- * open meanwhile: ending it is what makes Node close the connection.
+ * Sends a whole `Connection: close` response, then discards what the client still sends until its body ends, a linger
+ * bound, or it closes; only then is the response ended, which is what makes Node close the connection.
  */
 export function refuseLingering(req: IncomingMessage, res: ServerResponse, status: number, text: string, ended: (how: LingerEnd, discarded: number) => void): void {
   res.writeHead(status, { connection: 'close', 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });

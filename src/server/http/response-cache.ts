@@ -1,30 +1,15 @@
 /**
- * Whole responses for repeated identical requests, in front of Apollo Server.
- *
- * A router asks the same `_entities` or `distances` again and again (the same page loaded by many
- * users); each time graphql-js coerces the variables, executes every field, and Apollo serializes
- * the result: most of the cost of a warm request, and the framework's, not ours (see the README's
- * Performance section for the profile). This keeps the finished bytes of a response and answers
- * the same request with them, as a CDN in front of the service would, by the service's own
- * `Cache-Control`:
- *  - only a 200 whose cache policy (the one the cache-control plugin also writes as `Cache-Control`)
- *    is public with a `maxAge` N > 0 is kept, so nothing with an error, a warning (a stale
- *    location), or no hint (`_service`, introspection) ever is;
- *  - for at most the smaller of N seconds and `ttlMs` (RESPONSE_CACHE_TTL_MS, default 60 s, and
- *    never longer than CACHE_TTL_MS keeps the places it was computed from), so what a router sees
- *    is at most that much older than a fresh answer; `Age` says how old;
- *  - keyed by a SHA-256 of the exact request body and the `Accept` header (which picks the
- *    response's media type); nothing else in a request changes the response;
- *  - kept only from the second time a request is seen within the last `admissionWindow` to twice
- *    as many distinct requests: a request seen once costs a digest in a Set, not its whole response
- *    nor an LRU's bookkeeping (two Sets that take turns, not an LRU: under random codes every request
- *    is new, and an LRU's eviction on every one cost several percent of the CPU; measured: storing
- *    every response of all-distinct traffic cost 8–17% of throughput, and grew the heap by churn);
- *  - requests for an inline trace (`apollo-federation-include-trace`) always execute: a trace is of
- *    this execution, never a replay;
- *  - bounded in bytes (`maxBytes`, keys included), least recently used evicted first; a response
- *    larger than a sixteenth of the budget is not kept.
- * A hit skips Apollo's plugins, so the HTTP layer counts it in the request metrics itself.
+ * Whole responses for repeated identical requests, in front of Apollo Server, kept as a CDN would by the service's own
+ * `Cache-Control`: a router asks the same `_entities` again and again, and executing and serializing is most of a warm
+ * request's cost (docs/performance.md).
+ *  - Only a 200 whose policy is public with `maxAge` N > 0 is kept (nothing with an error, a warning or no hint), for at
+ *    most the smaller of N seconds and `ttlMs`; `Age` says how old.
+ *  - Keyed by a SHA-256 of the exact body and the `Accept` header: nothing else in a request changes the response.
+ *  - Admitted on a request's second sighting among the last `admissionWindow` to twice as many distinct ones: two Sets
+ *    taking turns, so all-new traffic costs a digest per request, not a stored response nor an LRU's bookkeeping.
+ *  - An inline-trace request (`apollo-federation-include-trace`) always executes: a trace is never a replay.
+ *  - Bounded in bytes (`maxBytes`, keys included), least recently used out first; a response over a sixteenth is not kept.
+ * A hit skips Apollo's plugins, so the HTTP layer counts it itself.
  */
 import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
@@ -47,11 +32,9 @@ export const responseCacheSettings = defineSettings({
 export interface ResponseCacheOptions {
   /** Most bytes of keys and bodies kept (strings counted as their length). Must be > 0. */
   readonly maxBytes: number;
-  /** Longest an entry is kept, in ms, whatever its `Cache-Control` allows. */
   readonly ttlMs: number;
   /** How many distinct recent requests are remembered (by digest) to admit a repeated one: between this and twice as many. Default 10,000. */
   readonly admissionWindow?: number;
-  /** Clock in ms; tests inject one. Default `performance`. */
   readonly clock?: Clock;
 }
 
@@ -60,7 +43,6 @@ export interface CachedResponse {
   /** The response headers as Apollo set them, `Cache-Control` included. */
   readonly headers: readonly (readonly [string, string])[];
   readonly body: string;
-  /** The operation label the request was counted under. */
   readonly operation: string;
   /** When it was stored, on the cache's clock, in ms (for `Age`). */
   readonly storedAt: number;
@@ -68,7 +50,6 @@ export interface CachedResponse {
   readonly encoded: Partial<Record<Encoding, Buffer>>;
 }
 
-/** What the cache needs of a request. */
 export interface RequestForCache {
   readonly method?: string | undefined;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
@@ -84,7 +65,6 @@ export class ResponseCache {
   private seenBefore = new Set<string>();
   private readonly admissionWindow: number;
   private readonly clock: Clock;
-  /** How many times the cache was cleared: part of every key (see `clear`). */
   private dataVersion = 0;
 
   constructor(private readonly options: ResponseCacheOptions) {
@@ -99,20 +79,15 @@ export class ResponseCache {
     this.admissionWindow = options.admissionWindow ?? 10_000;
   }
 
-  /** Bytes held now. */
   get bytes(): number {
     return this.entries.calculatedSize;
   }
 
-  /**
-   * The key of a request, or `null` when it must execute: not a POST, or asking for a trace.
-   * `rawBody` is the request body exactly as received.
-   */
+  /** The key of a request, or `null` when it must execute (not a POST, or asking for a trace); `rawBody` as received. */
   keyOf(request: RequestForCache, rawBody: Buffer | undefined): string | null {
     if (request.method !== 'POST' || rawBody === undefined || request.headers['apollo-federation-include-trace'] !== undefined) return null;
     const accept = request.headers.accept;
     // The accept header cannot contain a newline, so the parts cannot run into each other.
-    // One-shot `hash` (Node 20.12): 0.5 µs against 1.6 for createHash().update().digest() on a small body.
     return `${this.dataVersion}\n${typeof accept === 'string' ? accept : ''}\n${hash('sha256', rawBody, 'base64')}`;
   }
 
@@ -121,16 +96,14 @@ export class ResponseCache {
   }
 
   /**
-   * Drops every response kept (the data they were computed from was replaced). Keys carry the
-   * number of clears before them, so a response still being computed from the old data when this
-   * is called is stored under a key no later request asks for.
+   * Drops every response (their data was replaced). Keys carry the number of clears, so a response still being
+   * computed from the old data is stored under a key no later request asks for.
    */
   clear(): void {
     this.dataVersion++;
     this.entries.clear();
   }
 
-  /** Seconds since the entry was stored, for the `Age` header. */
   ageSeconds(entry: CachedResponse): number {
     return Math.max(0, Math.floor((this.clock.now() - entry.storedAt) / 1000));
   }
@@ -157,11 +130,9 @@ export class ResponseCache {
 /** A response Apollo has just sent, with what its plugins decided about it. */
 export interface OfferedResponse {
   readonly status: number;
-  /** The response headers as Apollo set them, `Cache-Control` included. */
   readonly headers: Iterable<readonly [string, string]>;
   readonly body: string;
   /** The cache policy the cache-control plugin gave it (and wrote as `Cache-Control`). */
   readonly policy: ResponsePolicy;
-  /** The operation label it was counted under. */
   readonly operation: string;
 }

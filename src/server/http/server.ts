@@ -1,10 +1,7 @@
 /**
- * The HTTP layer: its settings, Node's own `http` server with the timeouts a subgraph behind a
- * router wants, the connections (connections.ts) and the route table. `npm run bench:http-layer`
- * compares it with Apollo's standalone server and the Express integration (docs/performance.md).
- *
- * Routes: `/graphql` (GET, POST; the explorer on GET from a browser), `/graphql/explorer/…` (GraphiQL's
- * files, when it is the explorer), `/healthz`, `/readyz`, `/metrics`.
+ * The HTTP layer: its settings, Node's own `http` server with the timeouts a subgraph behind a router wants, the
+ * connections (connections.ts) and the routes: `/graphql` (GET, POST; the explorer on GET from a browser),
+ * `/graphql/explorer/…` (GraphiQL's files), `/healthz`, `/readyz`, `/metrics`.
  */
 import http from 'node:http';
 import type { ApolloServer } from '@apollo/server';
@@ -91,14 +88,13 @@ export interface HttpDeps {
   readonly compressMinBytes: number;
   /** Most operations in one batched request (batch.ts). */
   readonly maxBatchOperations: number;
-  /** Builds the GraphQL context of one request. */
   readonly context: (requestId: string, trace: RequestTrace | undefined) => Context;
   readonly readiness: () => Readiness;
   /** Whole responses for repeated requests, or null when off. */
   readonly responseCache: ResponseCache | null;
   readonly logger: Logger;
   readonly metrics: Metrics;
-  /** Present only when tracing is on (observability/tracing.ts). */
+  /** Present only when tracing is on. */
   readonly tracing?: Tracing | undefined;
   /** GraphiQL's files, served when GraphiQL is the landing page (src/explorer/). */
   readonly explorer?: ExplorerAssets | undefined;
@@ -151,9 +147,8 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
 }
 
 /**
- * How often Node looks for requests past their timeouts (its default, 30 s, would let a 30 s
- * deadline run to a minute): a tenth of the shorter timeout, between 50 ms and 1 s. The check is
- * Node's own walk over the connections still receiving a request, in C++.
+ * How often Node checks requests against their timeouts: a tenth of the shorter, in [50 ms, 1 s]. Node's default,
+ * 30 s, would let a 30 s deadline run to a minute.
  */
 export function checkingIntervalMs({ requestTimeoutMs, headersTimeoutMs }: Pick<HttpOptions, 'requestTimeoutMs' | 'headersTimeoutMs'>): number {
   return Math.min(1_000, Math.max(50, Math.floor(Math.min(requestTimeoutMs, headersTimeoutMs) / 10)));
