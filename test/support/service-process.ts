@@ -15,7 +15,7 @@ const BOUND_BY_PERMISSIONS: readonly string[] = process.getuid?.() === 0 ? ['set
 
 /** Starts `dist/main.js` in production mode (JSON logs) with `env`, collecting its output; bound by file permissions, also as root, when `permissions` says so. */
 export function runService(env: Record<string, string>, { permissions = false } = {}) {
-  const [command, ...args] = [...(permissions ? BOUND_BY_PERMISSIONS : []), process.execPath, MAIN] as [string, ...string[]];
+  const [command = process.execPath, ...args] = [...(permissions ? BOUND_BY_PERMISSIONS : []), process.execPath, MAIN];
   const child = spawn(command, args, {
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', DATA_DIR: EMPTY_DATA_DIR, SHUTDOWN_DELAY_MS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
