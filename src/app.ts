@@ -1,7 +1,6 @@
 /**
- * Assembles the service: the data in memory, the geocoder chain (→ shared cache) → the locator →
- * the schema → Apollo → HTTP. Used by `service.ts` and by the tests, which start the real thing on
- * an ephemeral port.
+ * Assembles the service: the data in memory, the geocoder chain (→ shared cache) → the locator → the schema → Apollo
+ * → HTTP. Used by `service.ts` and by the tests, which start the real thing on an ephemeral port.
  */
 import type { AddressInfo } from 'node:net';
 import type { ApolloServer } from '@apollo/server';
@@ -38,9 +37,8 @@ export interface AppOptions {
   readonly config: Config;
   readonly logger: Logger;
   /**
-   * Replaces the configured provider chain (tests pass a counting geocoder): every lookup goes
-   * through it, none to memory first; the shared cache still wraps it, and the data is still loaded
-   * for the spatial searches.
+   * Replaces the provider chain (tests pass a counting geocoder): every lookup goes through it, none to memory first;
+   * the shared cache still wraps it, and the data still loads for the searches.
    */
   readonly geocoder?: Geocoder;
 }
@@ -53,9 +51,8 @@ export interface App {
   /** Resolves when every geocoder can answer and the data is loaded; rejects if it cannot be (a file cannot be read). */
   readonly ready: Promise<void>;
   /**
-   * Loads the data files again (SIGHUP) and answers from them once they are loaded; resolves with
-   * the new gazetteer, or undefined when no data is held (`GEOCODER` without `embedded`). Rejects,
-   * the data answering unchanged, as `LoadedData.reload` does.
+   * Loads the data files again (SIGHUP) and answers from them once loaded; resolves with the new gazetteer, or undefined
+   * when no data is held (`GEOCODER` without `embedded`). Rejects, the old data answering on, as `LoadedData.reload` does.
    */
   reload(): Promise<Gazetteer | undefined>;
   /** Shuts down as orchestrators expect (see shutdown.ts), then releases everything. */
@@ -72,7 +69,6 @@ export interface Service {
   readonly metrics: Metrics;
   /** The context of one operation: a view of the shared locator bound to its warnings, budget (and trace, when tracing). */
   context(requestId: string, trace?: RequestTrace): Context;
-  /** Resolves when every geocoder can answer and the data is loaded. */
   readonly ready: Promise<void>;
   /** What `/readyz` reports. */
   readiness(): Readiness;

@@ -1,7 +1,4 @@
-/**
- * Domain errors: a failure a client may see is an `AppError` with a stable `code`, which graphql/error-boundary.ts
- * turns into a GraphQL error; that boundary masks anything else.
- */
+/** A failure a client may see is an `AppError` with a stable `code`; graphql/error-boundary.ts masks anything else. */
 
 /** The `extensions.code` values this service answers with, besides Apollo's own. */
 export type ErrorCode =

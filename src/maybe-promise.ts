@@ -1,7 +1,5 @@
-/**
- * Values that are often ready at once (a cached postal code). graphql-js completes a plain value without the
- * promise machinery a promise needs, so these helpers go async only when they must.
- */
+// Values often ready at once (a cached postal code): graphql-js completes a plain value without the machinery a
+// promise needs, so these helpers go async only when they must.
 export type MaybePromise<T> = T | Promise<T>;
 
 /** `Promise.all`, but the same array back, synchronously, when no value is a promise. */

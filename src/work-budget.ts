@@ -1,9 +1,7 @@
 /**
- * The work one operation may do while it runs: the second line behind the limits checked before it
- * runs. Each postal code looked up, geodesic solved, code a search tests and search edge built costs
- * one unit (a code tested against a polygon, one per 400 of its edges: area-search.ts), charged where
- * the work happens. Once the budget is spent every charge fails, so the operation stops
- * working; its response is then replaced by one client error (graphql/plugins/budget.ts).
+ * The work one operation may do while it runs, behind the limits checked before. One unit per postal code looked up,
+ * geodesic solved, code a search tests and search edge built (against a polygon, per `EDGES_PER_UNIT` of its edges),
+ * charged where the work happens. Once spent, every charge fails and graphql/plugins/budget.ts answers one error.
  */
 import { AppError } from './errors.js';
 
@@ -34,7 +32,6 @@ export class WorkBudget {
     if (!this.take(units)) throw this.error();
   }
 
-  /** The error an operation over its budget ends with. */
   error(): AppError {
     return new AppError(
       'WORK_BUDGET_EXCEEDED',

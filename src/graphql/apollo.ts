@@ -60,7 +60,6 @@ export interface ApolloDeps {
   readonly metrics: Metrics;
 }
 
-/** Most planned fields kept over every operation analysed; least recently used evicted first. */
 const MAX_HELD_FIELDS = 200_000;
 
 export function createApolloServer(config: ApolloOptions, { schema, naming, logger, metrics }: ApolloDeps): ApolloServer<Context> {

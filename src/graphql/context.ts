@@ -14,7 +14,7 @@ import type { ResponsePolicy } from './operation/cache-policy.js';
 import type { Verdict } from './operation/size.js';
 import type { ResponseWarnings } from './warnings.js';
 
-/** How an operation ended: data without errors, data with errors, no data. */
+/** Data without errors, data with errors, no data. */
 export type ResultKind = 'success' | 'partial' | 'error';
 
 /** What the HTTP layer needs of an answered operation, written once by the plugin that sets its Cache-Control. */
@@ -29,13 +29,9 @@ export interface OperationResult {
 export interface Context {
   /** Postal-code lookups through the process-wide locator (memory, cache, batching), bound to this operation. */
   readonly lookups: Lookups;
-  /** The process-wide time zones of places (`Location.timeZone`). */
   readonly timeZones: TimeZones;
-  /** The spatial searches over the data loaded in memory. */
   readonly spatial: SpatialSearch;
-  /** The place-name search over the data loaded in memory. */
   readonly names: PlaceNameSearch;
-  /** The datasets held in memory now (`Query.datasets`). */
   readonly datasets: () => readonly DatasetSummary[];
   /** The router's `x-request-id` when it sent one, otherwise a fresh UUID. */
   readonly requestId: string;
@@ -54,9 +50,8 @@ export interface Context {
 }
 
 /**
- * A class, not an object literal: Apollo copies the context of every operation (`Object.assign`
- * onto an object of the same prototype), and on the prototype the request's child logger stays
- * lazy in the copy too: made only when something logs with it.
+ * A class, not an object literal: Apollo copies each context (`Object.assign` onto the same prototype), and a
+ * getter on the prototype keeps the child logger lazy in the copy too: made only when something logs.
  */
 export class RequestContext implements Context {
   readonly budget: WorkBudget;
@@ -73,7 +68,6 @@ export class RequestContext implements Context {
     readonly warnings: ResponseWarnings,
     readonly trace: RequestTrace | undefined,
     budget: WorkBudget,
-    /** Makes the child logger of the request (bound to its id, and to its trace when tracing). */
     private readonly makeLogger: () => Logger,
     readonly datasets: () => readonly DatasetSummary[] = () => [],
   ) {

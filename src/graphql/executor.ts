@@ -1,14 +1,10 @@
 /**
- * Compiled execution: graphql-jit runs the operations Apollo Server has parsed and validated, each compiled once into
- * JavaScript specialised for its selections and variable types (docs/performance.md). It plugs in through Apollo's
- * `gateway` option, the only way to replace `execute`; all else stays Apollo's. graphql-js still runs:
- *  - inline-trace requests, on the schema Apollo's trace plugin instruments (`willResolveField` runs only under
- *    graphql-js: a plugin that needs it on every request needs `JIT_MAX_OPERATIONS=0`);
- *  - an operation's first `compileAfter` runs, so a document sent once never pays for compiling;
- *  - what graphql-jit will not compile, and variables that fail coercion: run again by graphql-js, whose errors Apollo
- *    answers with 400 (safe: coercion precedes every resolver).
- * graphql-jit compiles against a second schema instance: Apollo's, once wrapped for tracing, would turn every field into
- * a function call. That schema and graphql-jit load when the first operation is due for compiling, not at start-up.
+ * graphql-jit runs the operations Apollo has parsed and validated, each compiled once, through Apollo's `gateway` option
+ * (the only way to replace `execute`). graphql-js still runs: inline-trace requests (`willResolveField` fires only under
+ * graphql-js: a plugin needing it on every request needs `JIT_MAX_OPERATIONS=0`); an operation's first `compileAfter`
+ * runs, so a document sent once never pays for compiling; what graphql-jit will not compile; and variables that fail
+ * coercion, run again so Apollo answers 400 (safe: coercion precedes every resolver). graphql-jit compiles against a
+ * second schema, since Apollo's, once wrapped for tracing, makes every field a call; both load on the first compile.
  */
 import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface, GatewaySchemaLoadOrUpdateCallback } from '@apollo/server-gateway-interface';
 import { execute, GraphQLError, printSchema, type GraphQLSchema, type SourceLocation } from 'graphql';

@@ -1,6 +1,5 @@
 /**
- * Schema namespacing (`SCHEMA_PREFIX`): the names this subgraph serves, one transformation of the canonical schema at
- * build time, so it composes beside a subgraph that already owns `Location` or `location` (docs/federation.md).
+ * Schema namespacing (`SCHEMA_PREFIX`, docs/federation.md), one transformation of the canonical schema at build time.
  * Renamed: every type schema.graphql defines, and every field of the root types. Kept: the root types (composition
  * merges them), other types' fields, arguments, enum values, directives, federation's own names, built-in scalars.
  * Resolvers, generated types and tests keep the canonical names; a {@link SchemaNaming} maps between the two.

@@ -1,9 +1,8 @@
 /**
- * What every root field does before its resolver: honour the verdict the size measure gave it
- * (operation/size.ts). A refused field answers its error and never resolves. `_entities` answers a
- * list as long as the representations sent, always: items past the verdict's allowance, and items
- * that are not an object naming one of this subgraph's entity types (@apollo/subgraph leaves `_Any`
- * unchecked), are each that item's error; the rest resolve in one call, so they still batch.
+ * Every root field honours its verdict (operation/size.ts) before its resolver: a refused field answers its error and
+ * never resolves. `_entities` always answers a list as long as the representations sent: items past the allowance, and
+ * items not naming one of our entity types (@apollo/subgraph leaves `_Any` unchecked), are each that item's error; the
+ * rest resolve in one call, so they still batch.
  */
 import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema, type GraphQLUnionType } from 'graphql';
 import { AppError, quoteInput } from '../errors.js';

@@ -29,8 +29,7 @@ export function servedTypeDefs({ naming = CANONICAL_NAMING, limits }: SchemaOpti
 
 /** Builds the executable subgraph schema; `_service { sdl }` prints {@link servedTypeDefs}. */
 export function createSchema(options: SchemaOptions = {}): GraphQLSchema {
-  // The generated resolver types are stricter than @apollo/subgraph's loose map (typed by `unknown` context);
-  // the shapes agree at run time.
+  // The generated resolver types are stricter than @apollo/subgraph's `unknown`-context map; the shapes agree at run time.
   const served = renameResolvers(resolvers, options.naming ?? CANONICAL_NAMING) as GraphQLResolverMap<unknown>;
   return guardRootFields(buildSubgraphSchema({ typeDefs: servedTypeDefs(options), resolvers: served }));
 }

@@ -1,17 +1,10 @@
 /**
- * The loaded codes inside an area (`Query.locationsInArea`), by country code, then postal code, one
- * page at a time. Pure: no GraphQL, no I/O.
- *
- * Candidates come from each country's kd-tree, with kdbush's `range` (inclusive: a code on a box's
- * edge is in it), over the box asked for (each part of one that crosses the antimeridian) or the box
- * around a polygon's outer ring. A polygon then keeps the candidates inside it or on its boundary
- * (a hole's boundary included), as point-in-polygon-hao finds them: it decides with robust
- * orientation predicates and tells a point on an edge from one inside, the one library of those
- * weighed that does both, kept up (turf's point-in-polygon is built on it).
- *
- * `totalCount` counts every member, so every search gathers them all, and a page costs what the
- * whole area does. Ids are in (country, code) order (spatial-index.ts), so a page is the `first`
- * smallest ids after the cursor's key, and the cursor holds that key (a country and a postal code).
+ * The loaded codes inside an area (`Query.locationsInArea`), by country then postal code, one page at
+ * a time. Pure. A code on the boundary is inside: kdbush's `range` is inclusive, and a polygon keeps
+ * what point-in-polygon-hao finds inside or on an edge (a hole's too); it uses robust orientation
+ * predicates and tells on-edge from inside, the one library weighed that does both (turf builds on it).
+ * `totalCount` counts every member, so a page costs what the whole area does; the page is the
+ * `first` smallest ids after the cursor's key (country, postal code).
  */
 import inside from 'point-in-polygon-hao';
 import quickselect from 'quickselect';
@@ -23,24 +16,16 @@ import type { SpatialIndex } from './spatial-index.js';
 
 export interface AreaQuery {
   readonly area: Area;
-  /** Only codes of these countries (canonical ISO 3166-1 alpha-2); omitted: every country. */
   readonly countryCodes?: readonly string[] | undefined;
 }
 
-/**
- * Polygon edges one code is tested against for one unit of work (WORK_BUDGET): about the time of a
- * geodesic solved, the unit's measure. A code from the kd-tree costs at least one unit.
- */
+/** Polygon edges tested per unit of work (WORK_BUDGET's unit: about one geodesic); a candidate costs at least one. */
 export const EDGES_PER_UNIT = 400;
 
 const OTHER_SEARCH =
   '`after` is a cursor from another search: a cursor only continues the search that issued it (the same `boundingBox` or `polygon`, and `countryCodes`). Repeat that search with the same arguments, or omit `after` to start at the first page.';
 
-/**
- * One page of the codes inside `query.area`, after the cursor `request.after`. Throws
- * `AppError('BAD_USER_INPUT')` when that cursor is not one this search issued, and the budget's
- * error once it is spent.
- */
+/** One page inside `query.area`: `BAD_USER_INPUT` for another search's cursor; the budget's error once spent. */
 export function searchArea(index: SpatialIndex, query: AreaQuery, request: KeyPageRequest): KeyPage {
   checkFirst(request.first);
   const { area, countryCodes } = query;

@@ -1,20 +1,15 @@
 /**
- * The area of `Query.locationsInArea`, checked and put in the shape the search walks: a bounding
- * box (split in two where it crosses the antimeridian) or a GeoJSON polygon. Pure; every refusal
- * is `AppError('BAD_USER_INPUT')` naming the argument, and for a polygon the ring and position
- * (0-based, as the arrays are indexed), with the rule and the value received.
- *
- * Polygons follow RFC 7946: `[longitude, latitude]` positions in degrees (an altitude, if given,
- * is ignored), the first ring the outer boundary and the others holes, each ring closed (its last
- * position repeats its first), of any winding. Edges are straight lines in longitude and latitude
- * (planar, as turf and PostGIS's `geometry` read GeoJSON), so no edge crosses the antimeridian: a
- * polygon with vertices at 170° and −170° spans the 340° between them through Greenwich. An area
- * across the antimeridian is a bounding box with `west > east`, or two polygons (RFC 7946 §3.1.9).
+ * The area of `Query.locationsInArea`, checked: a bounding box (two where it crosses the
+ * antimeridian) or a polygon. Pure; each refusal is `AppError('BAD_USER_INPUT')` naming the argument
+ * (and a polygon's 0-based ring and position), the rule and the value received.
+ * Polygons follow RFC 7946 (rings closed, any winding, the first the outer boundary; an altitude is
+ * ignored) with planar edges, as turf and PostGIS's `geometry` read them: no edge crosses the
+ * antimeridian (RFC 7946 §3.1.9: use a box with `west > east`, or two polygons).
  */
 import { AppError } from '../errors.js';
 import type { Box } from './spatial-index.js';
 
-/** A bounding box as GraphQL coerced `BoundingBoxInput`: degrees, `west > east` across the antimeridian. */
+/** Degrees; `west > east` across the antimeridian. */
 export interface BoundingBoxArgs {
   readonly west: number;
   readonly south: number;
@@ -22,7 +17,6 @@ export interface BoundingBoxArgs {
   readonly north: number;
 }
 
-/** GeoJSON Polygon `coordinates`, as GraphQL coerced them. */
 export type PolygonArgs = readonly (readonly (readonly number[])[])[];
 
 export interface AreaArgs {
@@ -31,13 +25,12 @@ export interface AreaArgs {
 }
 
 export interface AreaLimits {
-  /** Most positions of a polygon, every ring together, closing positions included (MAX_AREA_VERTICES). */
+  /** Positions of every ring together, closing ones included (MAX_AREA_VERTICES). */
   readonly maxAreaVertices: number;
-  /** Most rings of a polygon, the outer boundary included (MAX_AREA_RINGS). */
+  /** The outer boundary included (MAX_AREA_RINGS). */
   readonly maxAreaRings: number;
 }
 
-/** A position as the point-in-polygon test reads it: `[longitude, latitude]`. */
 export type Position = readonly [longitude: number, latitude: number];
 
 export type Area =
@@ -46,7 +39,6 @@ export type Area =
   /** Every point of the polygon, its boundary included; `box` holds its outer ring. */
   | { readonly kind: 'polygon'; readonly rings: readonly (readonly Position[])[]; readonly box: Box; readonly edges: number };
 
-/** The area `args` describe: exactly one of `boundingBox` and `polygon`. */
 export function parseArea(args: AreaArgs, limits: AreaLimits): Area {
   const { boundingBox, polygon } = args;
   const given = (boundingBox ? 1 : 0) + (polygon ? 1 : 0);
@@ -79,7 +71,6 @@ function polygonArea(polygon: PolygonArgs, { maxAreaVertices, maxAreaRings }: Ar
     throw new AppError('BAD_USER_INPUT', `\`polygon\` has ${vertices} positions, at most ${maxAreaVertices} (MAX_AREA_VERTICES), every ring together; simplify it.`);
   }
   const rings = polygon.map((ring, r) => checkedRing(ring, r));
-  // The box around the outer ring: no point outside it is inside the polygon.
   const box: [number, number, number, number] = [180, 90, -180, -90];
   for (const [longitude, latitude] of rings[0]!) {
     box[0] = Math.min(box[0], longitude);
@@ -90,7 +81,6 @@ function polygonArea(polygon: PolygonArgs, { maxAreaVertices, maxAreaRings }: Ar
   return { kind: 'polygon', rings, box, edges: vertices - rings.length };
 }
 
-/** A ring's positions as `[longitude, latitude]`, checked. */
 function checkedRing(ring: readonly (readonly number[])[], r: number): Position[] {
   const where = `\`polygon\` ring ${r}${r === 0 ? ' (the outer boundary)' : ' (a hole)'}`;
   if (ring.length < 4) {

@@ -1,16 +1,11 @@
-/**
- * Checks and conversions for the arguments of the spatial searches (`Location.nearby`,
- * `Query.nearestLocations`): pure functions, each throwing `AppError('BAD_USER_INPUT')` with a
- * message that names the argument, states the rule and shows the value received.
- */
+/** Spatial search arguments. Pure; each refusal is `AppError('BAD_USER_INPUT')` naming the argument, rule and value. */
 import { AppError, isAppError } from '../errors.js';
 import { METERS_PER_MILE, METERS_PER_NAUTICAL_MILE, type Point } from '../geodesy/distance.js';
 import { normalizeCountryCode } from '../postal/postal-code.js';
 
-/** The units a search radius is given in and distances are reported in. */
 export type DistanceUnit = 'METERS' | 'KILOMETERS' | 'MILES' | 'NAUTICAL_MILES';
 
-/** Metres in one of each unit: a statute mile is 1,609.344 m, an international nautical mile 1,852 m. */
+/** Metres per unit: a statute mile is 1,609.344 m, an international nautical mile 1,852 m. */
 export const METERS_PER_UNIT: Readonly<Record<DistanceUnit, number>> = {
   METERS: 1,
   KILOMETERS: 1000,
@@ -18,24 +13,14 @@ export const METERS_PER_UNIT: Readonly<Record<DistanceUnit, number>> = {
   NAUTICAL_MILES: METERS_PER_NAUTICAL_MILE,
 };
 
-/**
- * The most a search radius may be, in metres: the longest WGS-84 geodesic (between antipodal points
- * it runs over a pole: half a meridian, 20,003,931.4586 m), rounded up to the metre, so that a
- * radius at the maximum reaches the antipode of every point however the solver rounds. A larger
- * radius would mean the same.
- */
+/** Half a meridian (20,003,931.4586 m, the longest geodesic) rounded up: at the maximum, every antipode is reached. */
 export const MAX_SEARCH_RADIUS_M = 20_003_932;
 
-/** `value` in `unit`, in metres. */
 export const toMeters = (value: number, unit: DistanceUnit): number => value * METERS_PER_UNIT[unit];
 
-/** `meters` in `unit`. */
 export const fromMeters = (meters: number, unit: DistanceUnit): number => meters / METERS_PER_UNIT[unit];
 
-/**
- * A search radius (`radius` of nearby, `within` of nearestLocations) in metres: it must be finite,
- * above zero, and at most {@link MAX_SEARCH_RADIUS_M} once converted from `unit`.
- */
+/** A search radius in metres: finite, above zero, at most {@link MAX_SEARCH_RADIUS_M} once converted. */
 export function searchRadiusMeters(argument: 'radius' | 'within', value: number, unit: DistanceUnit): number {
   if (!Number.isFinite(value) || value <= 0) {
     throw new AppError('BAD_USER_INPUT', `\`${argument}\` must be a distance above zero, got ${value} ${unit}.`);
@@ -71,9 +56,8 @@ export function pageSize(first: number, max: number): number {
 }
 
 /**
- * The countries to search, from `countryCodes`: each an ISO 3166-1 alpha-2 code (any case), in
- * canonical form, sorted, without repeats; undefined (every country) when the argument is absent.
- * An empty list is refused rather than read as "no country", which would always find nothing.
+ * `countryCodes` as canonical ISO 3166-1 alpha-2 codes, sorted, without repeats; undefined (every
+ * country) when absent. An empty list is refused: read as "no country" it would find nothing.
  */
 export function searchCountries(countryCodes: readonly string[] | null | undefined): readonly string[] | undefined {
   if (countryCodes === null || countryCodes === undefined) return undefined;

@@ -1,26 +1,14 @@
 /**
- * Opaque pagination cursors for the searches: a position in a search's order, bound to that search.
- * The spatial searches order by distance (a position is a distance and a key); the area and
- * place-name searches by keys alone (key cursors: a list of strings, compared in order).
- *
- * Keyset, not offset: a cursor holds the sort key of the last edge it follows, (distance in
- * metres, country, postal code), and the next page starts strictly after that key. So a page deep
- * in the list costs what the first does (the search skips everything provably before the key
- * without solving a geodesic, where an offset would have to rank every code before it), and
- * concatenated pages are the unpaged list exactly, with no duplicates and no gaps, because the
- * order is total. The distance is written as the shortest decimal that reads back as the same
- * double (JSON does that), so the comparison with freshly computed distances is exact.
- *
- * Binding: a cursor carries a tag of its search (a hash of everything that decides membership and
- * order: see `describeSearch` in search.ts) and a checksum over the tag and the position. A cursor
- * whose checksum fails was altered or is not a cursor; one whose tag differs belongs to another
- * search. Both are `BAD_USER_INPUT`. The checksum is not a secret MAC: someone who recomputes it can
- * forge a position, which only lets them start a page anywhere in a list they may read anyway.
+ * Opaque keyset cursors, each bound to one search. A cursor holds its edge's sort key (metres,
+ * country, postal code; keys alone for searches ordered by key) and the next page starts strictly
+ * after it, so pages concatenate to the whole list with no repeat or gap and a deep page costs what
+ * the first does. JSON writes the shortest decimal that reads back as the same double, so distances
+ * compare exactly. The search's tag (`tagOf` in search.ts) and a checksum over tag and position make
+ * an altered or foreign cursor `BAD_USER_INPUT`; the checksum is no MAC (a forgery only moves a page).
  */
 import { createHash } from 'node:crypto';
 import { AppError } from '../errors.js';
 
-/** Where a page starts: strictly after this sort key. */
 export interface CursorPosition {
   /** Geodesic distance from the origin, in metres. */
   readonly meters: number;
@@ -45,21 +33,16 @@ const digest = (text: string, length: number): string => createHash('sha256').up
 /** The tag of a search, from a string that describes it completely (same string, same search). */
 export const searchTag = (description: string): string => digest(description, TAG_LENGTH);
 
-// Private: the checksum binds the position to the tag, so neither can be edited alone.
 const checksum = (tag: string, meters: number, countryCode: string, postalCode: string): string =>
   digest(JSON.stringify([VERSION, tag, meters, countryCode, postalCode]), CHECK_LENGTH);
 
-/** The cursor of `position` in the search tagged `tag`. */
 export function encodeCursor(tag: string, position: CursorPosition): string {
   const { meters, countryCode, postalCode } = position;
   const fields = [VERSION, meters, countryCode, postalCode, tag, checksum(tag, meters, countryCode, postalCode)];
   return Buffer.from(JSON.stringify(fields)).toString('base64url');
 }
 
-/**
- * The position a cursor holds, if it was issued by the search tagged `tag` and is intact.
- * Throws `AppError('BAD_USER_INPUT')` otherwise, saying which of the two it is.
- */
+/** The position `cursor` holds; `AppError('BAD_USER_INPUT')` unless the search tagged `tag` issued it intact. */
 export function decodeCursor(tag: string, cursor: string): CursorPosition {
   const fields = cursor.length <= MAX_CURSOR_LENGTH ? parseFields(cursor) : undefined;
   if (!fields) throw new AppError('BAD_USER_INPUT', NOT_A_CURSOR);
@@ -71,7 +54,6 @@ export function decodeCursor(tag: string, cursor: string): CursorPosition {
 
 type Fields = readonly [version: number, meters: number, countryCode: string, postalCode: string, tag: string, check: string];
 
-/** The JSON a cursor encodes, or undefined when it is not base64url of JSON. */
 function parseJson(cursor: string): unknown {
   const bytes = Buffer.from(cursor, 'base64url');
   // Node's decoder skips characters outside the alphabet; only the exact encoding we issue is accepted.
@@ -83,7 +65,6 @@ function parseJson(cursor: string): unknown {
   }
 }
 
-// Private: the fields of a well-formed cursor of this version, or undefined.
 function parseFields(cursor: string): Fields | undefined {
   const value = parseJson(cursor);
   if (!Array.isArray(value) || value.length !== 6) return undefined;
@@ -102,26 +83,17 @@ function parseFields(cursor: string): Fields | undefined {
 
 /** Marks a key cursor, so that neither kind of cursor decodes as the other. */
 const KEY_CURSOR = 'k1';
-/**
- * Longer than any key cursor we issue: a key is at most a normalized place name (a data name of at
- * most MAX_NAME_LENGTH characters, which Unicode normalization may expand 18-fold at the very most)
- * and a country and postal code, as UTF-8 JSON in base64.
- */
+// Longer than any key cursor we issue: a normalized place name (MAX_NAME_LENGTH characters, at most
+// 18-fold after Unicode normalization) and a country and postal code, as base64 of UTF-8 JSON.
 const MAX_KEY_CURSOR_LENGTH = 16_384;
 
 const keyChecksum = (tag: string, keys: readonly string[]): string => digest(JSON.stringify([KEY_CURSOR, tag, ...keys]), CHECK_LENGTH);
 
-/** The cursor of the position `keys` (compared in order) in the search tagged `tag`. */
 export function encodeKeyCursor(tag: string, keys: readonly string[]): string {
   return Buffer.from(JSON.stringify([KEY_CURSOR, ...keys, tag, keyChecksum(tag, keys)])).toString('base64url');
 }
 
-/**
- * The `arity` keys a key cursor holds, if it was issued by the search tagged `tag` and is intact.
- * Throws `AppError('BAD_USER_INPUT')` otherwise: `otherSearch` as the message when it belongs to
- * another search (it names what a search is made of), the same message as {@link decodeCursor}'s
- * when it is no cursor or was altered.
- */
+/** The `arity` keys held; `BAD_USER_INPUT`: `otherSearch` for another search's cursor, else {@link decodeCursor}'s. */
 export function decodeKeyCursor(tag: string, cursor: string, arity: number, otherSearch: string): readonly string[] {
   const value = cursor.length <= MAX_KEY_CURSOR_LENGTH ? parseJson(cursor) : undefined;
   const wellFormed = Array.isArray(value) && value.length === arity + 3 && value[0] === KEY_CURSOR && value.every((field) => typeof field === 'string');

@@ -1,44 +1,24 @@
 /**
- * The loaded postal codes in kd-trees over longitude and latitude (kdbush), one per country, for
- * the searches in search.ts.
- *
- * One tree per country rather than one for the world: a search limited to some countries
- * (`countryCodes`) walks only their trees, where one tree would make it wade through every other
- * country's codes nearer the origin (measured: 240 ms for the codes of Japan nearest New York among
- * 1.5 million), and every node of a tree holds codes of one country, so a node wholly inside a
- * radius can be counted without looking at its codes. Trees of countries far from the origin are
- * passed by at the root, from the box around all their codes.
- *
- * Built once from whatever rows the GeoNames index finally holds (one per code: the row `location`
- * answers with), after every file is loaded; it never changes afterwards. Each code gets an id
- * 0 … size − 1 in the order of its key: countries in code order, and within a country postal codes
- * in code order (JavaScript's string order), so sorting ids sorts codes by (country, code), the
- * order the area and place-name searches page in. Everything about a code lives in arrays indexed
- * by that id: the coordinates, the country, and the postal-code strings the GeoNames index already
- * holds (shared, not copied); plus the trees' own arrays. About 46 bytes a code: 70 MB for 1.5 million.
+ * The loaded codes in kd-trees (kdbush, x longitude, y latitude), one per country: a search limited by
+ * `countryCodes` walks only its countries' trees, a node wholly inside a radius is counted unvisited,
+ * and a far country is passed by at its root box. Built once from the rows `location` answers with,
+ * after every file is loaded; immutable. Ids 0 … size − 1 follow (country, postal code) in JavaScript
+ * string order, the order the area and place-name searches page in; arrays hold each code by id.
  */
 import KDBush from 'kdbush';
 import { at } from '../arrays.js';
 
-/** Where the codes come from: `GeoNamesIndex` implements it. */
 export interface CodeSource {
-  /** Calls `visit` once per postal code, with the coordinates (degrees, WGS-84) it is located at. */
+  /** Calls `visit` once per postal code, with its coordinates (degrees, WGS-84), in the same order every time. */
   forEachCode(visit: (countryCode: string, postalCode: string, latitude: number, longitude: number) => void): void;
 }
 
-/** A longitude–latitude box in degrees: west, south, east, north. */
 export type Box = readonly [west: number, south: number, east: number, north: number];
 
-/** The codes of one country. */
 export interface CountryTree {
-  /**
-   * kd-tree of the country's codes: x is the longitude, y the latitude, as geokdbush expects. Its
-   * ids count from 0 within the country; add {@link firstId} for the code's id.
-   */
+  /** Its ids plus {@link firstId} are the codes' ids. */
   readonly tree: KDBush;
-  /** The id of the country's first code. */
   readonly firstId: number;
-  /** The smallest box holding all of the country's codes. */
   readonly box: Box;
 }
 
@@ -46,19 +26,15 @@ export interface CountryTree {
 const NODE_SIZE = 64;
 
 export class SpatialIndex {
-  /** Number of postal codes indexed. */
   readonly size: number;
-  /** The countries loaded, by country index: in code order. */
+  /** By country index, in code order. */
   readonly countries: readonly string[];
-  /** The tree of each country, by country index. Read-only once built. */
   readonly trees: readonly CountryTree[];
-  /** Latitude of each code, by id (degrees). */
+  /** Degrees, by id; so are {@link longitudes}. */
   readonly latitudes: Float64Array;
-  /** Longitude of each code, by id (degrees). */
   readonly longitudes: Float64Array;
-  /** Country of each code, by id, as an index into {@link countries}. */
+  /** By id, an index into {@link countries}. */
   readonly countryOf: Uint16Array;
-  /** Postal code of each code, by id. */
   readonly postalCodes: readonly string[];
 
   private constructor(fields: Omit<SpatialIndex, 'countryIndex' | 'idAfter'>) {
@@ -71,18 +47,14 @@ export class SpatialIndex {
     this.postalCodes = fields.postalCodes;
   }
 
-  /** Indexes every code `source` holds. Call it once the source is fully loaded. */
+  /** Call it once the source is fully loaded. */
   static from(source: CodeSource): SpatialIndex {
     return SpatialIndex.build(source).index;
   }
 
-  /**
-   * Indexes every code `source` holds, and says which id each got, by the order `forEachCode`
-   * visited them: an index built beside this one from the same source (place-names/) maps its
-   * codes to ids with it, visiting in the same order, without looking a key up.
-   */
+  /** Also returns each code's id by visit order, so an index built beside it (place-names/) maps codes without a lookup. */
   static build(source: CodeSource): { readonly index: SpatialIndex; readonly idsByVisit: Uint32Array } {
-    // First pass: the countries and their sizes, so every array is allocated once, exactly.
+    // Three passes over the source: counts first, so every array is allocated once, exactly.
     const seen: string[] = [];
     const counts: number[] = [];
     const seenIndex = lastCountryIndex(seen);
@@ -92,7 +64,6 @@ export class SpatialIndex {
     });
     const size = counts.reduce((sum, n) => sum + n, 0);
 
-    // Second pass: each code's country and postal code, in the order visited.
     const visitCountries = new Uint16Array(size);
     const visitCodes = new Array<string>(size).fill('');
     let visited = 0;
@@ -105,7 +76,6 @@ export class SpatialIndex {
     });
     if (visited !== size || seen.length !== counts.length) throw new Error('the code source listed other codes on its second pass than on its first');
 
-    // Ids in key order: countries by code (a counting sort of the visits), then each country's codes by postal code.
     const countries = [...seen].sort();
     const countryOfSeen = seen.map((code) => countries.indexOf(code));
     const firstIds: number[] = [];
@@ -130,7 +100,7 @@ export class SpatialIndex {
     const countryOf = new Uint16Array(size);
     const postalCodes = new Array<string>(size).fill('');
     for (const [country, firstId] of firstIds.entries()) {
-      // GeoNames files are mostly sorted already, which the engine's sort of arrays (not of typed arrays) finds in about linear time.
+      // An array, not a typed array: the engine's array sort runs in about linear time on GeoNames' mostly sorted files.
       const visits = Array.from(byKey.subarray(firstId, at(filled, country))).sort(byCode);
       for (let offset = 0; offset < visits.length; offset++) {
         const visit = at(visits, offset);
@@ -140,7 +110,6 @@ export class SpatialIndex {
       }
     }
 
-    // Third pass: each code's coordinates, at its id; then each country's tree, adding its codes in id order.
     const latitudes = new Float64Array(size);
     const longitudes = new Float64Array(size);
     visited = 0;
@@ -167,23 +136,18 @@ export class SpatialIndex {
     return { index: new SpatialIndex({ size, countries, trees, latitudes, longitudes, countryOf, postalCodes }), idsByVisit };
   }
 
-  /** The index of a loaded country in {@link countries}, or undefined when no code of it is loaded. */
   countryIndex(countryCode: string): number | undefined {
     const index = this.countries.indexOf(countryCode);
     return index < 0 ? undefined : index;
   }
 
-  /**
-   * The first id whose key (country, postal code) sorts after the given one: the ids from it on
-   * follow a cursor at that key, whether or not the key is a loaded code.
-   */
+  /** The first id whose key sorts after (countryCode, postalCode), a loaded code or not: where a key cursor's page starts. */
   idAfter(countryCode: string, postalCode: string): number {
     let country = 0;
     while (country < this.countries.length && at(this.countries, country) < countryCode) country++;
     if (country === this.countries.length) return this.size;
     const { firstId, tree } = at(this.trees, country);
     if (at(this.countries, country) !== countryCode) return firstId;
-    // The first code of the country after `postalCode` (ids are in code order within it).
     let low = firstId;
     let high = firstId + tree.numItems;
     while (low < high) {
@@ -195,10 +159,7 @@ export class SpatialIndex {
   }
 }
 
-/**
- * A country's index in `countries`, added on first sight. The source lists codes country by
- * country, so remembering the last answer spares nearly every lookup.
- */
+/** A country's index in `countries`, added on first sight; the last answer is cached: sources list country by country. */
 function lastCountryIndex(countries: string[]): (countryCode: string) => number {
   let lastCode = '';
   let lastIndex = -1;

@@ -1,16 +1,8 @@
 /**
- * The spatial searches of the service (`Location.nearby`, `Query.nearestLocations`,
- * `Query.locationsInArea`) over the places held in memory (a `PlaceSource`: the gazetteer of the
- * loaded data), as pages of places: the models behind the GraphQL `LocationConnection` and
- * `LocationMatchConnection`. search.ts and area-search.ts do the searches; this module checks the
- * arguments and that the countries asked for are loaded, decides where a search starts, charges
- * the work to the operation's budget, and turns a page of keys (and distances) into places.
- *
- * Where `nearby` starts. The data's own row of the origin's code (`matchedPostalCode`: a PREFIX
- * location's first part) when the data holds it: the point `location` answers with when the
- * embedded data resolved it, and that row is the first edge, at distance 0. An origin that only a
- * remote geocoder knows (a code the loaded data lacks) searches the loaded data around its own
- * coordinates, and is the first edge itself: the contract puts the origin first whoever resolved it.
+ * The spatial searches as pages of places (models of `LocationConnection`, `LocationMatchConnection`):
+ * checks the arguments and the countries, runs search.ts or area-search.ts, turns keys into places.
+ * The origin is the first edge, at distance 0, whoever resolved it: `nearby` starts from the data's
+ * row of `matchedPostalCode`, or else from the point a remote geocoder gave.
  */
 import { at } from '../arrays.js';
 import { AppError } from '../errors.js';
@@ -25,20 +17,19 @@ import type { KeyPage, KeyPageRequest } from './key-page.js';
 import { edgeCursor, searchNearby, type PageRequest, type SpatialEdge, type SpatialPage, type SpatialQuery } from './search.js';
 import type { SpatialIndex } from './spatial-index.js';
 
-/** The postal codes a search runs over: every code in kd-trees, and the place of each. */
 export interface PlaceSource {
   readonly index: SpatialIndex;
-  /** The place of a code of {@link index} (its own row), as `location` answers it; undefined for any other code. */
+  /** A code's own row, as `location` answers it; undefined for a code not in {@link index}. */
   place(countryCode: string, postalCode: string): Place | undefined;
 }
 
 export interface PlaceEdge {
   readonly node: Place;
-  /** The geodesic distance, in the search's unit. */
+  /** In the search's unit; `meters` in metres. */
   readonly distance: number;
   readonly meters: number;
   readonly initialBearing: number | null;
-  /** The search and the edge's place in its order: its cursor is computed only when asked for (a hash each). */
+  /** For the cursor, computed only when asked for (a hash each). */
   readonly search: SpatialQuery;
   readonly position: SpatialEdge;
 }
@@ -56,10 +47,9 @@ export interface PlacePage {
   readonly totalCount: number;
 }
 
-/** A code found by a search ordered by key alone (`locationsInArea`, `locationsByPlace`): no distance. */
+/** An edge of a search ordered by key alone: no distance. */
 export interface MatchEdge {
   readonly node: Place;
-  /** Its id in the spatial index, and the page it is on: its cursor is computed only when asked for. */
   readonly id: number;
   readonly page: KeyPage;
 }
@@ -70,20 +60,17 @@ export interface MatchPage {
   readonly totalCount: number;
 }
 
-/** The arguments of `Query.locationsInArea`, as GraphQL coerced them (defaults applied). */
 export interface InAreaArgs extends AreaArgs {
   readonly first: number;
   readonly after?: string | null | undefined;
   readonly countryCodes?: readonly string[] | null | undefined;
 }
 
-/** The limits the searches check their arguments against (a subset of `Limits`). */
 export interface SearchLimits extends AreaLimits {
-  /** The largest page (`MAX_NEARBY_RESULTS`). */
+  /** `MAX_NEARBY_RESULTS`. */
   readonly maxNearbyResults: number;
 }
 
-/** The arguments of `Location.nearby`, as GraphQL coerced them (defaults applied). */
 export interface NearbyArgs {
   readonly radius: number;
   readonly unit: DistanceUnit;
@@ -92,7 +79,6 @@ export interface NearbyArgs {
   readonly countryCodes?: readonly string[] | null | undefined;
 }
 
-/** The arguments of `Query.nearestLocations`, as GraphQL coerced them (defaults applied). */
 export interface NearestArgs {
   readonly latitude: number;
   readonly longitude: number;
@@ -104,17 +90,15 @@ export interface NearestArgs {
 }
 
 /**
- * The spatial searches of the service: one per process, each over the places in memory when it
- * runs (the loaded data may be replaced whole; a search reads one version). Each call checks its
- * arguments (the same checks as before execution, operation/size.ts) and throws `AppError`s:
- * `BAD_USER_INPUT`, `SPATIAL_DATA_UNAVAILABLE`.
+ * One per process; each search reads one version of the places (data is replaced whole, never
+ * edited). Throws `AppError`s: `BAD_USER_INPUT`, `SPATIAL_DATA_UNAVAILABLE`.
  */
 export class SpatialSearch {
   private readonly maxResults: number;
 
   /**
    * @param source the places in memory now; undefined before any are loaded, or when nothing is (no `embedded` geocoder).
-   * @param loaded resolves once the first places are loaded; never, when nothing will be.
+   * @param loaded resolves once the first places are loaded; never when nothing will be.
    */
   constructor(
     private readonly source: () => PlaceSource | undefined,
@@ -132,7 +116,7 @@ export class SpatialSearch {
     const countryCodes = searchCountries(args.countryCodes);
     return andThen(this.places(countryCodes), (places) => {
       const row = places.place(origin.countryCode, origin.matchedPostalCode);
-      // The row's own code: the data may hold only the first part of what a remote geocoder matched.
+      // The data may hold only the first part of what a remote geocoder matched.
       const originCode: PostalKey = { countryCode: origin.countryCode, postalCode: row?.matchedPostalCode ?? origin.matchedPostalCode };
       const start = row ?? origin;
       const search: SpatialQuery = {
@@ -142,7 +126,7 @@ export class SpatialSearch {
         ...(countryCodes && { countryCodes }),
       };
       const request: PageRequest = { first, after: args.after, budget };
-      // The data holds the origin's row: the search puts it first. Otherwise it is added here, unless `countryCodes` leaves its country out.
+      // A row the data holds, the search puts first; any other origin is added here, unless `countryCodes` leaves it out.
       if (row || (countryCodes && !countryCodes.includes(originCode.countryCode))) return connection(places, search, request, searchNearby(places.index, search, request), unit);
       return withOrigin(places, search, asOwnPlace(origin), request, unit);
     });
@@ -162,7 +146,7 @@ export class SpatialSearch {
     });
   }
 
-  /** `Query.locationsInArea`: the loaded codes inside a bounding box or a polygon, by country and postal code. */
+  /** `Query.locationsInArea`: the loaded codes inside a box or polygon, by country and postal code. */
   inArea(args: InAreaArgs, budget?: WorkBudget): MaybePromise<MatchPage> {
     const area = parseArea(args, this.limits);
     const first = pageSize(args.first, this.maxResults);
@@ -173,16 +157,12 @@ export class SpatialSearch {
     });
   }
 
-  /** The places to search, once loaded; SPATIAL_DATA_UNAVAILABLE when none are, or a country asked for is not. */
   private places(countryCodes: readonly string[] | undefined): MaybePromise<PlaceSource> {
     return loadedPlaces(this.source, this.loaded, countryCodes);
   }
 }
 
-/**
- * The places a search runs over, once loaded (`source()` as soon as it answers, else when `loaded`
- * resolves); SPATIAL_DATA_UNAVAILABLE when none are, or a country of `countryCodes` is not.
- */
+/** The places once loaded (at once when they are); SPATIAL_DATA_UNAVAILABLE when none are, or an asked country is not. */
 export function loadedPlaces<Source extends PlaceSource>(
   source: () => Source | undefined,
   loaded: Promise<unknown> | undefined,
@@ -203,7 +183,6 @@ export function loadedPlaces<Source extends PlaceSource>(
   return source() !== undefined || loaded === undefined ? check() : loaded.then(check);
 }
 
-/** The connection of a page of a search ordered by key: each edge's place built as `location` builds it. */
 export function matchConnection(places: PlaceSource, page: KeyPage, request: KeyPageRequest): MatchPage {
   const { countries, countryOf, postalCodes } = places.index;
   const edges = page.ids.map((id): MatchEdge => ({ node: placeOf(places, { countryCode: at(countries, at(countryOf, id)), postalCode: at(postalCodes, id) }), id, page }));
@@ -221,7 +200,6 @@ export function matchConnection(places: PlaceSource, page: KeyPage, request: Key
   };
 }
 
-/** The error for countries asked for that have no loaded data, saying how to load them. */
 function notLoaded(missing: readonly string[], places: PlaceSource): AppError {
   const [it, them] = missing.length === 1 ? ['it', 'it'] : ['they', 'them'];
   return new AppError(
@@ -231,11 +209,7 @@ function notLoaded(missing: readonly string[], places: PlaceSource): AppError {
   );
 }
 
-/**
- * The first page of a search whose origin the data does not hold: the origin, at distance 0, then
- * the search's codes. Later pages are the search's own: a cursor after the origin (distance 0, the
- * origin's key) sorts before every code, as the search orders them.
- */
+/** The origin the data lacks, at distance 0, then the search's codes; a cursor at it sorts before every code. */
 function withOrigin(places: PlaceSource, search: SpatialQuery, origin: Place, request: PageRequest, unit: DistanceUnit): PlacePage {
   const rest = searchNearby(places.index, search, request);
   const totalCount = rest.totalCount + 1;
@@ -247,10 +221,7 @@ function withOrigin(places: PlaceSource, search: SpatialQuery, origin: Place, re
   return connection(places, search, request, page, unit, origin);
 }
 
-/**
- * The connection of a page: each edge's place built as `location` builds it (or `origin` itself,
- * for the edge {@link withOrigin} added), its distance in `unit`.
- */
+/** Each edge's place built as `location` builds it, or `origin` for the edge {@link withOrigin} added. */
 function connection(places: PlaceSource, search: SpatialQuery, request: PageRequest, page: SpatialPage, unit: DistanceUnit, origin?: Place): PlacePage {
   const edges = page.edges.map(
     (position, i): PlaceEdge => ({
@@ -278,14 +249,14 @@ function connection(places: PlaceSource, search: SpatialQuery, request: PageRequ
 
 const isContinued = (request: PageRequest): boolean => request.after !== null && request.after !== undefined;
 
-/** A loaded code's place: the spatial index was built from the same rows. */
+/** A missing place is a bug: the spatial index was built from the same rows. */
 function placeOf(places: PlaceSource, key: PostalKey): Place {
   const place = places.place(key.countryCode, key.postalCode);
   if (!place) throw new Error(`the spatial index holds ${key.countryCode} ${key.postalCode}, which the loaded data does not`);
   return place;
 }
 
-/** A place as the row of its own code: a PREFIX answer from a remote geocoder becomes its first part's place. */
+/** A PREFIX answer from a remote geocoder as the place of its first part. */
 function asOwnPlace(place: Place): Place {
   if (place.precision === 'POSTAL_CODE') return place;
   const { countryCode, matchedPostalCode, latitude, longitude, placeName, adminName, adminCode, accuracy, source } = place;

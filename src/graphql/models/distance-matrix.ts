@@ -1,7 +1,6 @@
 /**
- * The `DistanceMatrix` and `DistanceMatrixRow` types: fully computed by `Query.distanceMatrix`,
- * served by the default resolvers. A failed lookup stays in place as its `AppError`, which
- * GraphQL reports at exactly that index.
+ * `DistanceMatrix` and `DistanceMatrixRow`, computed whole and served by default resolvers. A failed
+ * lookup stays in place as its `AppError`, which GraphQL reports at exactly that index.
  */
 import type { AppError } from '../../errors.js';
 import type { Place } from '../../postal/place.js';

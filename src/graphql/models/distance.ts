@@ -1,7 +1,4 @@
-/**
- * The `Distance` type. Its model carries every field precomputed, so the default resolvers
- * serve it and no per-field resolver runs.
- */
+/** The `Distance` type: its model carries every field precomputed, so no per-field resolver runs. */
 import { AppError } from '../../errors.js';
 import type { Place } from '../../postal/place.js';
 import { geodesicMeasure, haversineMeasure, METERS_PER_MILE, METERS_PER_NAUTICAL_MILE, type DistanceMethod } from '../../geodesy/distance.js';
@@ -19,16 +16,10 @@ export interface DistanceModel {
   readonly method: DistanceMethod;
 }
 
-/**
- * Process-wide: a pair measured once is answered from the table until its slot is reused, exactly
- * (see memo.ts). Haversine is not memoized: it costs less than a lookup.
- */
+/** Process-wide and exact (geodesy/memo.ts). Haversine is not memoized: it costs less than a lookup. */
 export const geodesics = new MeasureMemo(geodesicMeasure);
 
-/**
- * The distance between two lookups, or the error of the first that failed (or of the budget, one
- * unit a distance), so a caller can hand either straight to GraphQL.
- */
+/** The distance, or the first failed lookup's error, or the budget's (one unit a distance): either goes to GraphQL as is. */
 export function distanceBetween(from: Place | AppError, to: Place | AppError, method: DistanceMethod, budget: WorkBudget): DistanceModel | AppError {
   if (from instanceof AppError) return from;
   if (to instanceof AppError) return to;

@@ -1,8 +1,7 @@
 /**
- * One analysis per parsed operation, made on first sight and kept (Apollo reuses a repeated query's parsed document), from
- * one plan of it (plan.ts): its metrics label (root fields the schema defines, so no client makes one up), its cache
- * policy, and its size for one request's variables (size.ts), measured once when no variable enters it. Only the
- * variables the size reads are coerced here, by graphql-js, exactly as execution will coerce them.
+ * One analysis per parsed operation (Apollo reuses a repeated query's document), from its plan (plan.ts): its metrics
+ * label (root fields the schema defines, so no client makes one up), cache policy, and size for one request's variables
+ * (size.ts; measured once when no variable enters it, else coerced by graphql-js exactly as execution will).
  */
 import { getVariableValues, visit, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type ValueNode, type VariableDefinitionNode } from 'graphql';
 import { LRUCache } from 'lru-cache';

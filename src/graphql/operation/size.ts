@@ -3,7 +3,6 @@
  * (coerced by graphql-js, defaults included): every input list against its bound, the fields the
  * response would hold and the spatial searches it would run, each counted once per list item it
  * appears in. The count is an upper bound: a field under a parent that resolves to null counts.
- *
  * The verdict is per root field: a field over a bound is refused and never resolved, the others run.
  * `_entities` is refused item by item from the first that does not fit, so a router always gets its
  * list back. A list whose size no rule knows is refused rather than guessed.
@@ -35,7 +34,6 @@ export interface SizeLimits {
   readonly maxResponseFields: number;
 }
 
-/** Variable values as coerced by graphql-js. */
 export type VariableValues = Readonly<Record<string, unknown>>;
 
 /** Why a root field does not run, or (`_entities`) from which item on it does not. */
@@ -65,7 +63,6 @@ interface Scope {
 interface Rule {
   /** Throws BAD_USER_INPUT when an argument is over its bound. */
   readonly check?: (args: Args, limits: SizeLimits) => void;
-  /** How many items the field's list holds. */
   readonly size?: (args: Args, scope: Scope) => number;
   /** What the field's descendants may read. */
   readonly scope?: (args: Args) => Scope;
@@ -169,10 +166,8 @@ const RULES: Readonly<Record<string, Rule>> = {
   'Query._entities': { size: (args) => itemsIn(args.representations) },
 };
 
-/** Schema coordinates the rules cover (for the test that keeps them complete). */
 export const RULE_COORDINATES: readonly string[] = Object.keys(RULES);
 
-/** The schema coordinate of the one root field measured item by item. */
 const ENTITIES = 'Query._entities';
 
 /** Whether a field's `@skip`/`@include` conditions leave it in. */

@@ -4,8 +4,5 @@ import { LocationEdge } from './location-edge.js';
 import { LocationMatchEdge } from './location-match-edge.js';
 import { Query } from './query.js';
 
-/**
- * Every resolver, assembled explicitly. Distance, DistanceMatrix, DistanceMatrixRow,
- * LocationConnection, LocationMatchConnection and LocationPageInfo use default resolvers.
- */
+/** Every resolver, assembled explicitly; every other type is served by default resolvers from its model. */
 export const resolvers = { Query, Location, LocationEdge, LocationMatchEdge } satisfies Resolvers;

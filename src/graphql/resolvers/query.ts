@@ -22,8 +22,7 @@ export const Query: QueryResolvers = {
   },
 
   distances: (_, { pairs, method }, { lookups, budget }) => {
-    // Every code is asked at once (so they batch), and awaited as one list: graphql-js then completes
-    // plain values rather than a promise per pair.
+    // Awaited as one list: graphql-js then completes plain values rather than a promise per pair.
     const located = new Array<MaybePromise<Located>>(pairs.length * 2);
     for (let i = 0; i < pairs.length; i++) {
       const { from, to, fromCountry, toCountry } = pairs[i]!;
@@ -48,7 +47,6 @@ export const Query: QueryResolvers = {
   // A copy: the gazetteer's list is read-only, and the generated resolver type wants a mutable array.
   datasets: (_, _args, { datasets }) => [...datasets()],
 
-  // No lookup either: the area or the name is given, and the codes found are built from the loaded data.
   locationsInArea: (_, args, { spatial, budget }) => spatial.inArea(args, budget),
 
   locationsByPlace: (_, args, { names, budget }) => names.byName(args, budget),
