@@ -1,8 +1,7 @@
 /**
- * A gazetteer: the postal codes of a set of GeoNames files, held in memory and never changed once
- * built: their rows (geonames-index.ts), the kd-trees the spatial searches walk, the index of their
- * place names (place-names/), and what each file brought and still answers (`datasets`). The
- * service holds one at a time (loaded-data.ts) and replaces it whole, never in part.
+ * A gazetteer: the postal codes of a set of GeoNames files (geonames-index.ts), the spatial and
+ * place-name indexes built on them, and what each file still answers; never changed once built.
+ * The service holds one at a time (loaded-data.ts) and replaces it whole.
  */
 import type { Place } from '../postal/place.js';
 import type { PostalKey } from '../postal/postal-code.js';
@@ -12,12 +11,10 @@ import { SpatialIndex } from '../spatial/spatial-index.js';
 import { summarize, type DatasetFacts, type DatasetSummary } from './datasets.js';
 import type { GeoNamesIndex, LoadStats } from './geonames-index.js';
 
-/** Where a loaded file came from, as `/readyz` and the logs name it. */
 export type FileSource = 'bundled' | 'DATA_DIR' | 'GEONAMES_FILES' | 'DATA_OVERRIDES';
 
-/** A file the gazetteer holds the rows of. */
 export interface LoadedFile extends LoadStats, DatasetFacts {
-  /** What a user calls it, and its places' `source`: `US` (bundled), a dataset's name (`DE`, `GB_full`), the file's own name (GEONAMES_FILES), or `overrides`. */
+  /** Its places' `source`, and its name in `Query.datasets`. */
   readonly dataset: string;
   readonly source: FileSource;
 }
@@ -29,7 +26,6 @@ export class Gazetteer implements NamedPlaceSource {
   readonly buildMs: { readonly spatial: number; readonly names: number };
   /** Every file, in load order, with the codes it still answers. */
   readonly datasets: readonly DatasetSummary[];
-  /** Why a code of each country with no data is not found, made once per country. */
   private readonly missing = new Map<string, string | undefined>();
 
   /** Indexes `rows` for the searches: call it once every file is loaded into them. */
@@ -47,7 +43,6 @@ export class Gazetteer implements NamedPlaceSource {
     this.datasets = files.map((file) => summarize(file, answered[file.sourceId] ?? 0));
   }
 
-  /** Postal codes held. */
   get size(): number {
     return this.rows.size;
   }

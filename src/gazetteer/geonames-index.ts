@@ -1,30 +1,11 @@
 /**
- * A compact, read-only index of GeoNames postal-code dumps, built by streaming the files.
- *
- * Sized for GeoNames' allCountries.txt (about 1.5 million rows): coordinates live in growable
- * Float64Arrays, admin names are interned, and the only per-row objects are the key string and
- * the place-name string. Parsing works on raw bytes so every string is a fresh copy: slices of a
- * decoded chunk would keep the whole chunk alive and, with it, the whole file.
- *
- * Loading speed (measured with `npm run bench:startup`): turning bytes into strings is a call into
- * C++ that costs more than the rest of a row's work, so the loader makes only the strings it keeps
- * (the postal code and, unless it repeats the previous row's, the place name). Coordinates are
- * parsed from the bytes; the country, admin pair and place name are compared with the previous
- * row's bytes first, because GeoNames files are sorted by country and grouped by admin area.
- *
- * Rows are keyed by their canonical code (the same normalization as user input), whether the file
- * holds full codes (GB_full: `SW1A 1AA`) or only their first parts (the basic GB file: `SW1A`).
- *
- * What a row is (the file format, the strict decimal degrees, the longest line) is src/geonames/'s:
- * a line it refuses is counted as malformed, so the loader indexes exactly what the data command's
- * check accepts, then also refuses names longer than any real one and codes their country cannot have.
- *
- * Memory is bounded by `maxCodes`: a file that would take the index past it is refused whole (the
- * index is left as it was before that file) rather than let one file exhaust the process.
- *
- * Provenance: each row keeps, beside its coordinates, its accuracy column (one byte) and which file
- * wrote it last (two bytes: the file's number in load order), so a place says what answered it and
- * each file how many of its codes it still answers.
+ * A read-only index of GeoNames postal-code files, built by streaming them. Row layout: row `r` is
+ * slot `r` of parallel arrays (latitude, longitude, interned admin pair, accuracy plus one with 0
+ * for none, the two-byte number of the file that wrote it last, place name); `rowsByCountry` maps
+ * each canonical code to its row. Rows only grow, but for undoing a refused file. The only per-row
+ * objects are the code and name strings, decoded from the bytes: a slice of a decoded chunk would
+ * keep the whole file alive. A row is what src/geonames/ accepts (as the data command's check does),
+ * less names longer than any real one and codes their country cannot have; `maxCodes` bounds the codes.
  */
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
@@ -35,7 +16,6 @@ import { MAX_NAME_LENGTH, type Place } from '../postal/place.js';
 import { normalizeDataPostalCode, postalCodePrefix } from '../postal/postal-code.js';
 import { postalFormatOf, type PostalFormat } from '../postal/postal-formats.js';
 
-/** The columns the index reads (plain constants: read once per row). */
 const { country: COUNTRY, postalCode: POSTAL_CODE, placeName: PLACE_NAME, adminName1: ADMIN_NAME, adminCode1: ADMIN_CODE } = COLUMN;
 
 export interface LoadStats {
@@ -48,21 +28,15 @@ export interface LoadStats {
   readonly duplicates: number;
   /** Rows that replaced the row an earlier file had for their key (a later file wins). */
   readonly replaced: number;
-  /**
-   * Rows skipped: not a GeoNames row (src/geonames/row.ts: columns, control characters, the
-   * country, a coordinate that is not decimal degrees in range, a line longer than any row), a
-   * name longer than any real one, or a code its country's format refuses.
-   */
+  /** Rows skipped: not a GeoNames row (src/geonames/row.ts), a name longer than any real one, or a code its country's format refuses. */
   readonly malformed: number;
-  /** Rows indexed, new or replacing an earlier file's: every row but duplicates and malformed ones. */
   readonly indexed: number;
-  /** Of those, rows holding only the first part of a code (`SW1A`, `K1A`: see postal-formats.ts). */
+  /** Of the rows indexed, those holding only the first part of a code (`SW1A`, `K1A`: see postal-formats.ts). */
   readonly prefixes: number;
   /** The countries of the rows indexed, sorted. */
   readonly countries: readonly string[];
 }
 
-/** How a file is loaded. */
 export interface LoadOptions {
   /** What its rows' places give as their `source`; the file's name by default. */
   readonly source?: string;
@@ -87,30 +61,21 @@ export class TooManyCodesError extends Error {
 }
 
 export class GeoNamesIndex {
-  /**
-   * Row of each canonical postal code, one map per country. Not one map keyed by country + code:
-   * that key is a concatenation V8 must flatten before hashing, and one map of 1.5 million
-   * entries makes every insert a cache miss, where a country's map stays small while it loads.
-   */
+  /** One map per country: a country + code key is a concatenation V8 must flatten to hash, and a small map stays in cache. */
   private readonly rowsByCountry = new Map<string, Map<string, number>>();
   private latitudes = new Float64Array(1 << 16);
   private longitudes = new Float64Array(1 << 16);
   private adminRefs = new Uint32Array(1 << 16);
-  /** Each row's accuracy plus one; 0 for none. */
   private accuracies = new Uint8Array(1 << 16);
-  /** Each row's source: the number of the file that wrote it last. */
   private sources = new Uint16Array(1 << 16);
-  /** The names of the sources, by number. */
   private readonly sourceNames: string[] = [];
   private readonly placeNames: (string | null)[] = [];
   /**
-   * The place of each code asked so far, by country, made on its first lookup and kept: a code's
-   * place is then one object for the life of the process (what the time-zone cache keys by), and a
-   * lookup after the first is one map lookup and allocates nothing (profiled: the row path, with
-   * its arrays, cost 12% of the CPU under random 100-pair requests).
+   * The place of each code asked so far, made on its first lookup and kept: a code's place is one
+   * object for the life of the index (the time-zone cache keys by it), and a later lookup allocates nothing.
    */
   private readonly placesByCountry = new Map<string, Map<string, Place>>();
-  /** Interned `[adminName, adminCode]` pairs; a country has a few dozen, the world a few thousand. */
+  /** Interned `[adminName, adminCode]` pairs. */
   private readonly admins: (readonly [string | null, string | null])[] = [];
   private readonly adminIds = new Map<string, number>();
   private readonly maxCodes: number;
@@ -119,12 +84,10 @@ export class GeoNamesIndex {
     this.maxCodes = options.maxCodes ?? Number.POSITIVE_INFINITY;
   }
 
-  /** Number of postal codes indexed. */
   get size(): number {
     return this.placeNames.length;
   }
 
-  /** The name of a source (a file loaded), by its number. */
   sourceName(sourceId: number): string | undefined {
     return this.sourceNames[sourceId];
   }
@@ -137,16 +100,13 @@ export class GeoNamesIndex {
     return counts;
   }
 
-  /** Whether any row of this country was loaded. */
   hasCountry(countryCode: string): boolean {
     return this.rowsByCountry.has(countryCode);
   }
 
   /**
-   * The place of a canonical code: its own row, or else, when the loaded data holds its first part
-   * (a basic GB file holds outward codes such as `SW1A`; GB_full holds only full postcodes), that
-   * part's row, with precision `PREFIX`. Whether a country's data holds full codes or first parts
-   * is what its rows show: no list of countries decides it.
+   * The place of a canonical code: its own row, or else its first part's (the basic GB file holds
+   * outward codes such as `SW1A`) with precision `PREFIX`. A country's rows, not a list, say which it holds.
    */
   get(countryCode: string, postalCode: string): Place | undefined {
     const kept = this.placesByCountry.get(countryCode)?.get(postalCode);
@@ -186,22 +146,14 @@ export class GeoNamesIndex {
     return place;
   }
 
-  /**
-   * Calls `visit` once for every indexed postal code, with the coordinates {@link get} returns for
-   * it (so a code listed by several rows is visited once, at the row the index keeps). Country by
-   * country, in no order callers should rely on. For building derived indexes (src/spatial/).
-   */
+  /** Calls `visit` once per code with the coordinates {@link get} returns; country by country, in no order to rely on. */
   forEachCode(visit: (countryCode: string, postalCode: string, latitude: number, longitude: number) => void): void {
     for (const [countryCode, codes] of this.rowsByCountry) {
       for (const [postalCode, row] of codes) visit(countryCode, postalCode, this.latitudes[row] ?? Number.NaN, this.longitudes[row] ?? Number.NaN);
     }
   }
 
-  /**
-   * Calls `visit` once for every indexed postal code with the place name and first-level admin
-   * code {@link get} returns for it, in the order {@link forEachCode} visits them (an index built
-   * beside the spatial one relies on it: place-names/).
-   */
+  /** {@link forEachCode}'s visits, in the same order (place-names/ relies on it), with the place name and admin code. */
   forEachCodeName(visit: (countryCode: string, postalCode: string, placeName: string | null, adminCode: string | null) => void): void {
     for (const [countryCode, codes] of this.rowsByCountry) {
       for (const [postalCode, row] of codes) visit(countryCode, postalCode, this.placeNames[row] ?? null, this.admins[this.adminRefs[row] ?? 0]?.[1] ?? null);
@@ -209,17 +161,10 @@ export class GeoNamesIndex {
   }
 
   /**
-   * Streams one GeoNames file into the index, `chunkBytes` at a time (default 1 MiB).
-   *
-   * A row for a code an earlier file holds replaces that row in place: files are loaded from the
-   * broadest to the most specific (the bundled data, DATA_DIR, GEONAMES_FILES, the overrides), so
-   * the later one is the operator's newer or finer data. Within one file the first row for a code
-   * wins, as before: GeoNames lists a code once per place it serves (the US file has two such
-   * codes), rows of equal standing, and keeping the first keeps the answers for those codes what
-   * they have always been.
-   *
-   * Rejects with {@link TooManyCodesError}, having undone everything this file did, when its new
-   * codes would take the index past `maxCodes`; reading stops there.
+   * Streams one GeoNames file into the index. A row for a code an earlier file holds replaces it in
+   * place (files load broadest first: docs/data.md); within one file the first row for a code wins
+   * (GeoNames lists a code once per place it serves, rows of equal standing). Rejects with
+   * {@link TooManyCodesError}, this file undone, when its new codes would pass `maxCodes`.
    */
   async loadFile(file: string, options: LoadOptions = {}): Promise<LoadStats> {
     const sourceId = this.addSource(file, options.source ?? path.basename(file));
@@ -251,7 +196,7 @@ export class GeoNamesIndex {
     /** The values of the rows this file replaced, as they were: what undoing the file restores. */
     const undo: Replaced[] = [];
     const scan = new RowScan();
-    // Column values of the previous row, by their bytes (see the module comment).
+    // The previous row's values, by their bytes: files are sorted by country and grouped by admin area.
     const lastCountry = new RepeatCache<string>('');
     const lastAdmin = new RepeatCache<number>(0);
     const lastPlace = new RepeatCache<string | null>(null);
@@ -263,7 +208,6 @@ export class GeoNamesIndex {
       if (full) return;
       rows++;
       if (scanRow(buf, start, end, scan, ANY_COUNTRY) !== RowFault.none) return void malformed++;
-      // Where each column we read starts and ends (plain locals: no closures allocated per row).
       const ends = scan.ends;
       const countryStart = start;
       const countryEnd = ends[COUNTRY] ?? 0;
@@ -292,7 +236,6 @@ export class GeoNamesIndex {
       if (existing !== undefined && (existing >= firstRow || replacedRows.has(existing))) return void duplicates++;
 
       // Admin name and code are adjacent columns: their bytes, with the tab between them, identify the pair.
-      // Names are bounded as a provider's are (MAX_NAME_LENGTH): a longer one is no place name.
       if (!lastAdmin.matches(buf, adminNameStart, adminCodeEnd)) {
         const adminName = boundedName(buf, adminNameStart, adminNameEnd);
         const adminCode = boundedName(buf, adminCodeStart, adminCodeEnd);
@@ -343,7 +286,6 @@ export class GeoNamesIndex {
     return { file, sourceId, rows, duplicates, replaced, malformed, indexed, prefixes, countries: [...countries].sort() };
   }
 
-  // A row's values, to restore it.
   private rowValues(row: number): Replaced {
     return {
       row,
@@ -367,7 +309,6 @@ export class GeoNamesIndex {
     for (const { row, latitude, longitude, placeName, adminRef, accuracy, source } of undo) this.overwrite(row, latitude, longitude, placeName, adminRef, accuracy, source);
   }
 
-  // Adds a row for a code, growing the typed arrays by doubling; returns it, for `overwrite` to fill in.
   private append(codes: Map<string, number>, postalCode: string): number {
     const row = this.placeNames.length;
     if (row === this.latitudes.length) {
@@ -382,9 +323,8 @@ export class GeoNamesIndex {
     return row;
   }
 
-  // Gives a row its values (`accuracy` plus one, 0 for none; `source` the file's number). Positional, so a row allocates nothing.
   private overwrite(row: number, latitude: number, longitude: number, placeName: string | null, adminRef: number, accuracy: number, source: number): void {
-    // Files load before any lookup, so no place of this row was made yet.
+    // Positional, so a row allocates nothing. Files load before any lookup: no place of this row exists yet.
     this.latitudes[row] = latitude;
     this.longitudes[row] = longitude;
     this.adminRefs[row] = adminRef;
@@ -393,7 +333,6 @@ export class GeoNamesIndex {
     this.sources[row] = source;
   }
 
-  // Returns the id of an admin pair, adding it on first sight.
   private internAdmin(name: string | null, code: string | null): number {
     const id = `${name ?? ''}\t${code ?? ''}`;
     let ref = this.adminIds.get(id);
@@ -415,15 +354,11 @@ interface Replaced {
   readonly longitude: number;
   readonly placeName: string | null;
   readonly adminRef: number;
-  /** The accuracy plus one; 0 for none. */
   readonly accuracy: number;
   readonly source: number;
 }
 
-/**
- * The value last decoded from a column, with the bytes it came from. Equal bytes decode to equal
- * strings, so a row whose bytes match may reuse the value without decoding (and shares the string).
- */
+/** The value last decoded from a column, with its bytes: a row whose bytes match reuses it without decoding. */
 class RepeatCache<T> {
   private bytes = Buffer.alloc(64);
   private length = -1;
@@ -447,7 +382,6 @@ class RepeatCache<T> {
   }
 }
 
-/** A fresh string from UTF-8 bytes (never a slice of a larger string, which would keep that alive). */
 const decode = (buf: Buffer, start: number, end: number): string => buf.toString('utf8', start, end);
 
 function grow<T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(from: T, to: T): T {

@@ -1,23 +1,11 @@
 /**
- * The postal-code data the service holds in memory: one gazetteer at a time, loaded at start-up
- * from, in order, the bundled US file, the data files in DATA_DIR (broadest first), GEONAMES_FILES
- * and the DATA_OVERRIDES file; a later file's row for a code replaces an earlier one.
- *
- * The overrides are read and checked whole before anything is loaded (data/overrides.ts): a bad
- * row stops start-up with nothing loaded. `reload()` (SIGHUP) loads every file again, as it is
- * now, into a new gazetteer that replaces the one answering once it is whole, as after start-up
- * downloads; a failed reload keeps the data answering.
- *
- * Start-up downloads (GEONAMES_COUNTRIES missing from DATA_DIR) never hold up the data already on
- * disk: that is loaded and answered from first, while `/readyz` still says not ready; once the
- * downloads end (done or failed), the files are loaded again into a new gazetteer that replaces the
- * first whole, and the data is ready. So a mirror that trickles or fails costs readiness, never
- * answers. Both gazetteers are held while the second loads.
- *
- * `close()` stops start-up: the download in flight is cancelled (its temporary files removed),
- * nothing more is downloaded or loaded, and `ready` never settles. A DATA_DIR that cannot be read,
- * or created for a download, rejects `ready` (`DATA_DIR_UNREADABLE`, `DATA_DIR_UNWRITABLE`): the
- * service does not start without the data asked for.
+ * The postal-code data in memory: one gazetteer at a time, loaded from, in order, the bundled US
+ * file, DATA_DIR's files, GEONAMES_FILES and DATA_OVERRIDES (docs/data.md), the overrides checked
+ * whole before anything loads. A new gazetteer replaces the answering one only once whole, so no
+ * request waits on a load: after start-up downloads (the data on disk answers first, not ready
+ * until they end) and on `reload()` (SIGHUP); both are held while the second loads. `close()`
+ * cancels start-up, its download's temporary files removed, and `ready` never settles; a DATA_DIR
+ * that cannot be read or created rejects `ready` (`DATA_DIR_UNREADABLE`, `DATA_DIR_UNWRITABLE`).
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -71,14 +59,11 @@ export interface LoadedDataOptions {
   /** The overrides file (`data.overrides`) already read and checked; read at start otherwise. */
   readonly overrides?: Overrides | undefined;
   readonly logger: Logger;
-  /** Counts failed downloads and the codes held. */
   readonly metrics?: Metrics | undefined;
 }
 
-/** What the data is doing, for `/readyz`. */
 export type DataState = 'loading' | 'downloading' | 'ready' | 'stopped';
 
-/** What is loaded and what failed, for `/readyz`. */
 export interface DataReport {
   readonly loaded: readonly { readonly file: string; readonly source: FileSource; readonly rows: number; readonly replaced: number }[];
   /** Datasets that could not be downloaded or loaded, with a code (a `DataErrorCode`, `TOO_LARGE`) and the message. */
@@ -91,7 +76,6 @@ export class LoadedData {
   private readonly failed: FailedDownload[] = [];
   private readonly closing = new AbortController();
   private readonly stopped: Promise<void>;
-  /** The overrides the gazetteer answering was loaded with. */
   private overrides: Overrides | undefined;
   /** The reload running, and the one asked for while it runs (see `reload`). */
   private reloading: Promise<Gazetteer> | undefined;
@@ -143,12 +127,10 @@ export class LoadedData {
   }
 
   /**
-   * Loads every file again, as it is now (DATA_OVERRIDES read and checked again), into a new
-   * gazetteer, and answers from it once it is whole; resolves with it. Until then the gazetteer
-   * answering goes on answering, so no request waits or fails. Rejects, keeping the data
-   * answering, when the overrides file is not valid (a `DataError`, `BAD_OVERRIDES`), a file
-   * cannot be read, or start-up has not finished (its own last load reads the files then).
-   * Reloads asked for while one runs become one more reload, after it.
+   * Loads every file again, as it is now (DATA_OVERRIDES checked again), into a new gazetteer that
+   * answers once whole; resolves with it. Rejects, the data answering as before, when the overrides
+   * are not valid (`DataError` `BAD_OVERRIDES`), a file cannot be read, or start-up has not finished
+   * (its own last load reads the files). Calls while one runs share one more reload, after it.
    */
   reload(): Promise<Gazetteer> {
     if (this.queuedReload) return this.queuedReload;
@@ -190,7 +172,6 @@ export class LoadedData {
       const removed = await removeLeftovers(data.dir);
       if (removed.length > 0) logger.info({ phase: 'download', removed }, `removed ${removed.length} temporary files an interrupted run left in DATA_DIR`);
     }
-    // Checked before anything is loaded: a bad row stops start-up with nothing loaded.
     this.overrides = this.options.overrides ?? (data?.overrides === undefined ? undefined : await readOverrides(data.overrides));
     const missing = [];
     for (const dataset of data?.countries ?? []) if (!(await hasDataFile(data!.dir, dataset))) missing.push(dataset);
@@ -270,17 +251,13 @@ export class LoadedData {
   }
 }
 
-/** The dataset name (and `source`) of the overrides' rows. */
 const OVERRIDES = 'overrides';
 
-/** A file to load, and how to tell when its data was published. */
 interface Source {
   readonly file: string;
   readonly dataset: string;
   readonly source: FileSource;
-  /** The country a DATA_DIR dataset is of (null: allCountries); other files' is their rows'. */
   readonly country?: string | null;
-  /** The file's bytes, read already (the overrides). */
   readonly bytes?: Buffer;
   readonly fetchedAt: () => Promise<string | null>;
 }

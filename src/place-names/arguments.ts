@@ -1,18 +1,13 @@
 /**
- * Checks for the arguments of `Query.locationsByPlace`: pure functions, each throwing
- * `AppError('BAD_USER_INPUT')` with a message that names the argument, states the rule and shows
- * the value received. The same checks run before execution (operation/size.ts) and in the search.
+ * Checks of `Query.locationsByPlace`'s arguments, run before execution (operation/size.ts) and in
+ * the search: each throws `AppError('BAD_USER_INPUT')` naming the argument, the rule and the value.
  */
 import { AppError, quoteInput } from '../errors.js';
 import { MAX_NAME_LENGTH } from '../postal/place.js';
 import type { PlaceMatch } from './name-search.js';
 import { normalizePlaceName, prefixForms } from './normalize.js';
 
-/**
- * A place name to search for: at most MAX_NAME_LENGTH characters (the longest name the data may
- * hold), with a letter or digit, and for PREFIX at least `minPrefix` characters once normalized
- * (a one-letter prefix would match a fifth of a country's names).
- */
+/** `name`: at most MAX_NAME_LENGTH characters, a letter or digit, and for PREFIX `minPrefix` once normalized (one letter matches a fifth of a country's names). */
 export function checkPlaceName(name: string, match: PlaceMatch, minPrefix: number): void {
   if (name.length > MAX_NAME_LENGTH) {
     throw new AppError('BAD_USER_INPUT', `\`name\` must be at most ${MAX_NAME_LENGTH} characters, got ${name.length}.`);

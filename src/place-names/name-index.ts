@@ -1,18 +1,13 @@
 /**
- * The loaded postal codes by their normalized place name (normalize.ts), for `locationsByPlace`:
- * built once per gazetteer, beside its spatial index, and never changed.
- *
- * The distinct normalized names are held sorted, so the names equal to a query, or beginning with
- * it, are one run found by binary search; each name's codes are a run of one array, by id in the
- * spatial index (so in country, then postal-code order). A code with no place name is not held. The
- * first-level admin code of every code is held too (interned, upper case), for `adminCode`.
- * About 6 bytes a code and one string per distinct name.
+ * The loaded codes by normalized place name (normalize.ts), built once per gazetteer and never
+ * changed: the distinct names sorted (the names equal to a query or beginning with it are one run,
+ * found by binary search), each name's codes a run of one array in id order (country, then postal
+ * code), and each code's first-level admin code (interned, upper case). Codes with no name are not held.
  */
 import { at } from '../arrays.js';
 import type { SpatialIndex } from '../spatial/spatial-index.js';
 import { normalizePlaceName, type PrefixForm } from './normalize.js';
 
-/** Where the names come from: `GeoNamesIndex` implements it. */
 export interface NamedCodeSource {
   /** Calls `visit` once per code, in the order the spatial index's source visited them. */
   forEachCodeName(visit: (countryCode: string, postalCode: string, placeName: string | null, adminCode: string | null) => void): void;
@@ -25,7 +20,6 @@ export interface NameRange {
 }
 
 export class PlaceNameIndex {
-  /** The distinct normalized names, in string order. */
   readonly names: readonly string[];
   /** The codes named `names[i]` are `ids[starts[i]]` up to (not including) `ids[starts[i + 1]]`, ascending. */
   private readonly starts: Uint32Array;
@@ -42,10 +36,7 @@ export class PlaceNameIndex {
     this.admins = admins;
   }
 
-  /**
-   * Indexes the names of `source`'s codes. `idsByVisit` is the id each code got in `index`, in the
-   * order `source` visits them (`SpatialIndex.build`); throws if the two disagree on a code.
-   */
+  /** Indexes `source`'s names; `idsByVisit[i]` is the id in `index` of the i-th code `source` visits (`SpatialIndex.build`); throws if they disagree. */
   static from(source: NamedCodeSource, index: SpatialIndex, idsByVisit: Uint32Array): PlaceNameIndex {
     const nameOf = new Int32Array(index.size).fill(-1);
     const adminOf = new Uint16Array(index.size);
@@ -53,14 +44,10 @@ export class PlaceNameIndex {
     const adminIds = new Map<string, number>([['', 0]]);
     /** The number of each admin code as the data writes it (GeoNamesIndex shares one string per code: hashed once). */
     const rawAdminIds = new Map<string, number>();
-    /** Normalized names in order of first sight, and the number of each one's codes. */
     const found: string[] = [];
     const counts: number[] = [];
     const foundIds = new Map<string, number>();
-    /**
-     * The name of each place name as the data writes it, in the country being visited: a name is
-     * normalized once per country, however many codes it has (one map per country stays small).
-     */
+    // Each raw name's number in the country being visited: normalized once per country (one small map each).
     let rawIds = new Map<string, number>();
     let country = '';
     // GeoNames files list a place's codes together: the previous row's name spares most lookups.
@@ -107,8 +94,7 @@ export class PlaceNameIndex {
     });
     if (visit !== index.size) throw new Error(`the name source visited ${visit} codes, the spatial index holds ${index.size}`);
 
-    // The names sorted, and each one's run of codes; filling by ascending id keeps every run in id order.
-    // (The strings are sorted themselves, without a comparator: the engine's own string order is the fastest.)
+    // Sorted without a comparator: UTF-16 order, as `<` in `lowerBound`. Filling by ascending id keeps each run in id order.
     const sorted = [...found].sort();
     const order = sorted.map((name) => foundIds.get(name) ?? -1);
     const rankOf = new Uint32Array(found.length);
@@ -159,12 +145,10 @@ export class PlaceNameIndex {
     return at(this.starts, name);
   }
 
-  /** The codes of the names of a range, every one counted. */
   codesIn(range: NameRange): number {
     return at(this.starts, range.end) - at(this.starts, range.start);
   }
 
-  /** The id at a position of a name's code range. */
   idAt(position: number): number {
     return at(this.ids, position);
   }
@@ -180,7 +164,6 @@ export class PlaceNameIndex {
     return index <= 0 ? undefined : index;
   }
 
-  /** The first name at or after `from` that is not less than `text`. */
   lowerBound(text: string, from: number): number {
     let low = from;
     let high = this.names.length;
@@ -192,7 +175,7 @@ export class PlaceNameIndex {
     return low;
   }
 
-  // Private: the end of the run of names beginning with `text` that starts at `from` (sorted names beginning alike are one run).
+  /** The end of the run of names beginning with `text` that starts at `from`. */
   private endOfPrefix(text: string, from: number): number {
     let low = from;
     let high = this.names.length;

@@ -1,26 +1,11 @@
 /**
- * The place-name search (`Query.locationsByPlace`) over a name index: the loaded codes whose place
- * name is the one asked (EXACT) or begins with it (PREFIX), one page at a time. Pure: no GraphQL,
- * no I/O.
- *
- * Order. EXACT: by country code, then postal code. PREFIX: by how well the name matches, then by
- * country code and postal code, where how well a name matches the query (both normalized) is, in
- * this order of importance:
- *  1. the whole name is the query (`beverly` for `Beverly`), before
- *  2. the query ends where a word of the name ends (`beverly` for `Beverly Hills`), before
- *  3. the query ends inside a word (`bever` for both);
- *  4. then the fewer characters the name has beyond the query, the better (`Beverly` before
- *     `Beverly Hills` for `bever`);
- *  5. and names that match equally well in the string order of their normalized forms, so that the
- *     codes of one name are never split by another's.
- * A query whose last word is an abbreviation also matches the word it abbreviates, whole
- * (normalize.ts `prefixForms`), and such a name is ranked against that word: for `st`, `Saint
- * Louis` matches as `saint` ending at a word's end (2).
- *
- * A cursor holds its edge's normalized name, country and postal code. Each search ranks the names
- * that match (a few thousand at most in the US data for a two-letter prefix) and walks their codes
- * in order to the page's end; `totalCount` comes from the runs' lengths, or, with `countryCodes` or
- * `adminCode`, from looking at every code of every name that matches.
+ * The place-name search (`Query.locationsByPlace`) over a name index, one page at a time; pure.
+ * Order (docs/search.md): EXACT by country code, then postal code. PREFIX by how well the name
+ * matches, then country and postal code; how well, first to last: (1) the name is the query, (2) the
+ * query ends a word of it, (3) it ends inside a word; (4) fewer characters beyond the query; (5) the
+ * normalized names' string order, so one name's codes are never split by another's. A name matched
+ * through an abbreviation (`st`) ranks against the word it abbreviates (`saint`). A cursor holds
+ * its edge's normalized name, country and postal code.
  */
 import { at } from '../arrays.js';
 import { decodeKeyCursor, encodeKeyCursor, searchTag } from '../spatial/cursor.js';
@@ -32,7 +17,6 @@ import { normalizePlaceName, prefixForms, type PrefixForm } from './normalize.js
 export type PlaceMatch = 'EXACT' | 'PREFIX';
 
 export interface NameQuery {
-  /** The name asked for, as given (arguments.ts checks it). */
   readonly name: string;
   readonly match: PlaceMatch;
   /** Only codes of these countries (canonical ISO 3166-1 alpha-2); omitted: every country. */
@@ -51,21 +35,16 @@ const EXTRA = 2 ** 24;
 const MAX_NAMES = EXTRA;
 const MAX_EXTRA = TIER / EXTRA - 1;
 
-/** The rank of a name matching a form, but for its index among the names: its tier (1 to 3 above) and characters beyond the form's text. */
+/** The rank of a name matching a form, but for its index among the names: its tier ((1) to (3) above) and characters beyond the form's text. */
 function rankOf(name: string, { text }: PrefixForm): number {
   const tier = name.length === text.length ? 0 : name.charCodeAt(text.length) === 0x20 ? 1 : 2;
   return tier * TIER + Math.min(name.length - text.length, MAX_EXTRA) * EXTRA;
 }
 
-/** Whether a normalized name matches a form. */
 const matches = (name: string, { text, wholeWord }: PrefixForm): boolean =>
   name.startsWith(text) && (!wholeWord || name.length === text.length || name.charCodeAt(text.length) === 0x20);
 
-/**
- * One page of the codes matching `query`, after the cursor `request.after`. Throws
- * `AppError('BAD_USER_INPUT')` when that cursor is not one this search issued, and the budget's
- * error once it is spent.
- */
+/** One page of the codes matching `query` after `request.after`; throws `AppError('BAD_USER_INPUT')` for a cursor this search did not issue. */
 export function searchByName(names: PlaceNameIndex, index: SpatialIndex, query: NameQuery, request: KeyPageRequest): KeyPage {
   checkFirst(request.first);
   if (names.names.length > MAX_NAMES) throw new RangeError(`more than ${MAX_NAMES} distinct place names`);
@@ -97,7 +76,6 @@ export function searchByName(names: PlaceNameIndex, index: SpatialIndex, query: 
     }
   }
 
-  // Where the cursor is: its name's rank, and the first id after it among that name's codes.
   let from = { rank: -1, id: 0 };
   if (request.after) {
     const [name, countryCode, postalCode] = decodeKeyCursor(tag, request.after, 3, OTHER_SEARCH) as [string, string, string];

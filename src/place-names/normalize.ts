@@ -1,28 +1,13 @@
 /**
- * Place names as the place-name search compares them: two names are one when their normalized
- * forms are equal. Pure, and the same for the data and the query, so both sides always agree.
- *
- * What is ignored, in this order:
- *  1. compatibility forms (Unicode NFKD: ligatures such as `ﬁ`, full-width letters);
- *  2. case (`toLowerCase`, which does not depend on the locale);
- *  3. accents on Latin and Greek letters: their combining marks (`München` → `munchen`), and the
- *     Latin letters Unicode does not decompose but readers take for accented ones (`ß` → `ss`,
- *     `æ` → `ae`, `ø` → `o`, `ł` → `l`, …); Greek final sigma is sigma. Marks on letters of other
- *     scripts stay, since there they make other letters (a dakuten changes a kana, a breve makes
- *     `й`), and the name is recomposed (NFC);
- *  4. punctuation: apostrophes join (`Coeur d'Alene` → `coeur dalene`), and every other run of
- *     characters that are neither letters, marks nor digits is one space (`Winston-Salem` →
- *     `winston salem`, `St. Louis` → `st louis`), none at the ends;
- *  5. how saint is written: the words `st` and `saint` are `saint`, `ste` and `sainte` `sainte`
- *     (`St. Louis`, `ST LOUIS` and `Saint Louis` → `saint louis`).
- * Other scripts are not transliterated: `Москва` is `москва`, and `moskva` another name.
+ * Place names as the place-name search compares them: two names are one when their normalized forms
+ * are equal; pure, the same for the data and the query. What is set aside (compatibility forms, case,
+ * Latin and Greek accents, punctuation, how saint is written) is a contract: docs/search.md states it.
  */
 
 /** Apostrophes and the characters written for them (the Hawaiian ʻokina too): removed, joining the word. */
 const APOSTROPHES = /['‘’ʼʻ`´]/gu;
-/** Combining marks on a Latin or Greek letter. */
+/** Combining marks on a Latin or Greek letter; elsewhere a mark makes another letter (`й`) and stays. */
 const ACCENTS = /([\p{Script=Latin}\p{Script=Greek}])\p{M}+/gu;
-/** Runs of characters that are not part of a word. */
 const SEPARATORS = /[^\p{L}\p{M}\p{N}]+/gu;
 /** Marks left with no letter to sit on (at the start of a word), dropped. */
 const STRAY_MARKS = /(^|\s)\p{M}+/gu;
@@ -48,7 +33,6 @@ const LETTERS: Readonly<Record<string, string>> = {
 };
 const FOLDED_LETTERS = new RegExp(`[${Object.keys(LETTERS).join('')}]`, 'gu');
 
-/** Words written in several ways, and the one form they are compared in. */
 const WORDS: ReadonlyMap<string, string> = new Map([
   ['st', 'saint'],
   ['saint', 'saint'],
@@ -58,10 +42,7 @@ const WORDS: ReadonlyMap<string, string> = new Map([
 
 const spelled = (word: string): string => WORDS.get(word) ?? word;
 
-/**
- * The words of a name with steps 1 to 4 applied (not 5): lower case, no accents, no punctuation.
- * An empty list when the name has no letter or digit.
- */
+/** The words of a name normalized but for how saint is written; empty when it has no letter or digit. */
 export function foldedWords(name: string): string[] {
   // Most names are plain ASCII: the same steps, with no Unicode normalization nor classes of characters by script.
   const words = ASCII.test(name)
@@ -84,20 +65,15 @@ export function normalizePlaceName(name: string): string {
   return foldedWords(name).map(spelled).join(' ');
 }
 
-/** One way a name may begin for a PREFIX search to match it. */
 export interface PrefixForm {
-  /** What the normalized name begins with. */
   readonly text: string;
   /** Only as whole words: the name is `text`, or `text` and a space and more. */
   readonly wholeWord: boolean;
 }
 
 /**
- * What a PREFIX search for `name` matches: the normalized names that begin with its normalized
- * form, where its last word may still be a word being typed. That word is taken as written; when it
- * is also an abbreviation (`st`, `ste`), a second form takes it as the word it abbreviates, whole:
- * `st` matches `stamford` and also `saint louis`, and `st lou` matches `saint louis`. Empty when
- * the name has no letter or digit.
+ * The forms a PREFIX search for `name` matches: its normalized form with the last word as typed and,
+ * when that word abbreviates one (`st`), that word whole. Empty when it has no letter or digit.
  */
 export function prefixForms(name: string): readonly PrefixForm[] {
   const words = foldedWords(name);

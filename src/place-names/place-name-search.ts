@@ -1,7 +1,7 @@
 /**
- * `Query.locationsByPlace` over the places held in memory (the gazetteer of the loaded data): checks
- * the arguments and that the countries asked for are loaded, runs the search (name-search.ts) and
- * turns its page into places, the model behind the GraphQL `LocationMatchConnection`.
+ * `Query.locationsByPlace` over the places in memory when each call runs: checks the arguments, runs
+ * name-search.ts and makes the page's places. Throws `AppError`s: `BAD_USER_INPUT`, and
+ * `SPATIAL_DATA_UNAVAILABLE` when no data, or none of a country of `countryCodes`, is loaded.
  */
 import type { MaybePromise } from '../maybe-promise.js';
 import { andThen } from '../maybe-promise.js';
@@ -13,7 +13,6 @@ import { checkPlaceName, searchAdminCode } from './arguments.js';
 import type { PlaceNameIndex } from './name-index.js';
 import { searchByName, type PlaceMatch } from './name-search.js';
 
-/** The places a name search runs over: the spatial index's codes, and their names. */
 export interface NamedPlaceSource extends PlaceSource {
   readonly names: PlaceNameIndex;
 }
@@ -28,7 +27,6 @@ export interface ByPlaceArgs {
   readonly after?: string | null | undefined;
 }
 
-/** The limits a name search checks its arguments against (a subset of `Limits`). */
 export interface NameSearchLimits {
   /** The largest page (`MAX_NEARBY_RESULTS`). */
   readonly maxNearbyResults: number;
@@ -36,23 +34,15 @@ export interface NameSearchLimits {
   readonly minPlacePrefix: number;
 }
 
-/**
- * The place-name search of the service: one per process, each call over the places in memory when
- * it runs. Throws `AppError`s: `BAD_USER_INPUT`, `SPATIAL_DATA_UNAVAILABLE` (no data loaded, or
- * none of a country of `countryCodes`).
- */
 export class PlaceNameSearch {
-  /**
-   * @param source the places in memory now; undefined before any are loaded, or when nothing is (no `embedded` geocoder).
-   * @param loaded resolves once the first places are loaded; never, when nothing will be.
-   */
   constructor(
+    /** The places in memory now; undefined before any are loaded, or when nothing is (no `embedded` geocoder). */
     private readonly source: () => NamedPlaceSource | undefined,
+    /** Resolves once the first places are loaded; never, when nothing will be. */
     private readonly loaded: Promise<unknown> | undefined,
     private readonly limits: NameSearchLimits,
   ) {}
 
-  /** `Query.locationsByPlace`: the loaded codes whose place is `name` (EXACT) or begins with it (PREFIX). */
   byName(args: ByPlaceArgs, budget?: WorkBudget): MaybePromise<MatchPage> {
     const { name, match } = args;
     checkPlaceName(name, match, this.limits.minPlacePrefix);
