@@ -41,6 +41,11 @@ export interface AppOptions {
    * the shared cache still wraps it, and the data still loads for the searches.
    */
   readonly geocoder?: Geocoder;
+  /**
+   * The data in memory, already loading or loaded, instead of loading the configured files; this service never closes
+   * it. Tests share one across the many services of a process: loading is most of a start.
+   */
+  readonly data?: LoadedData;
 }
 
 export interface App {
@@ -86,19 +91,22 @@ export interface ServiceRuntime {
 }
 
 /** Assembles the service without an HTTP layer (the HTTP-layer benchmark serves it through others). */
-export function createService({ config, logger, geocoder: injected }: AppOptions, runtime: ServiceRuntime = {}): Service {
+export function createService({ config, logger, geocoder: injected, data: shared }: AppOptions, runtime: ServiceRuntime = {}): Service {
   const metrics = runtime.metrics ?? new Metrics();
   const { gazetteer: dataOptions } = config;
   const data = config.geocoders.includes('embedded')
-    ? new LoadedData({
+    ? (shared ??
+      new LoadedData({
         files: [defaultUsDataFile()],
         data: dataOptions.data,
         extraFiles: dataOptions.files,
         overrides: runtime.overrides,
         logger: logger.child({ component: 'data' }),
         metrics,
-      })
+      }))
     : undefined;
+  metrics.heldPostalCodes = () => data?.current?.size ?? 0;
+  const owned = data === shared ? undefined : data;
   const providers = injected ?? new GeocoderChain(createProviders(config.geocoders, config.providers, { logger, metrics, upstream: config.upstream, data }), metrics);
   // With Redis, replicas share answers below their own LRU; see shared-cache.ts.
   const geocoder = config.redis
@@ -143,10 +151,10 @@ export function createService({ config, logger, geocoder: injected }: AppOptions
     },
     markStopping: () => {
       stopping = true;
-      void data?.close();
+      void owned?.close();
     },
     async close() {
-      await data?.close();
+      await owned?.close();
       await geocoder.close?.();
     },
   };

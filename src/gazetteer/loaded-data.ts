@@ -154,7 +154,7 @@ export class LoadedData {
     const overrides = file === undefined ? undefined : await readOverrides(file);
     const gazetteer = await this.load(overrides);
     this.overrides = overrides;
-    this.swap(gazetteer);
+    this.gazetteer = gazetteer;
     return gazetteer;
   }
 
@@ -175,19 +175,14 @@ export class LoadedData {
     this.overrides = this.options.overrides ?? (data?.overrides === undefined ? undefined : await readOverrides(data.overrides));
     const missing = [];
     for (const dataset of data?.countries ?? []) if (!(await hasDataFile(data!.dir, dataset))) missing.push(dataset);
-    this.swap(await this.load(this.overrides));
+    this.gazetteer = await this.load(this.overrides);
     answer(this.gazetteer!);
     if (!data || missing.length === 0) return;
     this.state = 'downloading';
     const failed = await provisionDatasets({ dir: data.dir, baseUrl: data.baseUrl, datasets: missing, logger, limits: data.limits, signal });
     this.failed.push(...failed);
     for (const { dataset, code } of failed) metrics?.datasetDownloadFailures.inc({ dataset, reason: code });
-    if (failed.length < missing.length) this.swap(await this.load(this.overrides));
-  }
-
-  private swap(gazetteer: Gazetteer): void {
-    this.gazetteer = gazetteer;
-    this.options.metrics?.datasetCodes.set(gazetteer.size);
+    if (failed.length < missing.length) this.gazetteer = await this.load(this.overrides);
   }
 
   /** Loads every file, in order, and the overrides last, into a new gazetteer; logs what each contributed. */

@@ -106,10 +106,16 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** The postal codes held in memory now, read when the metrics are; the assembly sets it. */
+  heldPostalCodes: () => number = () => 0;
+
   readonly datasetCodes = new Gauge({
     name: 'geocoder_dataset_postal_codes',
     help: 'Postal codes held in memory by the embedded geocoder.',
     registers: [this.registry],
+    collect: () => {
+      this.datasetCodes.set(this.heldPostalCodes());
+    },
   });
 
   readonly datasetDownloadFailures = new Counter({

@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config.js';
 import type { Geocoder } from '../../src/geocoding/geocoder.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { startApp, type App } from '../../src/app.js';
+import { defaultUsDataFile, LoadedData } from '../../src/gazetteer/loaded-data.js';
 
 /** Test-side view of a response. `any` on purpose: assertions walk arbitrary response shapes and fail loudly if wrong. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -32,6 +33,23 @@ export interface TestServer {
 /** An empty DATA_DIR, so no dataset a developer added to the project's data/geonames changes what tests see. */
 export const EMPTY_DATA_DIR = mkdtempSync(path.join(tmpdir(), 'no-datasets-'));
 
+/** The variables that decide what data a service loads. */
+const DATA_SETTING = /^(DATA_|GEONAMES_)/;
+let shared: LoadedData | undefined;
+
+/**
+ * The data of a server whose data settings are the defaults (the bundled US file and nothing else), loaded once per
+ * process and shared by every such server: loading it is most of a server's start. Tests that read what loading logs
+ * pass their own logger, and get data of their own.
+ */
+function sharedData(): LoadedData {
+  if (shared === undefined) {
+    const config = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: EMPTY_DATA_DIR });
+    shared = new LoadedData({ files: [defaultUsDataFile()], data: config.gazetteer.data, extraFiles: config.gazetteer.files, logger: createLogger(config) });
+  }
+  return shared;
+}
+
 /**
  * Starts the service as configured by `env` (over test defaults). Operations are compiled the first
  * time they run (`JIT_COMPILE_AFTER=0`), so every test exercises the compiled executor that serves
@@ -40,7 +58,8 @@ export const EMPTY_DATA_DIR = mkdtempSync(path.join(tmpdir(), 'no-datasets-'));
 export async function startTestServer(env: Record<string, string> = {}, geocoder?: Geocoder, logger?: Logger): Promise<TestServer> {
   // No shutdown delay, also in production mode: test/integration/shutdown.test.ts keeps the real one.
   const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', JIT_COMPILE_AFTER: '0', DATA_DIR: EMPTY_DATA_DIR, SHUTDOWN_DELAY_MS: '0', ...env });
-  const app = await startApp({ config, logger: logger ?? createLogger(config), ...(geocoder && { geocoder }) });
+  const data = logger === undefined && !Object.keys(env).some((name) => DATA_SETTING.test(name)) ? sharedData() : undefined;
+  const app = await startApp({ config, logger: logger ?? createLogger(config), ...(geocoder && { geocoder }), ...(data && { data }) });
   await app.ready;
   return {
     app,
