@@ -206,6 +206,22 @@ describe('values from every channel: the same size whichever way it arrives', ()
     expect(partial.kind === 'partial' && partial.allowed).toBe(2);
   });
 
+  it('counts a list sent for a counted argument without coercing it, as long as coercion would keep it', () => {
+    const query = 'query($p: [DistancePairInput!]!) { distances(pairs: $p) { miles } }';
+    // Items that coercion would refuse: the size needs only the count; execution refuses the values.
+    expect(refusal(query, { p: Array.from({ length: 1_001 }, () => ({ wrong: true })) }).message).toMatch(/^Too many pairs: 1001 given, at most 1000/);
+    const pair = { from: '1', to: '2' };
+    expect(measure(query, { p: [{ wrong: true }, { wrong: true }] })).toBe(measure(query, { p: [pair, pair] }));
+    // A lone pair, which coercion makes a list of one, is coerced as before.
+    expect(measure(query, { p: pair })).toBe(measure(query, { p: [pair] }));
+  });
+
+  it('coerces a counted variable that is also read elsewhere', () => {
+    const query = 'query($c: [String!]!) { distanceMatrix(origins: $c, destinations: ["1"]) { origins { postalCode } } nearestLocations(latitude: 0, longitude: 0, countryCodes: $c) { totalCount } }';
+    const verdicts = [...(analyse(query).size({ c: [7] }).verdicts?.values() ?? [])];
+    expect(verdicts.map((v) => v.error.message)).toEqual([expect.stringMatching(/^Variable "\$c" got invalid value 7/), expect.stringMatching(/^Variable "\$c" got invalid value 7/)]);
+  });
+
   it('reads @skip conditions from variable defaults', () => {
     expect(measure('query($s: Boolean! = true) { distance(from: "1", to: "2") { miles kilometers @skip(if: $s) } }')).toBe(2);
   });

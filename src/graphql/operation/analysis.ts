@@ -3,12 +3,12 @@
  * label (root fields the schema defines, so no client makes one up), cache policy, and size for one request's variables
  * (size.ts; measured once when no variable enters it, else coerced by graphql-js exactly as execution will).
  */
-import { getVariableValues, visit, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type ValueNode, type VariableDefinitionNode } from 'graphql';
+import { getVariableValues, Kind, visit, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type ValueNode, type VariableDefinitionNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { AppError, isAppError } from '../../errors.js';
 import { cachePolicy, NOT_CACHEABLE, type ResponsePolicy } from './cache-policy.js';
 import { planOperation, type PlannedField } from './plan.js';
-import { measureSize, RULE_COORDINATES, type Size, type SizeLimits, type Verdict } from './size.js';
+import { COUNTED_ARGUMENTS, measureSize, RULE_COORDINATES, type Size, type SizeLimits, type Verdict } from './size.js';
 
 export interface OperationAnalysis {
   /** Fields of its plan (what it weighs in memory, and what graphql-jit compiles). */
@@ -64,7 +64,7 @@ export class OperationAnalyzer {
     const weight = countFields(roots);
     const label = labelOf(operation, roots);
     const policy = cachePolicy(roots);
-    const read = variablesRead(operation, roots);
+    const { read, counted } = variablesRead(operation, roots);
     if (read.length === 0) {
       const size = measureSize(schema, roots, {}, limits);
       return { weight, label, policy, refusal: undefined, size: () => size };
@@ -74,10 +74,14 @@ export class OperationAnalyzer {
       label,
       policy,
       refusal: undefined,
-      size: (variables) => {
-        const coerced = getVariableValues(schema, read, variables ?? {}, { maxErrors: 1 });
+      size: (variables = {}) => {
+        // A list sent for a counted argument stands for itself: its coercion (execution's) would keep its length.
+        const sent = (definition: VariableDefinitionNode) => Array.isArray(variables[definition.variable.name.value]);
+        const coerced = getVariableValues(schema, read.filter((definition) => !(counted.has(definition) && sent(definition))), variables, { maxErrors: 1 });
         if (coerced.errors) return refuseAll(roots, new AppError('BAD_USER_INPUT', coerced.errors[0]?.message ?? 'Invalid variables.'));
-        return measureSize(schema, roots, coerced.coerced, limits);
+        const values: Record<string, unknown> = { ...coerced.coerced };
+        for (const definition of counted) if (sent(definition)) values[definition.variable.name.value] = variables[definition.variable.name.value];
+        return measureSize(schema, roots, values, limits);
       },
     };
   }
@@ -99,19 +103,30 @@ function labelOf(operation: OperationDefinitionNode, roots: readonly PlannedFiel
   return operation.operation === 'query' ? label : `${operation.operation}:${label}`;
 }
 
-/** The definitions of the variables that the size reads: in arguments of fields with a rule, and in `@skip`/`@include`. */
-function variablesRead(operation: OperationDefinitionNode, roots: readonly PlannedField[]): VariableDefinitionNode[] {
+/**
+ * The definitions of the variables that the size reads (in arguments of fields with a rule, and in
+ * `@skip`/`@include`), and those of them read only as the whole value of a counted argument.
+ */
+function variablesRead(operation: OperationDefinitionNode, roots: readonly PlannedField[]): { read: VariableDefinitionNode[]; counted: Set<VariableDefinitionNode> } {
   const names = new Set<string>();
+  const countedNames = new Set<string>();
   const collect = (value: ValueNode | undefined): void => {
     if (value) visit(value, { Variable: (node) => void names.add(node.name.value) });
   };
   const walk = (fields: readonly PlannedField[]): void => {
     for (const field of fields) {
       for (const condition of field.conditions) for (const arg of condition.arguments ?? []) collect(arg.value);
-      if (RULED.has(field.coordinate)) for (const arg of field.node.arguments ?? []) collect(arg.value);
+      if (RULED.has(field.coordinate)) {
+        const counted = COUNTED_ARGUMENTS.get(field.coordinate);
+        for (const arg of field.node.arguments ?? []) {
+          if (counted?.has(arg.name.value) && arg.value.kind === Kind.VARIABLE) countedNames.add(arg.value.name.value);
+          else collect(arg.value);
+        }
+      }
       walk(field.children);
     }
   };
   walk(roots);
-  return (operation.variableDefinitions ?? []).filter((definition) => names.has(definition.variable.name.value));
+  const read = (operation.variableDefinitions ?? []).filter(({ variable }) => names.has(variable.name.value) || countedNames.has(variable.name.value));
+  return { read, counted: new Set(read.filter(({ variable }) => countedNames.has(variable.name.value) && !names.has(variable.name.value))) };
 }

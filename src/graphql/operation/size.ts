@@ -168,6 +168,16 @@ const RULES: Readonly<Record<string, Rule>> = {
 
 export const RULE_COORDINATES: readonly string[] = Object.keys(RULES);
 
+/**
+ * The list arguments the rules read only the length of, by coordinate. Coercion keeps a list's
+ * length, so a variable given as such an argument's whole value need not be coerced to be measured.
+ */
+export const COUNTED_ARGUMENTS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['Query.distances', new Set(['pairs'])],
+  ['Query.distanceMatrix', new Set(['origins', 'destinations'])],
+  ['Query._entities', new Set(['representations'])],
+]);
+
 const ENTITIES = 'Query._entities';
 
 /** Whether a field's `@skip`/`@include` conditions leave it in. */
