@@ -4,14 +4,14 @@
  * command in-process (`runDataCommand`, what dist/data.js runs); the last ones run the built
  * dist/data.js itself (`npm test` builds it first).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runToEnd, type Ran } from '../support/child-process.js';
 import { runDataCommand } from '../../src/data/command.js';
 import { fixture, PUBLISHED, README, startMirror, type Mirror } from '../support/geonames-mirror.js';
 
@@ -314,14 +314,9 @@ describe('data list and remove', () => {
 });
 
 describe('the built command, node dist/data.js', () => {
-  function spawnData(args: string[], env: Record<string, string>): Promise<Run> {
+  function spawnData(args: string[], env: Record<string, string>): Promise<Ran> {
     // From another directory: nothing may depend on the working directory.
-    const child = spawn(process.execPath, [DATA_JS, ...args], { cwd: tmpdir(), env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-    return once(child, 'exit').then(([code]) => ({ code: code as number, stdout, stderr }));
+    return runToEnd(process.execPath, [DATA_JS, ...args], { cwd: tmpdir(), env: { PATH: process.env.PATH ?? '', ...env } });
   }
 
   it('adds a dataset and exits 0; a failure is one line on stderr and exit 1', async () => {

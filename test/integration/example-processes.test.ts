@@ -3,25 +3,19 @@
  * port in use or a port that is not one ends them with one line on stderr naming the variable to
  * change, exit code 1, and no stack.
  */
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runToEnd, type Ran } from '../support/child-process.js';
 import { startStoresSubgraph, type StoresSubgraph } from '../../examples/stores/server.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Runs an example to its exit; resolves with its exit code and what it printed. */
-async function runExample(script: string, args: readonly string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-  const [code] = (await once(child, 'exit')) as [number];
-  return { code, stdout, stderr };
+function runExample(script: string, args: readonly string[], env: Record<string, string>): Promise<Ran> {
+  return runToEnd(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } });
 }
 
 const inUse = (program: string, host: string, port: number, variable: string) =>

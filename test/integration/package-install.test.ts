@@ -18,6 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runToEnd, type Ran } from '../support/child-process.js';
 import { startMirror, type Mirror } from '../support/geonames-mirror.js';
 
 const run = promisify(execFile);
@@ -31,11 +32,6 @@ let bin: string;
 let install: { stdout: string; stderr: string };
 let mirror: Mirror;
 
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** The environment of a command run here: this Node first on PATH (the bin's `#!/usr/bin/env node`), nothing of ours inherited. */
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -43,14 +39,8 @@ function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 /** Runs the installed command with `args` to its end, from the consumer's directory. */
-async function command(args: readonly string[], extra: Record<string, string> = {}): Promise<Ran> {
-  const child = spawn(bin, args, { cwd: consumer, env: env(extra), stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, stdout, stderr };
+function command(args: readonly string[], extra: Record<string, string> = {}): Promise<Ran> {
+  return runToEnd(bin, args, { cwd: consumer, env: env(extra) });
 }
 
 /** Starts `postal-distance-subgraph` (serve) on a free loopback port; resolves once it is ready. */

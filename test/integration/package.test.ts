@@ -19,6 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runToEnd, type Ran } from '../support/child-process.js';
 import { readRuntimeStage } from '../support/dockerfile.js';
 
 const run = promisify(execFile);
@@ -51,15 +52,9 @@ function argv(words: readonly string[]): [string, string[]] {
 }
 
 /** Runs an exec-form command to its end; resolves with its exit code and output. */
-async function runToEnd(words: readonly string[], env: NodeJS.ProcessEnv, cwd = app): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runImageCommand(words: readonly string[], env: NodeJS.ProcessEnv, cwd = app): Promise<Ran> {
   const [command, args] = argv(words);
-  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, stdout, stderr };
+  return runToEnd(command, args, { cwd, env });
 }
 
 /** The image's CMD, started in the installed package; `port` resolves once it listens, `ready` once its data is loaded. */
@@ -117,7 +112,7 @@ beforeAll(async () => {
   await run(String(npm), [...args, '--prefer-offline'], { cwd: app });
 
   // Its compile-cache step, with this Node (the image's is 24).
-  warmed = await runToEnd(['node', path.join(ROOT, 'build', 'warm-compile-cache.mjs'), app], imageEnv());
+  warmed = await runImageCommand(['node', path.join(ROOT, 'build', 'warm-compile-cache.mjs'), app], imageEnv());
 }, 180_000);
 
 afterAll(() => {
@@ -169,7 +164,7 @@ describe('the package, installed and run as the container image runs it', () => 
       const port = await started.port;
       await started.ready;
 
-      expect(await runToEnd(image.healthcheck, imageEnv({ PORT: port }))).toMatchObject({ code: 0 });
+      expect(await runImageCommand(image.healthcheck, imageEnv({ PORT: port }))).toMatchObject({ code: 0 });
 
       const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
         method: 'POST',
@@ -205,6 +200,6 @@ describe('the package, installed and run as the container image runs it', () => 
   });
 
   it('fails its HEALTHCHECK when nothing answers on PORT', async () => {
-    expect(await runToEnd(image.healthcheck, imageEnv({ PORT: String(await closedPort()) }))).toMatchObject({ code: 1 });
+    expect(await runImageCommand(image.healthcheck, imageEnv({ PORT: String(await closedPort()) }))).toMatchObject({ code: 1 });
   });
 });
