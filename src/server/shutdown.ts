@@ -1,7 +1,7 @@
 /**
  * Graceful shutdown, so a rolling deploy loses no request (the steps: docs/operations.md). The caller has flipped
  * readiness; every response then says `Connection: close`, serving goes on for `delayMs`, and the listener closes only
- * once no connection arrived for {@link QUIET_MS} and a turn of the event loop accepted none (closing it resets every
+ * once no connection arrived for `quietMs` and a turn of the event loop accepted none (closing it resets every
  * connection still in the kernel's queue). Idle connections are closed, but one that has sent nothing gets
  * {@link FIRST_REQUEST_GRACE_MS} (its request may be on its way); requests in flight get `timeoutMs`, then are cut.
  */
@@ -25,13 +25,17 @@ export const shutdownSettings = defineSettings({
         'After SIGTERM, how long the service keeps serving while /readyz answers 503, so load balancers stop sending, in ms. Default 5000 in production, 0 otherwise.',
       ),
     SHUTDOWN_TIMEOUT_MS: ms(0, 600_000, 10_000).describe('How long requests in flight may take to finish once the service stops accepting, in ms.'),
+    SHUTDOWN_QUIET_MS: ms(0, 60_000, 100).describe(
+      'After the shutdown delay, how long no new connection may arrive before the listener closes (closing it resets connections still in the kernel\'s queue), in ms.',
+    ),
   },
-  read: (env, { production }) => ({ delayMs: env.SHUTDOWN_DELAY_MS ?? (production ? 5_000 : 0), timeoutMs: env.SHUTDOWN_TIMEOUT_MS }),
+  read: (env, { production }) => ({ delayMs: env.SHUTDOWN_DELAY_MS ?? (production ? 5_000 : 0), timeoutMs: env.SHUTDOWN_TIMEOUT_MS, quietMs: env.SHUTDOWN_QUIET_MS }),
 });
 
 export interface ShutdownOptions {
   readonly delayMs: number;
   readonly timeoutMs: number;
+  readonly quietMs: number;
 }
 
 /** Resolves once every connection is closed. */
@@ -44,11 +48,11 @@ export async function closeGracefully({ server, connections }: HttpServer, optio
   const quietBy = performance.now() + options.timeoutMs;
   for (;;) {
     const accepted = connections.accepted;
-    await sleep(QUIET_MS / 4);
+    await sleep(options.quietMs / 4);
     // The timer fires before the poll phase that accepts connections; the second immediate runs after it.
     await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
-    const quiet = connections.accepted === accepted && performance.now() - connections.lastConnectionAt >= QUIET_MS;
+    const quiet = connections.accepted === accepted && performance.now() - connections.lastConnectionAt >= options.quietMs;
     if (quiet || performance.now() >= quietBy) break;
   }
   // net.Server's close, not http.Server's: since Node 19 the latter also destroys every connection
@@ -67,8 +71,6 @@ export async function closeGracefully({ server, connections }: HttpServer, optio
   clearTimeout(deadline);
 }
 
-/** How long no connection must arrive before the listener closes. */
-const QUIET_MS = 100;
 /** How long a connection that has sent nothing yet may take to send its first request once shutdown closes the listener. */
 const FIRST_REQUEST_GRACE_MS = 1_000;
 /** How often connections that carry nothing are looked for and closed while shutting down. */

@@ -39,8 +39,8 @@ let shared: LoadedData | undefined;
 
 /**
  * The data of a server whose data settings are the defaults (the bundled US file and nothing else), loaded once per
- * process and shared by every such server: loading it is most of a server's start. Tests that read what loading logs
- * pass their own logger, and get data of their own.
+ * process and shared by every such server: loading it is most of a server's start. What loading logs goes nowhere;
+ * a test that reads it sets a data variable, and gets data of its own.
  */
 function sharedData(): LoadedData {
   if (shared === undefined) {
@@ -56,9 +56,9 @@ function sharedData(): LoadedData {
  * repeated operations in production; test/integration/executor.test.ts covers the default admission.
  */
 export async function startTestServer(env: Record<string, string> = {}, geocoder?: Geocoder, logger?: Logger): Promise<TestServer> {
-  // No shutdown delay, also in production mode: test/integration/shutdown.test.ts keeps the real one.
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', JIT_COMPILE_AFTER: '0', DATA_DIR: EMPTY_DATA_DIR, SHUTDOWN_DELAY_MS: '0', ...env });
-  const data = logger === undefined && !Object.keys(env).some((name) => DATA_SETTING.test(name)) ? sharedData() : undefined;
+  // No shutdown delay nor quiet period, also in production mode: test/integration/shutdown.test.ts keeps the real ones.
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', JIT_COMPILE_AFTER: '0', DATA_DIR: EMPTY_DATA_DIR, SHUTDOWN_DELAY_MS: '0', SHUTDOWN_QUIET_MS: '0', ...env });
+  const data = Object.keys(env).some((name) => DATA_SETTING.test(name)) ? undefined : sharedData();
   const app = await startApp({ config, logger: logger ?? createLogger(config), ...(geocoder && { geocoder }), ...(data && { data }) });
   await app.ready;
   return {
