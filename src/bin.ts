@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 
 const USAGE = `Usage: postal-distance-subgraph [serve]          serve GraphQL (PORT, default 4001; settings from the environment)
-       postal-distance-subgraph data <command>   add, list or remove GeoNames datasets in DATA_DIR
+       postal-distance-subgraph data <command>   add, list, update or remove GeoNames datasets in DATA_DIR
                                                  (data add DE, data list, data --help)
        postal-distance-subgraph --version | --help
 `;
